@@ -28,10 +28,12 @@ IMPORTING_FUNCTIONS = {
     ("tracker/projects/guards.py", "gate_checklist"),
     ("tracker/display/collation.py", "_pinyin"),
 }
-# Modules of the web layer, which may import tracker.web: views, forms and the app factory.
+# Modules of the web layer, which may import tracker.web: views, forms, the pages views render
+# (the project page, drawn for the logged-in user: tracker.web.permissions.acting_user) and the
+# app factory.
 WEB_LAYER = ("views.py", "admin_views.py", "mfa_views.py", "deal_views.py", "duty_views.py",
              "trl_views.py", "post_views.py", "void_views.py", "ip_deal_views.py",
-             "correction_views.py",
+             "correction_views.py", "page.py",
              "forms.py", "review_forms.py")
 
 

@@ -83,3 +83,29 @@ def test_no_view_body_reads_a_role():
                 found.add((str(path.relative_to(ROOT)), function.name))
     assert found - STILL_TO_FIX == set(), "ask the model's predicate or the page's rule"
     assert STILL_TO_FIX - found == set(), "fixed: remove it from STILL_TO_FIX"
+
+
+def _only_returns_the_user(function: ast.FunctionDef) -> bool:
+    body = [node for node in function.body if not (  # a docstring aside
+        isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+    return (len(body) == 1 and isinstance(body[0], ast.Return)
+            and isinstance(call := body[0].value, ast.Call) and not call.args
+            and getattr(call.func, "attr", getattr(call.func, "id", None))
+            in {"acting_user", "_get_current_object"})
+
+
+def test_the_acting_user_is_got_in_one_place():
+    """`tracker.web.permissions.acting_user` is the logged-in user: no module keeps its own
+    `_user()`, `_me()` or `caller()` copy of it, nor unwraps Flask-Login's proxy itself."""
+    one = ROOT / "web" / "permissions.py"
+    copies = []
+    for path in sorted(ROOT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.FunctionDef) and _only_returns_the_user(node)
+                    and not (path == one and node.name == "acting_user")):
+                copies.append(f"{path.relative_to(ROOT)}:{node.name}")
+            elif (isinstance(node, ast.Attribute) and node.attr == "_get_current_object"
+                  and getattr(node.value, "id", None) == "current_user" and path != one):
+                copies.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert copies == [], "call tracker.web.permissions.acting_user()"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -24,6 +24,7 @@ from tracker.phones import gateways
 from tracker.phones import services as phones
 from tracker.web.actions import press
 from tracker.web.navigation import safe_next
+from tracker.web.permissions import acting_user
 
 bp = Blueprint("mfa", __name__)
 
@@ -78,18 +79,15 @@ def text_code() -> Response | str | tuple[str, int]:
                  lambda: _code_page(user, CodeForm(formdata=None)))
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
 
 def _status_page(codes: list[str] | None = None) -> str:
-    return render_template("accounts/mfa.html", user=_me(), codes=codes)
+    return render_template("accounts/mfa.html", user=acting_user(), codes=codes)
 
 
 @bp.route("/account/mfa", methods=["GET", "POST"])
 @login_required
 def setup() -> str | tuple[str, int]:
-    user = _me()
+    user = acting_user()
     if user.mfa_enabled:
         return _status_page()
     if user.totp_secret is None:
@@ -112,7 +110,7 @@ def setup() -> str | tuple[str, int]:
 @bp.post("/account/mfa/recovery-codes")
 @login_required
 def recovery_codes() -> str:
-    codes = mfa.new_recovery_codes(_me())
+    codes = mfa.new_recovery_codes(acting_user())
     db.session.commit()
     flash(_("New recovery codes: the old ones no longer work."), "success")
     return _status_page(codes)
@@ -121,5 +119,5 @@ def recovery_codes() -> str:
 @bp.post("/account/mfa/off")
 @login_required
 def disable() -> Response | tuple[str, int]:
-    return press(lambda: mfa.disable(_me()), _("Two-step sign-in is off."),
+    return press(lambda: mfa.disable(acting_user()), _("Two-step sign-in is off."),
                  url_for("auth.account"), _status_page)

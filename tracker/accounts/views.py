@@ -47,7 +47,7 @@ from tracker.sso import providers
 from tracker.web.actions import press, submit
 from tracker.web.forms import page_has_errors
 from tracker.web.navigation import choice_arg, paginate, safe_next, text_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -102,7 +102,7 @@ SSO_ID_TOKEN = "sso_id_token"
 def logout() -> Response:
     """End this session; one opened through OIDC or CAS ends the provider's session too, where
     it offers that (the browser is sent there, and comes back to the login page)."""
-    user = current_user._get_current_object()
+    user = acting_user()
     provider, id_token = user.session_provider, session.get(SSO_ID_TOKEN, "")
     services.logout(user)
     db.session.commit()
@@ -116,7 +116,7 @@ def logout() -> Response:
 @login_required
 def account() -> Response | tuple[str, int]:
     """Two forms on one page: the language, and the password."""
-    user = current_user._get_current_object()
+    user = acting_user()
     profile = ProfileForm(prefix="profile", obj=None, data={"locale": user.locale or ""})
     password = ChangePasswordForm(prefix="pw")
 
@@ -140,9 +140,6 @@ def account() -> Response | tuple[str, int]:
 # --- HQ admins managing users ------------------------------------------------------------------
 
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _user_or_404(user_id: int) -> User:
@@ -208,7 +205,7 @@ def _user_form_kwargs(form: UserForm) -> dict:
 @admin_bp.route("/new", methods=["GET", "POST"])
 @requires(User.can_manage_users)
 def new_user() -> Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     form = NewUserForm(**_choices())
     return submit(
         form, lambda: services.create_user(actor, password=form.password.data,
@@ -221,7 +218,7 @@ def new_user() -> Response | tuple[str, int]:
 @admin_bp.route("/<int:user_id>", methods=["GET", "POST"])
 @requires(User.can_manage_users)
 def edit_user(user_id: int) -> Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     user = _user_or_404(user_id)
     form = UserForm(**_choices(), data=None if request.method == "POST" else _user_data(user))
     return submit(
@@ -235,7 +232,7 @@ def edit_user(user_id: int) -> Response | tuple[str, int]:
 @admin_bp.post("/<int:user_id>/password")
 @requires(User.can_manage_users)
 def reset_password(user_id: int) -> Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     user = _user_or_404(user_id)
     reset = ResetPasswordForm(prefix="reset")
     return submit(
@@ -251,7 +248,7 @@ def reset_password(user_id: int) -> Response | tuple[str, int]:
 @admin_bp.post("/<int:user_id>/mfa/reset")
 @requires(User.can_manage_users)
 def reset_mfa(user_id: int) -> Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     user = _user_or_404(user_id)
     return press(
         lambda: mfa.reset(actor, user),

@@ -8,7 +8,7 @@ from itertools import chain
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -56,7 +56,7 @@ from tracker.web.corrections import (
 )
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, int_arg, paginate, text_arg, year_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("transfers", __name__)
 
@@ -65,9 +65,6 @@ FIELDS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "upfront_d
           "royalty_base", "minimum_royalty", "reporting_months", "report_days", "payment_days",
           "contributor_pct", "override_reason", "ip_deal_id")
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def load_transfer(transfer_id: int, manage: bool = False) -> Transfer:
@@ -81,7 +78,7 @@ def load_transfer(transfer_id: int, manage: bool = False) -> Transfer:
     if transfer is None:
         abort(404)
     load_achievement(transfer.achievement_id)
-    if manage and not Transfer.can_manage(_user()):
+    if manage and not Transfer.can_manage(acting_user()):
         abort(403)
     return transfer
 
@@ -131,12 +128,13 @@ def _values(form: TransferForm) -> dict:
 @login_required
 def new(achievement_id: int) -> str | Response | tuple[str, int]:
     achievement = load_achievement(achievement_id)
-    if not Transfer.can_manage(_user()):
+    if not Transfer.can_manage(acting_user()):
         abort(403)
     offered(withdrawals.withdrawn_refusal(achievement),
             url_for("achievements.show", achievement_id=achievement.id))
     form = _form(achievement, None)
-    return submit(form, lambda: deals.save_transfer(_user(), achievement, None, **_values(form)),
+    return submit(form, lambda: deals.save_transfer(acting_user(), achievement, None,
+                                                    **_values(form)),
                   lambda transfer: str(TRANSFER_KIND_RECORDED[transfer.kind]),
                   lambda transfer: url_for("transfers.show", transfer_id=transfer.id),
                   lambda: render_template("achievements/transfer_form.html", form=form,
@@ -145,7 +143,7 @@ def new(achievement_id: int) -> str | Response | tuple[str, int]:
 
 def _page(transfer: Transfer, report: ReportForm | None = None,
           income: IncomeForm | None = None) -> str:
-    user = _user()
+    user = acting_user()
     manage = Transfer.can_manage(user) and not transfer.is_void  # a voided one changes no more
     report = report or (ReportForm(formdata=None, id_prefix="report") if manage else None)
     if report is not None:  # the period the page offers, as it stands now (`report_period`)
@@ -176,7 +174,7 @@ def index() -> str | Response:
     recently signed first, filtered as the dashboard is (`deal_list`) and by kind, year signed,
     year received and status; a page at a time, the total row summing all of them (the file
     holds them all)."""
-    user, on = _user(), today()
+    user, on = acting_user(), today()
     filters = deal_list.DealFilters(
         portfolio=of_list(), kind=choice_arg("kind", _l("Kind"), {k.value for k in TransferKind}),
         signed=year_arg("signed"), received=year_arg("received"),
@@ -211,7 +209,7 @@ def edit(transfer_id: int) -> str | Response | tuple[str, int]:
     offered(voids.voided(transfer) if transfer.is_void else None,
             url_for("transfers.show", transfer_id=transfer.id))
     form = _form(transfer.achievement, transfer)
-    return submit(form, lambda: deals.save_transfer(_user(), transfer.achievement, transfer,
+    return submit(form, lambda: deals.save_transfer(acting_user(), transfer.achievement, transfer,
                                                     **_values(form)),
                   _("Saved."), url_for("transfers.show", transfer_id=transfer.id),
                   lambda: render_template("achievements/transfer_form.html", form=form,
@@ -225,7 +223,8 @@ def report(transfer_id: int) -> Response | tuple[str, int]:
     transfer = load_transfer(transfer_id, manage=True)
     form = ReportForm(id_prefix="report")
     return submit(form, lambda: deals.record_report(
-        _user(), transfer, received_on=form.received_on.data, base_amount=form.base_amount.data,
+        acting_user(), transfer, received_on=form.received_on.data,
+        base_amount=form.base_amount.data,
         period_start=report_period.seen(form.period.data)),
         _("Royalty report recorded."), url_for("transfers.show", transfer_id=transfer.id),
         lambda: _page(transfer, report=form))
@@ -237,7 +236,7 @@ def income(transfer_id: int) -> Response | tuple[str, int]:
     transfer = load_transfer(transfer_id, manage=True)
     form = IncomeForm(reports=transfer.standing_reports, id_prefix="income")
     return submit(form, lambda: deals.record_income(
-        _user(), transfer, received_on=form.received_on.data, amount=form.amount.data,
+        acting_user(), transfer, received_on=form.received_on.data, amount=form.amount.data,
         costs=form.costs.data, pays=form.pays.data, report_id=form.report_id.data or None,
         note=form.note.data),
         _("Income recorded and split among the contributors."),
@@ -249,7 +248,7 @@ def income(transfer_id: int) -> Response | tuple[str, int]:
 @login_required
 def void(transfer_id: int) -> str | Response | tuple[str, int]:
     transfer = correctable(load_transfer(transfer_id), Transfer.can_void,
-                           deal_corrections.void_refusal, _user(),
+                           deal_corrections.void_refusal, acting_user(),
                            lambda transfer: url_for("transfers.show", transfer_id=transfer.id),
                            keep_input=False)
     back = url_for("transfers.show", transfer_id=transfer.id)
@@ -258,7 +257,7 @@ def void(transfer_id: int) -> str | Response | tuple[str, int]:
              (_("Licensee or assignee"), transfer.enterprise.shown("name")),
              (_("Signed on"), day(transfer.signed_on))]
     return submit(
-        form, lambda: deal_corrections.void_transfer(_user(), transfer, form.reason.data),
+        form, lambda: deal_corrections.void_transfer(acting_user(), transfer, form.reason.data),
         _("Transfer or licence voided: it stays in the history and counts no more."), back,
         lambda: _correction(
             transfer, form, _("Void a transfer or licence"), facts,
@@ -283,7 +282,7 @@ def _on_deal_page(record: IncomeReceipt | RoyaltyReport) -> str:
 @login_required
 def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
     receipt = reversible(db.session.get(IncomeReceipt, receipt_id),
-                         deal_corrections.income_refusal, _user(), _on_deal_page)
+                         deal_corrections.income_refusal, acting_user(), _on_deal_page)
     transfer = receipt.transfer
     form = ReverseForm()
     facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
@@ -307,7 +306,7 @@ def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
     report = reversible(db.session.get(RoyaltyReport, report_id),
-                        deal_corrections.report_refusal, _user(), _on_deal_page)
+                        deal_corrections.report_refusal, acting_user(), _on_deal_page)
     transfer = report.transfer
     form = ReverseForm()
     facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
@@ -330,7 +329,7 @@ def statement(user_id: int) -> str | Response:
     """A contributor's income statement, printable (of one year with `?year=`; a bad year is
     400): theirs, HQ's and the committee's to read; anyone else is told it is not there."""
     person = db.session.get(User, user_id)
-    user = _user()
+    user = acting_user()
     if person is None or not IncomeShare.can_read_statement(user, person.id):
         abort(404)
     year = year_arg()
@@ -343,7 +342,7 @@ def named_statement(contributor_id: int) -> str | Response:
     """The statement of a contributor named as written (no user account), for the achievement
     they are named on: HQ's and the committee's to read and print for them."""
     contributor = db.session.get(Contributor, contributor_id)
-    user = _user()
+    user = acting_user()
     if contributor is None or not contributor.can_read_statement(user):
         abort(404)
     achievement = load_achievement(contributor.achievement_id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.achievements import duties
@@ -18,7 +17,7 @@ from tracker.export.columns import Column, Kind
 from tracker.organisations.models import Institute
 from tracker.reports.filters import institute_choices
 from tracker.web.navigation import choice_arg, page_of, row_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("duties", __name__)
 
@@ -45,7 +44,7 @@ def late() -> str | Response:
     """Patent annuities, royalty reports and payments, upfront payments late, most late first;
     `?institute=` and `?duty=` (one of the reminder rules) filter, in SQL; a page shown at a
     time (`?page=`), every one in the file (`?export=`)."""
-    user = current_user._get_current_object()
+    user = acting_user()
     rule = choice_arg("duty", _l("Duty"), duties.DUTY_RULES)
     institute_id = row_arg("institute", _l("Institute"), Institute)
     rows = duties.visible_to(user, today(), institute_id, rule)

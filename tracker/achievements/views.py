@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db, voids
-from tracker.accounts.models import User
 from tracker.achievements import annuities, services, spinoff_deals, withdrawals
 from tracker.achievements.columns import ACHIEVEMENT_COLUMNS
 from tracker.achievements.forms import (
@@ -43,13 +42,10 @@ from tracker.search import matching
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm, offered, reversal_page
 from tracker.web.navigation import paginate, text_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("achievements", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def load_achievement(achievement_id: int, manage: bool = False,
@@ -57,9 +53,9 @@ def load_achievement(achievement_id: int, manage: bool = False,
     """404 unless the user sees it; 403 when `manage` and they may not keep it; 409 when
     `manage` and it was withdrawn: above the form as sent when `keep_input`, else alone."""
     achievement = db.session.get(Achievement, achievement_id)
-    if achievement is None or not achievement.can_view(_user()):
+    if achievement is None or not achievement.can_view(acting_user()):
         abort(404)
-    if manage and not achievement.can_manage(_user()):
+    if manage and not achievement.can_manage(acting_user()):
         abort(403)
     if manage:
         offered(voids.voided(achievement) if achievement.is_void else None,
@@ -88,7 +84,7 @@ def _load_right(right_id: int, manage: bool = False, *, page: bool = False) -> I
 def index() -> str | Response:
     """The register: the achievements of the projects the user sees, and those they
     contributed to; `?export=csv|xlsx`: the whole filtered list as a file."""
-    user = _user()
+    user = acting_user()
     q = text_arg("q")
     query = (select(Achievement).join(Project, Project.id == Achievement.project_id)
              .where(Achievement.standing(), or_(
@@ -141,7 +137,7 @@ def _lines(form: AchievementForm) -> list[services.ContributorLine]:
 @login_required
 def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
-    if not Achievement.can_record(_user(), project):
+    if not Achievement.can_record(acting_user(), project):
         abort(403)
     offered(withdrawals.record_refusal(project), url_for("projects.show", project_id=project.id))
     form = _achievement_form(project, None)
@@ -151,7 +147,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
                                achievement=None)
 
     return _more_rows(form, page) or submit(form, lambda: services.save_achievement(
-        _user(), project, None, title=form.title.data, description=form.description.data,
+        acting_user(), project, None, title=form.title.data, description=form.description.data,
         contributors=_lines(form)),
         _("Achievement recorded."),
         lambda achievement: url_for("achievements.show", achievement_id=achievement.id), page)
@@ -160,7 +156,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
 @bp.get("/achievements/<int:achievement_id>")
 @login_required
 def show(achievement_id: int) -> str:
-    achievement, user = load_achievement(achievement_id), _user()
+    achievement, user = load_achievement(achievement_id), acting_user()
     return render_template(
         "achievements/show.html", achievement=achievement, may_list=Achievement.can_list(user),
         may_manage=achievement.can_change(user)
@@ -185,7 +181,7 @@ def edit(achievement_id: int) -> str | Response | tuple[str, int]:
                                project=achievement.project, achievement=achievement)
 
     return _more_rows(form, page) or submit(form, lambda: services.save_achievement(
-        _user(), achievement.project, achievement, title=form.title.data,
+        acting_user(), achievement.project, achievement, title=form.title.data,
         description=form.description.data, contributors=_lines(form)),
         _("Saved."), url_for("achievements.show", achievement_id=achievement.id), page,
         record=achievement)
@@ -214,7 +210,7 @@ def new_right(achievement_id: int) -> str | Response | tuple[str, int]:
                                kinds=list(RightKind))
     form = RightForm().only_for({kind})
     del form.kind
-    return submit(form, lambda: services.save_right(_user(), achievement, None,
+    return submit(form, lambda: services.save_right(acting_user(), achievement, None,
                                                     **_right_values(form, kind=kind)),
                   _("Right recorded."),
                   lambda right: url_for("achievements.right", right_id=right.id),
@@ -227,7 +223,7 @@ def _right_page(right_id: int, annuity_form: AnnuityForm | None = None,
     """Loaded with what it lists, also when shown again after a refused form."""
     found = _load_right(right_id, page=True)
     return render_template(
-        "achievements/right.html", right=found, **withdrawals.right_offers(_user(), found),
+        "achievements/right.html", right=found, **withdrawals.right_offers(acting_user(), found),
         annuity_form=annuity_form or AnnuityForm(formdata=None), paid_form=AnnuityPaidForm,
         not_listed=annuities.listing_refusal(found), failed=failed)
 
@@ -250,7 +246,7 @@ def edit_right(right_id: int) -> str | Response | tuple[str, int]:
     form = RightForm(obj=found if request.method == "GET" else None).only_for(kinds, held)
     if request.method == "GET" and "patent_type" in form:
         form.patent_type.data = found.patent_type.value if found.patent_type else ""
-    return submit(form, lambda: services.save_right(_user(), found.achievement, found,
+    return submit(form, lambda: services.save_right(acting_user(), found.achievement, found,
                                                     **_right_values(form)),
                   _("Saved."), url_for("achievements.right", right_id=found.id),
                   lambda: render_template("achievements/right_form.html", form=form,
@@ -264,7 +260,7 @@ def add_annuity(right_id: int) -> Response | tuple[str, int]:
     found = _load_right(right_id, manage=True)
     form = AnnuityForm()
     return submit(form, lambda: services.add_annuity(
-        _user(), found, year_no=form.year_no.data, due_on=form.due_on.data,
+        acting_user(), found, year_no=form.year_no.data, due_on=form.due_on.data,
         fee=form.fee.data),
         _("Annuity listed: its reminders start."),
         url_for("achievements.right", right_id=found.id),
@@ -276,7 +272,7 @@ def add_annuity(right_id: int) -> Response | tuple[str, int]:
 def pay_annuity(annuity_id: int) -> Response | tuple[str, int]:
     annuity, form = _load_annuity(annuity_id), AnnuityPaidForm(id_prefix=f"annuity-{annuity_id}")
     return submit(form, lambda: services.pay_annuity(
-        _user(), annuity, paid_on=form.paid_on.data, amount=form.amount.data,
+        acting_user(), annuity, paid_on=form.paid_on.data, amount=form.amount.data,
         late_fee_reason=form.late_fee_reason.data or ""),
         _("Annuity paid: its reminders stop."),
         url_for("achievements.right", right_id=annuity.right_id),
@@ -301,7 +297,7 @@ def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     offered(annuities.edit_refusal(annuity), back)
     form = AnnuityEditForm(obj=annuity if request.method == "GET" else None)
     return submit(form, lambda: annuities.edit_annuity(
-        _user(), annuity, due_on=form.due_on.data, fee=form.fee.data),
+        acting_user(), annuity, due_on=form.due_on.data, fee=form.fee.data),
         _("Annuity corrected: its reminders follow the new due date."), back,
         lambda: render_template("achievements/annuity_form.html", form=form,
                                 annuity=annuity), record=annuity)
@@ -344,7 +340,7 @@ def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
              (_("Rights withdrawn with it"),
               listed(r.name for r in achievement.standing_rights) or "—")]
     return submit(
-        form, lambda: withdrawals.withdraw_achievement(_user(), achievement,
+        form, lambda: withdrawals.withdraw_achievement(acting_user(), achievement,
                                                        form.reason.data or ""),
         _("Achievement withdrawn: it stays in the history, out of the lists, the figures and "
           "the reminders."), back,
@@ -367,7 +363,7 @@ def withdraw_right(right_id: int) -> str | Response | tuple[str, int]:
     facts = [(_("Achievement"), found.achievement.title), (_("Right"), found.name),
              (_("Annuities"), str(len(found.annuities)))]
     return submit(
-        form, lambda: withdrawals.withdraw_right(_user(), found, form.reason.data or ""),
+        form, lambda: withdrawals.withdraw_right(acting_user(), found, form.reason.data or ""),
         _("Right withdrawn: it stays in the history, out of the lists, the figures and the "
           "reminders."), back,
         lambda: render_template(
@@ -388,7 +384,7 @@ def move(achievement_id: int) -> str | Response | tuple[str, int]:
             url_for("achievements.show", achievement_id=achievement.id))
     form = MoveForm()
     return submit(
-        form, lambda: withdrawals.move_achievement(_user(), achievement,
+        form, lambda: withdrawals.move_achievement(acting_user(), achievement,
                                                    code=form.project.data or "",
                                                    reason=form.reason.data or ""),
         _("Achievement moved, with its rights and annuities."),

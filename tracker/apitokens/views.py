@@ -4,27 +4,23 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.apitokens import services
 from tracker.apitokens.forms import TokenForm
 from tracker.apitokens.models import AccessToken, TokenScope
 from tracker.web.actions import press, submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("tokens", __name__)
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
 
 def _page(form: TokenForm, secret: str | None = None) -> str:
     return render_template("apitokens/tokens.html", form=form, secret=secret,
-                           tokens=services.tokens_of(_user()), at=db.utcnow())
+                           tokens=services.tokens_of(acting_user()), at=db.utcnow())
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
@@ -32,7 +28,8 @@ def _page(form: TokenForm, secret: str | None = None) -> str:
 def mine() -> str | Response | tuple[str, int]:
     form = TokenForm()
     return submit(
-        form, lambda: services.create_token(_user(), form.name.data, TokenScope(form.scope.data),
+        form, lambda: services.create_token(acting_user(), form.name.data,
+                                            TokenScope(form.scope.data),
                                             form.days.data),
         _("Token created. Copy it now: it is shown only this once."),
         url_for("tokens.mine"), lambda: _page(form),
@@ -49,10 +46,10 @@ def every() -> str:
 @login_required
 def revoke(token_id: int) -> Response | tuple[str, int]:
     token = db.session.get(AccessToken, token_id)
-    if token is None or not token.can_revoke(_user()):
+    if token is None or not token.can_revoke(acting_user()):
         abort(404)
-    back = (url_for("tokens.mine") if token.user_id == _user().id else url_for("tokens.every"))
-    return press(lambda: services.revoke_token(_user(), token), _("Token revoked."), back,
-                 lambda: _page(TokenForm()) if token.user_id == _user().id
+    back = url_for("tokens.mine" if token.user_id == acting_user().id else "tokens.every")
+    return press(lambda: services.revoke_token(acting_user(), token), _("Token revoked."), back,
+                 lambda: _page(TokenForm()) if token.user_id == acting_user().id
                  else render_template("apitokens/every.html",
                                       tokens=services.active_tokens(db.utcnow())))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -21,24 +21,21 @@ from tracker.approvals.models import (
 from tracker.changes import queries
 from tracker.dates import today
 from tracker.web.actions import press, submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("approvals", __name__)
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
 
 def _load(request_id: int) -> ApprovalRequest:
     found = db.session.get(ApprovalRequest, request_id)
-    if found is None or not found.can_view(_user(), today()):
+    if found is None or not found.can_view(acting_user(), today()):
         abort(404)
     return found
 
 
 def _page(found: ApprovalRequest, form: SignForm | None = None) -> str:
-    user = _user()
+    user = acting_user()
     step = found.step_for(user, today())
     if step is not None and form is None:
         form = SignForm()
@@ -65,8 +62,8 @@ def sign(request_id: int) -> Response | tuple[str, int]:
     found = _load(request_id)
     form = SignForm()
     endorse = request.form.get("verdict") != "return"
-    call = ((lambda: services.endorse(_user(), found, form.opinion.data or "")) if endorse
-            else (lambda: services.return_(_user(), found, form.opinion.data or "")))
+    call = ((lambda: services.endorse(acting_user(), found, form.opinion.data or "")) if endorse
+            else (lambda: services.return_(acting_user(), found, form.opinion.data or "")))
     return submit(form, call, lambda _result: chain.signed_said(found),
                   url_for("approvals.show", request_id=found.id),
                   lambda: _page(found, form))
@@ -78,7 +75,7 @@ def withdraw(request_id: int) -> Response | tuple[str, int]:
     found = _load(request_id)
     back = (url_for("changes.show", request_id=found.change_request_id)
             if found.change_request_id else url_for("projects.show", project_id=found.project_id))
-    return press(lambda: services.withdraw(_user(), found),
+    return press(lambda: services.withdraw(acting_user(), found),
                  _("Withdrawn: you may change it and submit it again."), back,
                  lambda: _page(found))
 
@@ -87,7 +84,7 @@ def withdraw(request_id: int) -> Response | tuple[str, int]:
 
 
 def _delegation_page(form: DelegationForm) -> str:
-    user, on = _user(), today()
+    user, on = acting_user(), today()
     delegations = services.delegations_of(user)
     return render_template("approvals/delegations.html", form=form,
                            delegations=delegations, user=user, endable={  # over: nothing to end
@@ -98,7 +95,7 @@ def _delegation_page(form: DelegationForm) -> str:
 
 def _others() -> list[User]:
     """Only those the service accepts: people who sign at the user's levels."""
-    return services.eligible_delegates(_user())
+    return services.eligible_delegates(acting_user())
 
 
 @bp.route("/approvals/delegations", methods=["GET", "POST"])
@@ -108,7 +105,7 @@ def delegations() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.starts_on.data = today()
     return submit(form, lambda: services.delegate(
-        _user(), delegate_id=form.delegate_id.data, starts_on=form.starts_on.data,
+        acting_user(), delegate_id=form.delegate_id.data, starts_on=form.starts_on.data,
         ends_on=form.ends_on.data),
         _("Delegated: they sign on your behalf in that period."),
         url_for("approvals.delegations"), lambda: _delegation_page(form))
@@ -118,7 +115,7 @@ def delegations() -> str | Response | tuple[str, int]:
 @login_required
 def end_delegation(delegation_id: int) -> Response | tuple[str, int]:
     delegation = db.session.get(ApprovalDelegation, delegation_id)
-    user = _user()
+    user = acting_user()
     if delegation is None or not delegation.can_view(user):
         abort(404)
     return press(lambda: services.cancel_delegation(user, delegation),
@@ -143,7 +140,7 @@ def _levels_page(form: LevelForm) -> str:
 def levels() -> str | Response | tuple[str, int]:
     form = LevelForm(users=services.possible_approvers())
     return submit(form, lambda: services.add_level(
-        _user(), name=form.name.data, name_en=form.name_en.data,
+        acting_user(), name=form.name.data, name_en=form.name_en.data,
         director=bool(form.director.data), approver_ids=list(form.approver_ids.data or []),
         applies_to=AppliesTo(form.applies_to.data)),
         _("The level is added."), url_for("approvals.levels"), lambda: _levels_page(form))
@@ -156,7 +153,7 @@ def move_level(level_id: int) -> Response | tuple[str, int]:
     if level is None:
         abort(404)
     up = request.form.get("direction") != "down"
-    return press(lambda: services.move_level(_user(), level, up),
+    return press(lambda: services.move_level(acting_user(), level, up),
                  _("The level is moved up.") if up else _("The level is moved down."),
                  url_for("approvals.levels"), lambda: _levels_page(LevelForm()))
 
@@ -167,5 +164,5 @@ def remove_level(level_id: int) -> Response | tuple[str, int]:
     level = db.session.get(ApprovalLevel, level_id)
     if level is None:
         abort(404)
-    return press(lambda: services.remove_level(_user(), level), _("The level is removed."),
+    return press(lambda: services.remove_level(acting_user(), level), _("The level is removed."),
                  url_for("approvals.levels"), lambda: _levels_page(LevelForm()))

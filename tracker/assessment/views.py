@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -36,13 +35,10 @@ from tracker.web import downloads
 from tracker.web.actions import press, submit
 from tracker.web.corrections import WithdrawForm, correctable, offered
 from tracker.web.navigation import year_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("assessment", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _year(year: int) -> int:
@@ -53,7 +49,7 @@ def _year(year: int) -> int:
 
 def _institute(institute_id: int) -> Institute:
     institute = db.session.get(Institute, institute_id)
-    if institute is None or not Indicator.can_view_institute(_user(), institute):
+    if institute is None or not Indicator.can_view_institute(acting_user(), institute):
         abort(404)
     return institute
 
@@ -67,7 +63,7 @@ def _assessment(year: int) -> AssessmentYear | None:
 def index() -> str | Response:
     """The year's table: HQ sees every score; a director sees every institute's total and
     rank once HQ published the ranking, and until then their own institute's only."""
-    user = _user()
+    user = acting_user()
     year = year_arg() or today().year
     assessment = _assessment(year) or AssessmentYear(year=year, ranking_published=False)
     ranking = assessment.can_view_ranking(user)
@@ -92,7 +88,7 @@ def publish(year: int) -> Response | tuple[str, int]:
     # What the button said when its page was drawn, never the opposite of the state now: two HQ
     # users who both press "Publish" publish it, the second no longer withdrawing it.
     published = request.form.get("publish") != "0"
-    return press(lambda: services.publish_ranking(_user(), year, published),
+    return press(lambda: services.publish_ranking(acting_user(), year, published),
                  _("The ranking is published to the directors.") if published
                  else _("The ranking is withdrawn from the directors."),
                  url_for("assessment.index", year=year), lambda: index())
@@ -105,7 +101,7 @@ def indicators(year: int) -> str | Response | tuple[str, int]:
     listed = scoring.indicators_of(_year(year))
     return submit(
         form, lambda: services.save_indicator(
-            _user(), None, year=year, measure=Measure(form.measure.data), name=form.name.data,
+            acting_user(), None, year=year, measure=Measure(form.measure.data), name=form.name.data,
             name_en=form.name_en.data, weight=form.weight.data, target=form.target.data,
             position=form.position.data or 0),
         _("Indicator saved."), url_for("assessment.indicators", year=year),
@@ -122,7 +118,7 @@ def edit_indicator(indicator_id: int) -> str | Response | tuple[str, int]:
     form = IndicatorForm(obj=indicator, editing=True)
     return submit(
         form, lambda: services.save_indicator(
-            _user(), indicator, year=indicator.year, measure=indicator.measure,
+            acting_user(), indicator, year=indicator.year, measure=indicator.measure,
             name=form.name.data, name_en=form.name_en.data, weight=form.weight.data,
             target=form.target.data, position=form.position.data or 0),
         _("Indicator saved."), url_for("assessment.indicators", year=indicator.year),
@@ -141,7 +137,7 @@ def _entries(year: int, institute_id: int) -> list[EvidenceEntry]:
 
 
 def _institute_page(year: int, institute: Institute, form: EvidenceForm | None = None) -> str:
-    user = _user()
+    user = acting_user()
     table = scoring.year_table(year)
     result = table.of(institute.id)
     assessment = _assessment(year)
@@ -184,7 +180,7 @@ def institute(year: int, institute_id: int) -> str | Response:
 @requires(Indicator.can_list)
 def enter_evidence(year: int, institute_id: int) -> Response | tuple[str, int]:
     institute = _institute(institute_id)
-    if not EvidenceEntry.can_enter(_user(), institute):
+    if not EvidenceEntry.can_enter(acting_user(), institute):
         abort(403)
     offered(services.locked_refusal(year),
             url_for("assessment.institute", year=year, institute_id=institute.id))
@@ -192,7 +188,7 @@ def enter_evidence(year: int, institute_id: int) -> Response | tuple[str, int]:
                                     if not i.is_computed])
     return submit(
         form, lambda: services.enter_evidence(
-            _user(), db.session.get(Indicator, form.indicator_id.data), institute,
+            acting_user(), db.session.get(Indicator, form.indicator_id.data), institute,
             amount=form.amount.data, description=form.description.data,
             uploads=form.uploads()),
         _("Evidence entered: it counts once HQ accepts it."),
@@ -232,7 +228,7 @@ def drill_down(year: int, institute_id: int, indicator_id: int) -> str | Respons
 
 def _entry(entry_id: int) -> EvidenceEntry:
     entry = db.session.get(EvidenceEntry, entry_id)
-    if entry is None or not entry.can_view(_user()):
+    if entry is None or not entry.can_view(acting_user()):
         abort(404)
     return entry
 
@@ -245,12 +241,12 @@ def review(entry_id: int) -> str | Response | tuple[str, int]:
     back = url_for("assessment.institute", year=entry.indicator.year,
                    institute_id=entry.institute_id)
     return submit(
-        form, lambda: services.review_evidence(_user(), entry,
+        form, lambda: services.review_evidence(acting_user(), entry,
                                                accept=form.decision.data == "accept",
                                                opinion=form.opinion.data or ""),
         services.reviewed_said, back,
         lambda: render_template("assessment/review.html", form=form, entry=entry, back=back,
-                                may_review=entry.can_review(_user())
+                                may_review=entry.can_review(acting_user())
                                 and services.review_refusal(entry) is None))
 
 
@@ -275,11 +271,11 @@ def _to_institute(entry: EvidenceEntry) -> str:
 def correct_evidence(entry_id: int) -> str | Response | tuple[str, int]:
     """The director corrects an entry before HQ reviews it (otherwise the reason, 409)."""
     entry = correctable(db.session.get(EvidenceEntry, entry_id), EvidenceEntry.can_correct,
-                        corrections.correction_refusal, _user(), _to_institute)
+                        corrections.correction_refusal, acting_user(), _to_institute)
     form = EvidenceCorrectionForm(obj=entry, entry=entry)
     return submit(
         form, lambda: corrections.correct_evidence(
-            _user(), entry, amount=form.amount.data, description=form.description.data,
+            acting_user(), entry, amount=form.amount.data, description=form.description.data,
             uploads=form.uploads(), reason=form.reason.data,
             withdrawn_files=form.withdrawn_files.data or []),
         _("Evidence corrected."), _to_institute(entry),
@@ -298,11 +294,11 @@ def withdraw_evidence(entry_id: int) -> str | Response | tuple[str, int]:
     """The director withdraws what HQ has not accepted, HQ what it accepted (otherwise the
     reason, 409)."""
     entry = correctable(db.session.get(EvidenceEntry, entry_id), EvidenceEntry.can_withdraw,
-                        lambda e: corrections.withdrawal_refusal(e, _user()), _user(),
+                        lambda e: corrections.withdrawal_refusal(e, acting_user()), acting_user(),
                         _to_institute)
     form = WithdrawForm()
     return submit(
-        form, lambda: corrections.withdraw_evidence(_user(), entry, form.reason.data),
+        form, lambda: corrections.withdraw_evidence(acting_user(), entry, form.reason.data),
         _("Evidence withdrawn: it stays on the institute's page, marked so, and counts in no "
           "score."), _to_institute(entry),
         lambda: _evidence_page(form, entry, _to_institute(entry),
@@ -349,7 +345,7 @@ def funding(year: int) -> str | Response | tuple[str, int]:
         return exports.send(columns.ALLOCATION_COLUMNS, rows, f"allocation-{year}", fmt,
                             title=_("Funding %(year)d", year=year))
     return submit(
-        form, lambda: services.set_rule(_user(), year, pool=form.pool.data,
+        form, lambda: services.set_rule(acting_user(), year, pool=form.pool.data,
                                         score_share=form.score_share.data,
                                         floor=form.floor.data, cap=form.cap.data),
         _("Funding rule saved: the allocation below follows it."),
@@ -359,7 +355,7 @@ def funding(year: int) -> str | Response | tuple[str, int]:
 @bp.post("/assessment/<int:year>/funding/approve")
 @requires(AssessmentYear.can_decide)
 def approve(year: int) -> Response | tuple[str, int]:
-    return press(lambda: services.approve_allocation(_user(), _year(year)),
+    return press(lambda: services.approve_allocation(acting_user(), _year(year)),
                  _("Allocation approved: it is recorded as HQ's funding of each institute."),
                  url_for("assessment.funding", year=year),
                  lambda: _funding_page(year, RuleForm(obj=services.year_of(year))))

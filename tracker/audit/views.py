@@ -16,7 +16,7 @@ from tracker.display.history import describe, model_of, name_of, name_recorded
 from tracker.display.words import ACTIONS, OBJECTS
 from tracker.export import responses as exports
 from tracker.web.navigation import keyset_page, paginate, text_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("audit", __name__)
 
@@ -28,7 +28,7 @@ def history(object_type: str, object_id: int) -> str | Response:
     model = model_of(object_type)
     if model is None:
         abort(404)
-    user = current_user._get_current_object()
+    user = acting_user()
     obj = db.session.get(model, object_id)
     if not AuditRecord.can_view_history(user, obj):
         abort(404)

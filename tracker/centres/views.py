@@ -9,13 +9,11 @@ from dataclasses import dataclass, replace
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.centres import services
 from tracker.centres.figures import CentreFigures, figures, statuses
 from tracker.centres.forms import CentrePaymentForm, TermForm
@@ -31,15 +29,12 @@ from tracker.settings import services as settings
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered, reversal_page, reversible
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("centres", __name__)
 
 TERM_FIELDS = ("signed_on", "starts_on", "ends_on", "committed", "note")
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 @dataclass
@@ -105,14 +100,14 @@ def overview() -> str | Response:
 
 def _centre(centre_id: int) -> JointInnovationCentre:
     centre = db.session.get(JointInnovationCentre, centre_id)
-    if centre is None or not centre.can_view(_user()):
+    if centre is None or not centre.can_view(acting_user()):
         abort(404)
     return centre
 
 
 def _agreement(agreement_id: int) -> CentreAgreement:
     agreement = db.session.get(CentreAgreement, agreement_id)
-    if agreement is None or not agreement.can_view(_user()):
+    if agreement is None or not agreement.can_view(acting_user()):
         abort(404)
     return agreement
 
@@ -133,7 +128,7 @@ def new_agreement(centre_id: int) -> Response | tuple[str, int]:
     form = TermForm()
     return submit(
         form, lambda: services.record_agreement(
-            _user(), centre, **{name: getattr(form, name).data for name in TERM_FIELDS}),
+            acting_user(), centre, **{name: getattr(form, name).data for name in TERM_FIELDS}),
         services.recorded_said, _to_centre(centre.id),
         lambda: render_template("centres/term_form.html", form=form, centre=centre,
                                 renews=renews, agreement=None))
@@ -146,7 +141,7 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
     form = TermForm(obj=agreement)
     return submit(
         form, lambda: services.save_agreement(
-            _user(), agreement, **{name: getattr(form, name).data for name in TERM_FIELDS}),
+            acting_user(), agreement, **{name: getattr(form, name).data for name in TERM_FIELDS}),
         _("Saved."), _to_centre(agreement.centre_id),
         lambda: render_template("centres/term_form.html", form=form, centre=agreement.centre,
                                 renews=agreement.renews, agreement=agreement),
@@ -162,7 +157,7 @@ def new_payment(agreement_id: int) -> Response | tuple[str, int]:
     form = CentrePaymentForm()
     return submit(
         form, lambda: services.record_payment(
-            _user(), agreement, paid_on=form.paid_on.data, amount=form.amount.data,
+            acting_user(), agreement, paid_on=form.paid_on.data, amount=form.amount.data,
             note=form.note.data or ""),
         _("Payment recorded."), _to_centre(agreement.centre_id),
         lambda: render_template("centres/payment_form.html", form=form, agreement=agreement))
@@ -172,7 +167,7 @@ def new_payment(agreement_id: int) -> Response | tuple[str, int]:
 @requires(CentreAgreement.can_record)
 def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
     paid = reversible(db.session.get(CentrePayment, payment_id), services.payment_refusal,
-                      _user(), _on_centre_page)
+                      acting_user(), _on_centre_page)
     agreement, back = paid.agreement, _on_centre_page(paid)
     form = ReverseForm()
     facts = [(_("Joint innovation centre"), agreement.centre.shown("name")),

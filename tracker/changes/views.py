@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import Row, select
 from werkzeug.wrappers import Response
 
@@ -33,12 +33,10 @@ from tracker.projects.models import Project, ProjectMember
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
 from tracker.web.corrections import DecisionCorrectionForm, correctable, decision_correction
+from tracker.web.permissions import acting_user
 
 bp = Blueprint("changes", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _managers(project: Project) -> list[Row]:
@@ -69,7 +67,7 @@ def _forms(project: Project) -> dict:
     """The forms the user may send on this project, each under its own prefix (one page
     holds them all); offered while its phase lets the plan change (`plan_refusal`), taken
     when sent whatever it is (the service then says why not, 409)."""
-    user, forms = _user(), {}
+    user, forms = acting_user(), {}
     if request.method == "GET" and plan_refusal(project) is not None:
         return forms
     if ChangeRequest.can_request(user, project):
@@ -118,7 +116,7 @@ def _page(project: Project, forms: dict) -> str:
                            waiting=waiting,
                            requests=requests, described=queries.before_after(requests),
                            plan=queries.comparison(project),
-                           can_hand_over=project.can_hand_over(_user()))
+                           can_hand_over=project.can_hand_over(acting_user()))
 
 
 @bp.get("/projects/<int:project_id>/changes")
@@ -156,7 +154,7 @@ def change(project_id: int, kind: str) -> Response | tuple[str, int]:
     if kind not in forms:
         abort(403)
     form = forms[kind]
-    return submit(form, lambda: CALLS[kind](_user(), project, form),
+    return submit(form, lambda: CALLS[kind](acting_user(), project, form),
                   services.requested_said,
                   lambda result: url_for("changes.show", request_id=result.id),
                   lambda: _page(project, forms))
@@ -164,7 +162,7 @@ def change(project_id: int, kind: str) -> Response | tuple[str, int]:
 
 def _load_request(request_id: int) -> ChangeRequest:
     found = db.session.get(ChangeRequest, request_id)
-    if found is None or not found.can_view(_user()):
+    if found is None or not found.can_view(acting_user()):
         abort(404)
     return found
 
@@ -175,10 +173,10 @@ def _request_page(found: ChangeRequest, form: DecideForm | None) -> str:
     shows the decision taken and offers no Approve or Refuse that would be refused again."""
     if not _may_decide(found):
         form = None
-    refusal = corrections.correction_refusal(found) if found.can_correct(_user()) else None
+    refusal = corrections.correction_refusal(found) if found.can_correct(acting_user()) else None
     return render_template("changes/show.html", change=found, form=form,
                            described=queries.before_after([found]), project=found.project,
-                           can_correct=found.can_correct(_user()) and refusal is None,
+                           can_correct=found.can_correct(acting_user()) and refusal is None,
                            # Said where a decision stands (a change waiting, or applied on the
                            # PM's word, has none to correct).
                            correction_blocked=found.is_decided and refusal)
@@ -186,7 +184,7 @@ def _request_page(found: ChangeRequest, form: DecideForm | None) -> str:
 
 def _may_decide(found: ChangeRequest) -> bool:
     """Whether the page offers the decision: who decides, while it waits for them."""
-    return found.can_decide(_user()) and services.decide_refusal(found) is None
+    return found.can_decide(acting_user()) and services.decide_refusal(found) is None
 
 
 @bp.get("/changes/<int:request_id>")
@@ -207,7 +205,8 @@ def decide(request_id: int) -> Response | tuple[str, int]:
     found = _load_request(request_id)
     form = DecideForm()
     approve = request.form.get("approve") == "1"
-    return submit(form, lambda: services.decide(_user(), found, approve, form.reason.data or ""),
+    return submit(form, lambda: services.decide(acting_user(), found, approve,
+                                                form.reason.data or ""),
                   _("The change is approved and in effect.") if approve
                   else _("The change is refused."),
                   url_for("changes.show", request_id=found.id),
@@ -224,7 +223,7 @@ def correct(request_id: int) -> str | Response | tuple[str, int]:
     """A decision recorded by mistake superseded by its opposite, by whoever decides the
     change; refused before the form when later facts depend on it."""
     found = correctable(db.session.get(ChangeRequest, request_id), ChangeRequest.decides,
-                        corrections.correction_refusal, _user(), _back)
+                        corrections.correction_refusal, acting_user(), _back)
     back = _back(found)
     form = DecisionCorrectionForm()
     undo = not found.correction_approves
@@ -233,7 +232,7 @@ def correct(request_id: int) -> str | Response | tuple[str, int]:
              (_("Decided by"), f"{found.decided_by.name}{comma()}{instant(found.decided_at)}"
               if found.decided_by else "—")]  # a post on a request not decided: refused
     return decision_correction(
-        form, lambda: corrections.correct_decision(_user(), found, form.reason.data or ""),
+        form, lambda: corrections.correct_decision(acting_user(), found, form.reason.data or ""),
         undo=undo, back=back, facts=facts,
         done=_("Decision corrected: the approval is undone and the plan is as it was before "
                "the change.") if undo

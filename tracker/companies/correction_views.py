@@ -13,26 +13,26 @@ from tracker import db
 from tracker.companies import corrections
 from tracker.companies.forms import PaidForm
 from tracker.companies.models import Company, ShareEntry
-from tracker.companies.views import _correction_page, _to_company, _user, bp, load_company
+from tracker.companies.views import _correction_page, _to_company, bp, load_company
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, correctable
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 
 @bp.route("/companies/entries/<int:entry_id>/paid", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def record_paid(entry_id: int) -> Response | tuple[str, int]:
     entry = correctable(db.session.get(ShareEntry, entry_id), ShareEntry.can_record_paid,
-                        corrections.paid_refusal, _user(),
+                        corrections.paid_refusal, acting_user(),
                         lambda entry: _to_company(entry.company), keep_input=False)
     form = PaidForm()
     back = _to_company(entry.company)
     facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
              (_("To"), entry.to_holder.shown_name), (_("Shares"), number(entry.shares)),
              (_("Paid with"), label(entry.acquired_by))]
-    return submit(form, lambda: corrections.record_paid(_user(), entry, form.paid.data,
+    return submit(form, lambda: corrections.record_paid(acting_user(), entry, form.paid.data,
                                                         form.reason.data),
                   _("What was paid is recorded: these shares count in HQ's cost."), back,
                   lambda: _correction_page(
@@ -46,12 +46,12 @@ def record_paid(entry_id: int) -> Response | tuple[str, int]:
 @requires(Company.can_manage)
 def void_founders(company_id: int) -> Response | tuple[str, int]:
     company = correctable(load_company(company_id), Company.can_void_founders,
-                          corrections.founders_void_refusal, _user(), _to_company,
+                          corrections.founders_void_refusal, acting_user(), _to_company,
                           keep_input=False)  # who may void it, before its state
     form, table = ReasonForm(), company.founders_table()  # what the voiding reverses
     facts = [(_("Company"), company.name), (_("Incorporated on"), day(table[0].on_date)),
              *[(e.to_holder.shown_name, number(e.shares)) for e in table]]
-    return submit(form, lambda: corrections.void_founders(_user(), company,
+    return submit(form, lambda: corrections.void_founders(acting_user(), company,
                                                           form.reason.data or ""),
                   _("The founders' table is voided: record it again."), _to_company(company),
                   lambda: _correction_page(

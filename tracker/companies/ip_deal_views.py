@@ -15,11 +15,12 @@ from tracker import db
 from tracker.companies import deal_voids, deals
 from tracker.companies.forms import IpDealCorrectionForm
 from tracker.companies.ip_models import IpDeal
-from tracker.companies.views import _form_page, _to_company, _user, bp
+from tracker.companies.views import _form_page, _to_company, bp
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.web.actions import submit
 from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.permissions import acting_user
 
 
 def _on_ip_table(deal: IpDeal) -> str:
@@ -31,11 +32,11 @@ def _on_ip_table(deal: IpDeal) -> str:
 @login_required
 def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
     deal = correctable(db.session.get(IpDeal, ip_deal_id), IpDeal.can_correct,
-                       deal_voids.correction_refusal, _user(), _on_ip_table)
+                       deal_voids.correction_refusal, acting_user(), _on_ip_table)
     back = _on_ip_table(deal)
     company = deal.company
     form = IpDealCorrectionForm(obj=deal, deal=deal, achievements=deals.register_choices(company))
-    return submit(form, lambda: deals.save_ip_deal(_user(), deal, **form.terms()),
+    return submit(form, lambda: deals.save_ip_deal(acting_user(), deal, **form.terms()),
                   _("Licence or assignment of IP corrected."), back,
                   lambda: _form_page(company, form, _("Correct the licence or assignment")),
                   record=deal)
@@ -45,14 +46,14 @@ def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
 @login_required
 def void_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
     deal = correctable(db.session.get(IpDeal, ip_deal_id), IpDeal.can_void,
-                       deal_voids.void_refusal, _user(), _on_ip_table, keep_input=False)
+                       deal_voids.void_refusal, acting_user(), _on_ip_table, keep_input=False)
     back = _on_ip_table(deal)
     form = WithdrawForm()
     facts = [(_("Achievement and its rights"), deal.name), (_("Kind"), label(deal.kind)),
              (_("Licensee or assignee"), deal.licensee), (_("Signed on"), day(deal.signed_on)),
              (_("Equity (shares)"), number(deal.equity_shares))]
     return submit(
-        form, lambda: deal_voids.void_ip_deal(_user(), deal, form.reason.data or ""),
+        form, lambda: deal_voids.void_ip_deal(acting_user(), deal, form.reason.data or ""),
         _("Licence or assignment voided: it stays in the history and counts no more."), back,
         lambda: render_template(
             "corrections/correct.html", form=form, back=back,

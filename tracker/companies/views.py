@@ -7,12 +7,11 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import Row, select
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.achievements import spinoff_deals
 from tracker.companies import (
     columns,
@@ -55,7 +54,7 @@ from tracker.web.corrections import (
 from tracker.web.fields import offer
 from tracker.web.filters import of_list
 from tracker.web.navigation import Page, date_arg, int_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("companies", __name__)
 
@@ -63,16 +62,13 @@ COMPANY_FIELDS = ("name", "uscc", "registered_on", "registered_capital", "legal_
                   "project_ids")
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
 
 def load_company(company_id: int, *, manage: bool = False) -> Company:
     """The company, or 404 unless the user may see it; 403 to change it without the role."""
     company = db.session.scalar(select(Company).filter_by(id=company_id).options(*with_ledger()))
-    if company is None or not company.can_view(_user()):
+    if company is None or not company.can_view(acting_user()):
         abort(404)
-    if manage and not Company.can_manage(_user()):
+    if manage and not Company.can_manage(acting_user()):
         abort(403)
     return company
 
@@ -92,7 +88,7 @@ def _form_page(company: Company | None, form, title: str, template: str = "compa
 def portfolio() -> str | Response:
     """HQ's stake in each company at its last round price, a page at a time; totals in SQL,
     read with the page's ids in one statement (`holdings.read_once`)."""
-    user, on = _user(), date_arg("on", today())
+    user, on = acting_user(), date_arg("on", today())
     filters, registered_only = of_list(), bool(int_arg("registered"))
     exited, with_stake = bool(int_arg("exited")), bool(int_arg("hq_stake"))
     chosen = listed(user, on, filters if filters.args() else None, registered=registered_only,
@@ -113,7 +109,7 @@ def portfolio() -> str | Response:
                            lines=[ledger.portfolio_line(c, on) for c in page.items],
                            columns=columns.PORTFOLIO_COLUMNS, on=on, filters=filters,
                            registered=registered_only, exited=exited, with_stake=with_stake,
-                           institutes=institute_choices(_user()), types=list(ProjectType),
+                           institutes=institute_choices(acting_user()), types=list(ProjectType),
                            can_manage=Company.can_manage(user))
 
 
@@ -137,14 +133,15 @@ def show(company_id: int) -> str | Response:
                  ledger.post_money(r)) for r in company.rounds],
         history=ledger.stake_history(company),
         warnings=services.shortfall_warnings(ledger.issues_of(company)),
-        entries=list(reversed(company.entries)), can_manage=Company.can_manage(_user()),
-        **corrections.ledger_offers(company, _user()),
+        entries=list(reversed(company.entries)), can_manage=Company.can_manage(acting_user()),
+        **corrections.ledger_offers(company, acting_user()),
         detachments=corrections.detachments_of(company=company),
-        **deal_voids.offers(_user(), company),
-        ip_transfers=named, recordable=spinoff_deals.recordable(_user(), company.ip_deals, named),
-        may_detach=Company.can_detach(_user()),
+        **deal_voids.offers(acting_user(), company),
+        ip_transfers=named, recordable=spinoff_deals.recordable(acting_user(), company.ip_deals,
+                                                                named),
+        may_detach=Company.can_detach(acting_user()),
         not_registered=prerequisites.not_registered(company),
-        ip_missing=Company.can_manage(_user()) and deals.deal_refusal(
+        ip_missing=Company.can_manage(acting_user()) and deals.deal_refusal(
             company, deals.register_choices(company)))
 
 
@@ -156,12 +153,12 @@ def _project_choices(company: Company | None) -> list[Row]:
 @bp.route("/companies/new", methods=["GET", "POST"])
 @login_required
 def new() -> Response | tuple[str, int]:
-    if not Company.can_manage(_user()):
+    if not Company.can_manage(acting_user()):
         abort(403)
     from_project = int_arg("project")  # from a project's funding page: that project chosen
     form = CompanyForm(projects=_project_choices(None),
                        data={"project_ids": [from_project]} if from_project else None)
-    return submit(form, lambda: services.record_company(_user(), **_values(form)),
+    return submit(form, lambda: services.record_company(acting_user(), **_values(form)),
                   _("Company recorded."), _to_company,
                   lambda: _form_page(None, form, _("New spin-off company")))
 
@@ -182,7 +179,7 @@ def edit(company_id: int) -> Response | tuple[str, int]:
         data = {name: getattr(company, name) for name in COMPANY_FIELDS if name != "project_ids"}
         data["project_ids"] = [p.id for p in company.projects]
     form = CompanyForm(projects=_project_choices(company), data=data)
-    return submit(form, lambda: services.update_company(_user(), company, **_values(form)),
+    return submit(form, lambda: services.update_company(acting_user(), company, **_values(form)),
                   _("Saved."), _to_company(company),
                   lambda: _form_page(company, form, _("Edit company")), record=company)
 
@@ -198,7 +195,8 @@ def incorporate(company_id: int) -> Response | tuple[str, int]:
     def call() -> None:
         lines = [row.line(i) for i, row in form.numbered_rows()]
         # Its warnings (art. 45) are on the confirmation step and then on the company's page.
-        services.incorporate(_user(), company, lines, form.on_date.data, form.total_shares.data)
+        services.incorporate(acting_user(), company, lines, form.on_date.data,
+                             form.total_shares.data)
 
     return submit(form, call, _("Cap table recorded."), _to_company(company),
                   lambda: _form_page(company, form, _("Cap table at incorporation"),
@@ -216,7 +214,7 @@ def issue(company_id: int) -> Response | tuple[str, int]:
         form.on_date.data = today()
 
     def call() -> ShareEntry:
-        return services.issue_shares(_user(), company, form.line(), form.on_date.data,
+        return services.issue_shares(acting_user(), company, form.line(), form.on_date.data,
                                      form.note.data or "")
 
     return submit(form, call, _("Shares issued."), _to_company(company),
@@ -235,7 +233,7 @@ def transfer(company_id: int) -> Response | tuple[str, int]:
     def call() -> ShareEntry:
         source = next(h for h in company.holders if h.id == form.from_holder_id.data)
         return services.transfer_shares(
-            _user(), company, source, form.name.data, form.kind.data, form.shares.data,
+            acting_user(), company, source, form.name.data, form.kind.data, form.shares.data,
             form.on_date.data, lock_up_until=form.lock_up_until.data, note=form.note.data or "")
 
     return submit(form, call, _("Share transfer recorded."), _to_company(company),
@@ -254,7 +252,7 @@ def new_round(company_id: int) -> Response | tuple[str, int]:
                                            amount=row.amount.data or Decimal("0"),
                                            lead=row.lead.data, row=i)
                      for i, row in form.numbered_rows()]
-        return deals.record_round(_user(), company, name=form.name.data,
+        return deals.record_round(acting_user(), company, name=form.name.data,
                                      on=form.on_date.data, pre_money=form.pre_money.data,
                                      amount=form.amount.data, investors=investors)
 
@@ -275,8 +273,8 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
     if not form.is_submitted():
         form.licensee.data = company.name
         form.institute_holder.data, form.team_holder.data = previews.equity_holders(company)
-    return submit(form, lambda: deals.record_ip_deal(_user(), company, **form.terms()),
-                  lambda d: spinoff_deals.recorded_said(d, _user()), _to_company(company),
+    return submit(form, lambda: deals.record_ip_deal(acting_user(), company, **form.terms()),
+                  lambda d: spinoff_deals.recorded_said(d, acting_user()), _to_company(company),
                   lambda: _form_page(company, form, _("Licence or assignment of IP")),
                   preview=lambda deal: previews.ip_deal(company, deal))
 
@@ -289,7 +287,7 @@ def record_exit(company_id: int) -> Response | tuple[str, int]:
     form = ExitForm()
 
     def call():
-        return deals.record_exit(_user(), company, kind=form.kind.data,
+        return deals.record_exit(acting_user(), company, kind=form.kind.data,
                                     on=form.on_date.data, proceeds=form.proceeds.data,
                                     note=form.note.data or "", accelerate=form.accelerate.data)
 
@@ -310,7 +308,8 @@ def _correction_page(form, back: str, title: str, facts: list, explanation: str,
 @bp.route("/companies/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
-    entry = reversible(db.session.get(ShareEntry, entry_id), corrections.entry_refusal, _user(),
+    entry = reversible(db.session.get(ShareEntry, entry_id), corrections.entry_refusal,
+                       acting_user(),
                        lambda entry: _to_company(entry.company))
     form = ShareReverseForm()
     facts = [(_("Company"), entry.company.name), (_("Date"), day(entry.on_date)),
@@ -330,7 +329,7 @@ def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
 @requires(Company.can_manage)
 def reverse_round(round_id: int) -> Response | tuple[str, int]:
     financing = reversible(db.session.get(FinancingRound, round_id), corrections.round_refusal,
-                           _user(), lambda financing: _to_company(financing.company))
+                           acting_user(), lambda financing: _to_company(financing.company))
     form = ShareReverseForm()
     facts = [(_("Company"), financing.company.name), (_("Round"), financing.name),
              (_("Date"), day(financing.on_date)), (_("Amount raised"), money(financing.amount)),
@@ -348,7 +347,8 @@ def reverse_round(round_id: int) -> Response | tuple[str, int]:
 @bp.route("/companies/exits/<int:exit_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
-    exit_ = reversible(db.session.get(CompanyExit, exit_id), corrections.exit_refusal, _user(),
+    exit_ = reversible(db.session.get(CompanyExit, exit_id), corrections.exit_refusal,
+                       acting_user(),
                        lambda exit_: _to_company(exit_.company))
     form = ReverseForm()
     facts = [(_("Company"), exit_.company.name), (_("Exit"), label(exit_.kind)),
@@ -372,7 +372,7 @@ def detach(company_id: int, project_id: int) -> Response | tuple[str, int]:
         abort(404)
     form = ReasonForm()
     facts = [(_("Company"), company.name), (_("Project"), project.name)]
-    return submit(form, lambda: corrections.detach_project(_user(), company, project,
+    return submit(form, lambda: corrections.detach_project(acting_user(), company, project,
                                                            form.reason.data or ""),
                   _("The company is detached from the project."), _to_company(company),
                   lambda: _correction_page(

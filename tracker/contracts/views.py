@@ -8,13 +8,12 @@ from decimal import Decimal
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db, reversals
-from tracker.accounts.models import User
 from tracker.contracts import corrections, queries, rollups, services
 from tracker.contracts.columns import CONTRACT_COLUMNS, REGISTERED_COLUMNS, rollup_columns
 from tracker.contracts.forms import (
@@ -52,20 +51,17 @@ from tracker.web.corrections import (
 )
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate, text_arg, year_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("contracts", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 @bp.route("/projects/<int:project_id>/contracts/new", methods=["GET", "POST"])
 @login_required
 def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
-    if not ResearchContract.can_record(_user(), project):
+    if not ResearchContract.can_record(acting_user(), project):
         abort(403)
     offered(open_refusal(project), url_for("projects.show", project_id=project.id))
     form = ContractForm(enterprises=enterprise_choices())
@@ -73,7 +69,7 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
         form.enterprise_id.data = project.partner_enterprise_id
     return submit(
         form,
-        lambda: services.record_contract(_user(), project, **form.terms(),
+        lambda: services.record_contract(acting_user(), project, **form.terms(),
                                          instalments=form.schedule()),
         _("Contract recorded."),
         lambda contract: url_for("contracts.show", contract_id=contract.id),
@@ -90,7 +86,7 @@ def edit(contract_id: int) -> str | Response | tuple[str, int]:
     contract = _correctable(contract_id)
     form = TermsCorrectionForm(obj=contract, enterprises=enterprise_choices())
     return submit(
-        form, lambda: corrections.save_contract(_user(), contract, **form.terms()),
+        form, lambda: corrections.save_contract(acting_user(), contract, **form.terms()),
         _("Contract corrected."), url_for("contracts.show", contract_id=contract.id),
         lambda: render_template("contracts/terms.html", form=form, contract=contract),
         record=contract)
@@ -111,7 +107,7 @@ def load_contract(contract_id: int) -> ResearchContract:
         select(ResearchContract).where(ResearchContract.id == contract_id)
         .options(selectinload(ResearchContract.instalments).selectinload(Instalment.payments)
                  .selectinload(Payment.reversed_by)))
-    if contract is None or not contract.can_view(_user()):
+    if contract is None or not contract.can_view(acting_user()):
         abort(404)
     return contract
 
@@ -122,7 +118,7 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
     Corrections are offered where they are possible: an instalment's removal where nothing
     was received against it, the contract's void where nothing stands under it (and where
     something does, what)."""
-    user = _user()
+    user = acting_user()
     can_correct = (contract.can_correct(user)
                    and services.correction_refusal(contract) is None)
     payments = [p for i in contract.instalments for p in i.payments]
@@ -139,8 +135,8 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
         void_blocked=corrections.void_refusal(contract) if contract.can_void(user) else None,
         obligations=obligations.of(contract), today=today(),
         corrected=corrections.corrected_of(contract),
-        can_add_report=ReportObligation.can_add(_user(), contract)
-        and obligation_services.add_refusal(_user(), contract) is None)
+        can_add_report=ReportObligation.can_add(acting_user(), contract)
+        and obligation_services.add_refusal(acting_user(), contract) is None)
 
 
 @bp.get("/contracts/<int:contract_id>")
@@ -162,7 +158,7 @@ def register(contract_id: int) -> str | Response | tuple[str, int]:
     return submit(
         form,
         lambda: services.register_contract(
-            _user(), contract, number=form.number.data or "",
+            acting_user(), contract, number=form.number.data or "",
             registered_on=form.registered_on.data, value=form.value.data,
             certificate=form.upload(), reason=form.correction_reason(),
             remove_certificate=form.takes_off()),
@@ -185,7 +181,7 @@ def _may_correct(contract: ResearchContract) -> ResearchContract:
     """`contract`, loaded with its schedule: 404 when not the user's to see, 403 when not
     theirs to correct, refused (409) before the form once voided (`correctable`)."""
     return correctable(contract, ResearchContract.can_correct, services.correction_refusal,
-                       _user(), _on_contract_page)
+                       acting_user(), _on_contract_page)
 
 
 def _instalment(instalment_id: int) -> Instalment:
@@ -216,7 +212,8 @@ def new_instalment(contract_id: int) -> str | Response | tuple[str, int]:
             url_for("contracts.show", contract_id=contract.id))
     form = InstalmentForm()
     return submit(
-        form, lambda: corrections.add_instalment(_user(), contract, due_date=form.due_date.data,
+        form, lambda: corrections.add_instalment(acting_user(), contract,
+                                                 due_date=form.due_date.data,
                                                  amount=form.amount.data,
                                                  reason=form.reason.data or ""),
         _("Instalment added."), url_for("contracts.show", contract_id=contract.id),
@@ -230,7 +227,7 @@ def edit_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
     contract = _may_correct(instalment.contract)  # loaded with its payments by `_instalment`
     form = InstalmentForm(obj=instalment)
     return submit(
-        form, lambda: corrections.save_instalment(_user(), instalment,
+        form, lambda: corrections.save_instalment(acting_user(), instalment,
                                                   due_date=form.due_date.data,
                                                   amount=form.amount.data,
                                                   reason=form.reason.data or ""),
@@ -244,14 +241,15 @@ def remove_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
     """An instalment recorded by mistake removed, with the reason; offered only where nothing
     was received against it (`corrections.instalment_refusal`)."""
     instalment = correctable(_instalment(instalment_id), Instalment.can_remove,
-                             corrections.instalment_refusal, _user(),
+                             corrections.instalment_refusal, acting_user(),
                              lambda instalment: _on_contract_page(instalment.contract),
                              keep_input=False)
     contract = instalment.contract
     back = _on_contract_page(contract)
     form = ReasonForm()
     return submit(
-        form, lambda: corrections.remove_instalment(_user(), instalment, form.reason.data or ""),
+        form, lambda: corrections.remove_instalment(acting_user(), instalment,
+                                                    form.reason.data or ""),
         _("Instalment removed."), back,
         lambda: render_template(
             "corrections/correct.html", form=form, back=back, title=_("Remove an instalment"),
@@ -267,7 +265,7 @@ def remove_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def void(contract_id: int) -> str | Response | tuple[str, int]:
     contract = correctable(load_contract(contract_id), ResearchContract.can_void,
-                           corrections.void_refusal, _user(), _on_contract_page,
+                           corrections.void_refusal, acting_user(), _on_contract_page,
                            keep_input=False)
     back = _on_contract_page(contract)
     form = WithdrawForm()
@@ -275,7 +273,7 @@ def void(contract_id: int) -> str | Response | tuple[str, int]:
                                                contract.enterprise.shown("name")),
              (_("Signed on"), day(contract.signed_on)), (_("Amount"), money(contract.amount))]
     return submit(
-        form, lambda: corrections.void_contract(_user(), contract, form.reason.data or ""),
+        form, lambda: corrections.void_contract(acting_user(), contract, form.reason.data or ""),
         _("Contract voided: it stays in the history and counts no more."), back,
         lambda: render_template(
             "corrections/correct.html", form=form, back=back, title=_("Void a contract"),
@@ -296,7 +294,7 @@ def pay(instalment_id: int) -> Response | tuple[str, int]:
     contract = load_contract(instalment.contract_id)
     form = PaymentForm()
     return submit(
-        form, lambda: services.record_payment(_user(), instalment, form.received_on.data,
+        form, lambda: services.record_payment(acting_user(), instalment, form.received_on.data,
                                               form.amount.data),
         _("Payment recorded."), url_for("contracts.show", contract_id=contract.id),
         lambda: _page(contract, form, instalment.id))
@@ -306,7 +304,8 @@ def pay(instalment_id: int) -> Response | tuple[str, int]:
 @login_required
 def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
     payment = reversible(db.session.get(Payment, payment_id), services.payment_refusal,
-                         _user(), lambda payment: _on_contract_page(payment.instalment.contract))
+                         acting_user(),
+                         lambda payment: _on_contract_page(payment.instalment.contract))
     contract = payment.instalment.contract
     back = _on_contract_page(contract)
     form = ReverseForm()
@@ -326,7 +325,7 @@ def reverse_payment(payment_id: int) -> Response | tuple[str, int]:
 def report() -> str | Response:
     """Contract value and money received per project, institute or year, and the contracts
     (the latest on the page, all of them in its file: `?table=contracts&export=...`)."""
-    user = _user()
+    user = acting_user()
     by = choice_arg("by", _l("Group by"), services.ROLLUPS, "institute")
     filters, years = of_list(), queries.Years(year_arg("signed"), year_arg("received"))
     shown = and_(visible_to(user), filters.projects())
@@ -346,7 +345,7 @@ def report() -> str | Response:
                            columns=rollup_columns(by), contract_columns=CONTRACT_COLUMNS,
                            recent=db.session.execute(contracts.limit(20)).all(),
                            rollups=services.ROLLUPS, filters=filters, years=years,
-                           institutes=institute_choices(_user()), types=list(ProjectType))
+                           institutes=institute_choices(acting_user()), types=list(ProjectType))
 
 
 @bp.get("/contracts/registered")
@@ -354,7 +353,7 @@ def report() -> str | Response:
 def registered() -> str | Response:
     """Registered technology contracts (技术合同登记) by institute and year of registration:
     the technology transaction value the offices approved, from the projects one may see."""
-    user = _user()
+    user = acting_user()
     filters, year = of_list(), year_arg("registered")
     rows = services.registered_rollup(and_(visible_to(user), filters.projects()), year)
     totals = {"key": None, "contracts": sum(r["contracts"] for r in rows),

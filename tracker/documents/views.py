@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.dates import local_date
 from tracker.db import utcnow
 from tracker.display.formatting import day
@@ -23,13 +22,10 @@ from tracker.gates.models import GateDecision
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("documents", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def choice_key(kind: DocumentKind, decision: GateDecision | None) -> str:
@@ -38,7 +34,7 @@ def choice_key(kind: DocumentKind, decision: GateDecision | None) -> str:
 
 def _offered(project: Project) -> dict[str, tuple[DocumentKind, GateDecision | None, str]]:
     """What the user may issue for `project`, by the key the form sends, with its label."""
-    user = _user()
+    user = acting_user()
     offered = {}
     for kind, decision in content.documents_of(project):
         if not may_issue(user, kind, project, decision):
@@ -56,7 +52,7 @@ def _offered(project: Project) -> dict[str, tuple[DocumentKind, GateDecision | N
 @login_required
 def project(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
-    user = _user()
+    user = acting_user()
     offered = _offered(project)
     if request.method == "POST" and not offered:
         if not OfficialDocument.can_issue(user):
@@ -106,7 +102,7 @@ def edit_template(kind: str) -> str | Response | tuple[str, int]:
         # Never saved: the form was seen before the first save (version 0), so a save from
         # another tab since then, the row's version 1, makes this copy stale (409).
         form.version.data, form.seen_at.data = "0", utcnow().isoformat()
-    return submit(form, lambda: services.save_template(_user(), template, form.values()),
+    return submit(form, lambda: services.save_template(acting_user(), template, form.values()),
                   _("Saved: the next document of this kind is issued with this wording."),
                   url_for("documents.templates"),
                   lambda: render_template("documents/template.html", form=form,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import Row, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -22,13 +21,10 @@ from tracker.organisations.listing import enterprise_choices
 from tracker.organisations.models import Institute
 from tracker.web.actions import submit
 from tracker.web.navigation import choice_arg, paginate, text_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("experts", __name__, url_prefix="/admin/experts")
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _expert_or_404(expert_id: int) -> Expert:
@@ -79,7 +75,7 @@ def show(expert_id: int) -> str:
 @requires(Expert.can_manage)
 def new() -> str | Response | tuple[str, int]:
     form = _form()
-    return submit(form, lambda: services.save_expert(_user(), None, **_values(form)),
+    return submit(form, lambda: services.save_expert(acting_user(), None, **_values(form)),
                   _("Expert added to the pool."),
                   lambda expert: url_for("experts.show", expert_id=expert.id),
                   lambda: render_template("experts/form.html", form=form, expert=None))
@@ -90,7 +86,7 @@ def new() -> str | Response | tuple[str, int]:
 def edit(expert_id: int) -> str | Response | tuple[str, int]:
     expert = _expert_or_404(expert_id)
     form = _form(expert)
-    return submit(form, lambda: services.save_expert(_user(), expert, **_values(form)),
+    return submit(form, lambda: services.save_expert(acting_user(), expert, **_values(form)),
                   _("Saved."), url_for("experts.show", expert_id=expert.id),
                   lambda: render_template("experts/form.html", form=form, expert=expert),
                   record=expert)
@@ -117,9 +113,9 @@ def account(expert_id: int) -> Response | tuple[str, int]:
 
     def call() -> None:
         if form.user_id.data:
-            services.link_account(_user(), expert, db.session.get(User, form.user_id.data))
+            services.link_account(acting_user(), expert, db.session.get(User, form.user_id.data))
         else:
-            services.create_account(_user(), expert, form.password.data or "")
+            services.create_account(acting_user(), expert, form.password.data or "")
 
     return submit(form, call, _("The expert can now be named to panels."),
                   url_for("experts.show", expert_id=expert.id),

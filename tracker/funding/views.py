@@ -7,13 +7,12 @@ from itertools import chain
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.companies import ledger
 from tracker.companies import services as companies
 from tracker.dates import today
@@ -62,29 +61,26 @@ from tracker.web.corrections import (
 )
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("funding", __name__)
 # The list's outcome filter for agreements without an outcome yet.
 RUNNING = "running"
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
 
 def _project(project_id: int) -> Project:
     project = db.session.get(Project, project_id)
-    if project is None or not FundingAgreement.can_see(_user(), project):
+    if project is None or not FundingAgreement.can_see(acting_user(), project):
         abort(404)
     return project
 
 
 def _agreement(agreement_id: int, *, decide: bool = False) -> FundingAgreement:
     agreement = db.session.get(FundingAgreement, agreement_id)
-    if agreement is None or not agreement.can_view(_user()):
+    if agreement is None or not agreement.can_view(acting_user()):
         abort(404)
-    if decide and not FundingAgreement.can_decide(_user()):
+    if decide and not FundingAgreement.can_decide(acting_user()):
         abort(403)
     return agreement
 
@@ -99,7 +95,7 @@ def agreements() -> str | Response:
     """The agreements a viewer may list (a director: their institutes'), soonest conversion
     deadline first, with the dashboard's filters and an outcome ("running": none yet); a page
     at a time, the total row summing all of them in SQL (the file holds them all)."""
-    user, filters = _user(), of_list()
+    user, filters = acting_user(), of_list()
     outcome = choice_arg("outcome", _l("Outcome"), {RUNNING, *(o.value for o in AgreementOutcome)})
     query = (select(FundingAgreement).join(Project, Project.id == FundingAgreement.project_id)
              .where(filters.projects(), FundingAgreement.standing()))
@@ -129,25 +125,25 @@ def agreements() -> str | Response:
     return render_template("funding/list.html", page=page, agreements=page.items, foot=foot,
                            columns=AGREEMENT_COLUMNS, filters=filters, outcome=outcome,
                            outcomes=list(AgreementOutcome), running=RUNNING,
-                           institutes=institute_choices(_user()), types=list(ProjectType))
+                           institutes=institute_choices(acting_user()), types=list(ProjectType))
 
 
 @bp.get("/projects/<int:project_id>/funding")
 @login_required
 def show(project_id: int) -> str:
     """The funding page (`show_page.render`)."""
-    return show_page.render(_project(project_id), _user())
+    return show_page.render(_project(project_id), acting_user())
 
 
 @bp.route("/projects/<int:project_id>/funding/agreement", methods=["GET", "POST"])
 @login_required
 def new_agreement(project_id: int) -> Response | tuple[str, int]:
     project = _project(project_id)
-    if not FundingAgreement.can_decide(_user()):
+    if not FundingAgreement.can_decide(acting_user()):
         abort(403)
     offered(refusals.new_agreement_refusal(project), _to_funding(project), keep_input=True)
     form = AgreementForm()
-    return submit(form, lambda: services.record_agreement(_user(), project, **form.terms()),
+    return submit(form, lambda: services.record_agreement(acting_user(), project, **form.terms()),
                   _("Allocation-investment agreement recorded."), _to_funding(project),
                   lambda: render_template("funding/agreement_form.html", form=form,
                                           project=project))
@@ -158,11 +154,12 @@ def new_agreement(project_id: int) -> Response | tuple[str, int]:
 def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
     """Correct the terms and co-funders; money paid or converted is corrected by reversal."""
     agreement = correctable(db.session.get(FundingAgreement, agreement_id),
-                            FundingAgreement.can_correct, amendments.agreement_refusal, _user(),
+                            FundingAgreement.can_correct, amendments.agreement_refusal,
+                            acting_user(),
                             lambda agreement: _to_funding(agreement.project))
     form = AgreementCorrectionForm(obj=agreement)
     return submit(
-        form, lambda: amendments.save_agreement(_user(), agreement, **form.terms(),
+        form, lambda: amendments.save_agreement(acting_user(), agreement, **form.terms(),
                                                 reason=form.reason.data or ""),
         _("Allocation-investment agreement corrected."), _to_funding(agreement.project),
         lambda: render_template("funding/agreement_form.html", form=form,
@@ -176,7 +173,8 @@ def new_tranche(agreement_id: int) -> Response | tuple[str, int]:
     agreement = _agreement(agreement_id, decide=True)
     offered(services.new_tranche_refusal(agreement), _to_funding(agreement.project))
     form = TrancheForm(milestones=_milestones(agreement))
-    return submit(form, lambda: services.add_tranche(_user(), agreement, amount=form.amount.data,
+    return submit(form, lambda: services.add_tranche(acting_user(), agreement,
+                                                     amount=form.amount.data,
                                                      **form.condition_ids()),
                   _("Tranche added."), _to_funding(agreement.project),
                   lambda: render_template("funding/form.html", form=form,
@@ -196,14 +194,14 @@ def edit_tranche(tranche_id: int) -> Response | tuple[str, int]:
     """Correct a tranche's amount or condition while nothing stands paid on it: otherwise the
     reason, and the disbursement to reverse first, before the form (409)."""
     tranche = correctable(db.session.get(Tranche, tranche_id), Tranche.can_correct,
-                          amendments.tranche_refusal, _user(),
+                          amendments.tranche_refusal, acting_user(),
                           lambda tranche: _to_funding(tranche.agreement.project))
     agreement = tranche.agreement
     back = _to_funding(agreement.project)
     form = TrancheCorrectionForm(obj=tranche, tranche=tranche,
                                  milestones=_milestones(agreement))
     return submit(
-        form, lambda: amendments.save_tranche(_user(), tranche, amount=form.amount.data,
+        form, lambda: amendments.save_tranche(acting_user(), tranche, amount=form.amount.data,
                                               **form.condition_ids(),
                                               reason=form.reason.data or ""),
         _("Tranche corrected."), back,
@@ -225,7 +223,7 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
         form.paid_on.data = today()
 
     def call():
-        return services.record_disbursement(_user(), tranche, amount=form.amount.data,
+        return services.record_disbursement(acting_user(), tranche, amount=form.amount.data,
                                             paid_on=form.paid_on.data,
                                             reference=form.reference.data or "")
 
@@ -240,7 +238,7 @@ def disburse(tranche_id: int) -> Response | tuple[str, int]:
 @requires(FundingAgreement.can_decide)
 def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
     paid = reversible(db.session.get(Disbursement, disbursement_id),
-                      corrections.disbursement_refusal, _user(),
+                      corrections.disbursement_refusal, acting_user(),
                       lambda paid: _to_funding(paid.tranche.agreement.project))
     back = _to_funding(paid.tranche.agreement.project)
     form = ReverseForm()
@@ -259,7 +257,7 @@ def reverse_disbursement(disbursement_id: int) -> Response | tuple[str, int]:
 @requires(FundingAgreement.can_decide)
 def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
     conversion = reversible(db.session.get(Conversion, conversion_id),
-                            corrections.conversion_refusal, _user(),
+                            corrections.conversion_refusal, acting_user(),
                             lambda conversion: _to_funding(conversion.agreement.project))
     back = _to_funding(conversion.agreement.project)
     form = ShareReverseForm()  # its shares, reversed, count in no cap table (ledger.standing)
@@ -292,7 +290,7 @@ def convert(agreement_id: int) -> Response | tuple[str, int]:
     def call():
         financing = next(r for r in rounds if r.id == form.round_id.data)
         before["table"] = ledger.cap_table(financing.company, financing.on_date)
-        return services.convert(_user(), agreement, financing)
+        return services.convert(acting_user(), agreement, financing)
 
     return submit(form, call, _("Converted: HQ's shares are issued in the round."),
                   _to_funding(agreement.project),
@@ -311,7 +309,7 @@ def outcome(agreement_id: int) -> Response | tuple[str, int]:
     form = OutcomeForm()
     if not form.is_submitted():
         form.outcome_on.data = today()
-    return submit(form, lambda: services.record_outcome(_user(), agreement,
+    return submit(form, lambda: services.record_outcome(acting_user(), agreement,
                                                         **_outcome_given(form)),
                   _("Outcome recorded."), _to_funding(agreement.project),
                   lambda: render_template("funding/form.html", form=form,
@@ -333,11 +331,11 @@ def _outcome_given(form: OutcomeForm) -> dict:
 def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
     """Correct the outcome recorded after the deadline; a conversion is reversed instead."""
     agreement = correctable(db.session.get(FundingAgreement, agreement_id),
-                            FundingAgreement.can_correct, amendments.outcome_refusal, _user(),
+                            FundingAgreement.can_correct, amendments.outcome_refusal, acting_user(),
                             lambda agreement: _to_funding(agreement.project))
     back = _to_funding(agreement.project)
     form = OutcomeCorrectionForm(agreement=agreement)
-    return submit(form, lambda: amendments.save_outcome(_user(), agreement,
+    return submit(form, lambda: amendments.save_outcome(acting_user(), agreement,
                                                         **_outcome_given(form),
                                                         reason=form.reason.data or ""),
                   _("Outcome corrected."), back,
@@ -352,13 +350,13 @@ def edit_outcome(agreement_id: int) -> Response | tuple[str, int]:
 def withdraw_outcome(agreement_id: int) -> Response | tuple[str, int]:
     """An outcome recorded by mistake withdrawn: the agreement runs again."""
     agreement = correctable(db.session.get(FundingAgreement, agreement_id),
-                            FundingAgreement.can_correct, amendments.outcome_refusal, _user(),
+                            FundingAgreement.can_correct, amendments.outcome_refusal, acting_user(),
                             lambda agreement: _to_funding(agreement.project), keep_input=False)
     back = _to_funding(agreement.project)
     form = ReasonForm()
     facts = [(_("Outcome"), label(agreement.outcome)), (_("Dated"), day(agreement.outcome_on))]
     return submit(
-        form, lambda: amendments.withdraw_outcome(_user(), agreement, form.reason.data or ""),
+        form, lambda: amendments.withdraw_outcome(acting_user(), agreement, form.reason.data or ""),
         _("Outcome withdrawn: the agreement runs again."), back,
         lambda: render_template(
             "corrections/correct.html", form=form, back=back, title=_("Withdraw the outcome"),

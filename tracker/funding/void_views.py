@@ -13,10 +13,10 @@ from tracker import db
 from tracker.display.formatting import day, money
 from tracker.funding import services, voids
 from tracker.funding.models import FundingAgreement, Tranche
-from tracker.funding.views import _to_funding, _user, bp
+from tracker.funding.views import _to_funding, bp
 from tracker.web.actions import submit
 from tracker.web.corrections import WithdrawForm, correctable
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 
 def _page(form: WithdrawForm, back: str, title: str, facts: list, button: str,
@@ -29,7 +29,7 @@ def _page(form: WithdrawForm, back: str, title: str, facts: list, button: str,
 @requires(FundingAgreement.can_decide)
 def void_agreement(agreement_id: int) -> Response | tuple[str, int]:
     agreement = correctable(db.session.get(FundingAgreement, agreement_id),
-                            FundingAgreement.can_void, voids.agreement_void_refusal, _user(),
+                            FundingAgreement.can_void, voids.agreement_void_refusal, acting_user(),
                             lambda agreement: _to_funding(agreement.project), keep_input=False)
     back = _to_funding(agreement.project)
     form = WithdrawForm()
@@ -38,7 +38,7 @@ def void_agreement(agreement_id: int) -> Response | tuple[str, int]:
              (_("Signed on"), day(agreement.signed_on)),
              (_("Tranches"), str(len(agreement.standing_tranches)))]
     return submit(
-        form, lambda: voids.void_agreement(_user(), agreement, form.reason.data or ""),
+        form, lambda: voids.void_agreement(acting_user(), agreement, form.reason.data or ""),
         _("Agreement voided: it stays in the history and counts no more."), back,
         lambda: _page(form, back, _("Void an allocation-investment agreement"), facts,
                       _("Void the agreement"), _(
@@ -54,7 +54,7 @@ def void_agreement(agreement_id: int) -> Response | tuple[str, int]:
 @requires(FundingAgreement.can_decide)
 def void_tranche(tranche_id: int) -> Response | tuple[str, int]:
     tranche = correctable(db.session.get(Tranche, tranche_id), Tranche.can_void,
-                          voids.tranche_void_refusal, _user(),
+                          voids.tranche_void_refusal, acting_user(),
                           lambda tranche: _to_funding(tranche.agreement.project),
                           keep_input=False)
     agreement = tranche.agreement
@@ -64,7 +64,7 @@ def void_tranche(tranche_id: int) -> Response | tuple[str, int]:
              (_("Released when"), services.condition_text(tranche)),
              (_("Amount"), money(tranche.amount))]
     return submit(
-        form, lambda: voids.void_tranche(_user(), tranche, form.reason.data or ""),
+        form, lambda: voids.void_tranche(acting_user(), tranche, form.reason.data or ""),
         _("Tranche voided: it stays on the funding page and plans nothing more."), back,
         lambda: _page(form, back, _("Void tranche %(n)d", n=tranche.number), facts,
                       _("Void the tranche"), _(

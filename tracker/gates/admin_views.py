@@ -5,27 +5,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.gates import configuration
 from tracker.gates.defaults import default_template
 from tracker.gates.forms import GateTemplateForm, template_data
 from tracker.gates.models import GateTemplate
 from tracker.projects.lifecycle import GATE_PHASE
 from tracker.web.actions import submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("gate_admin", __name__, url_prefix="/admin/gates")
 
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _template_or_404(gate: int) -> GateTemplate:
@@ -48,7 +43,7 @@ def list_templates() -> str:
 @bp.route("/<int:gate>", methods=["GET", "POST"])
 @requires(GateTemplate.can_configure)
 def edit_template(gate: int) -> str | Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     template = _template_or_404(gate)
     form = GateTemplateForm(data=None if request.method == "POST" else template_data(template))
     return submit(form, lambda: configuration.save_template(actor, template, **form.values()),

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.display.formatting import instant
 from tracker.display.labels import label
 from tracker.gates import corrections, deliverables
@@ -23,17 +22,14 @@ from tracker.gates.views import bp, load_review, scorecard_given
 from tracker.projects.forms import DeliverableCorrectionForm
 from tracker.web.actions import submit
 from tracker.web.corrections import correctable, offered
-
-
-def _user() -> User:
-    return current_user._get_current_object()
+from tracker.web.permissions import acting_user
 
 
 def _correcting(review_id: int, refusal) -> tuple[GateReview, PanelMember, str]:
     """The review, the user's place on its panel (403 to who sees the review without sitting
     on it), and the review's page; refused before the form when `refusal` says why."""
     review = load_review(review_id)
-    member = review.member(_user())
+    member = review.member(acting_user())
     if member is None:
         abort(403)
     back = url_for("gates.review", review_id=review.id)
@@ -49,7 +45,7 @@ def correct_scores(review_id: int) -> str | Response | tuple[str, int]:
                           correcting=member)
 
     def call() -> None:
-        corrections.correct_scores(_user(), review, *scorecard_given(review, form),
+        corrections.correct_scores(acting_user(), review, *scorecard_given(review, form),
                                    form.comment.data or "", form.reason.data or "")
 
     return submit(
@@ -72,7 +68,7 @@ def correct_declaration(review_id: int) -> str | Response | tuple[str, int]:
              (_("Your declaration"), label(member.declaration))]
     return submit(
         form,
-        lambda: corrections.correct_declaration(_user(), review, form.conflict.data == "yes",
+        lambda: corrections.correct_declaration(acting_user(), review, form.conflict.data == "yes",
                                                 form.note.data or "", form.reason.data or ""),
         _("Your declaration was corrected."), back,
         lambda: render_template(
@@ -95,7 +91,7 @@ def _deliverables_of(deliverable: Deliverable) -> str:
 @login_required
 def correct_deliverable(deliverable_id: int) -> Response | str | tuple[str, int]:
     deliverable = correctable(db.session.get(Deliverable, deliverable_id),
-                              Deliverable.can_correct, deliverables.refusal, _user(),
+                              Deliverable.can_correct, deliverables.refusal, acting_user(),
                               _deliverables_of)
     form = DeliverableCorrectionForm()
     back = _deliverables_of(deliverable)
@@ -104,7 +100,7 @@ def correct_deliverable(deliverable_id: int) -> Response | str | tuple[str, int]
              (_("Deliverable file"), deliverable.file.original_name),
              (_("Uploaded"), instant(deliverable.uploaded_at))]
     return submit(form, lambda: deliverables.correct_deliverable(
-                      _user(), deliverable, upload=form.upload(),
+                      acting_user(), deliverable, upload=form.upload(),
                       take_off=bool(form.remove_file.data), reason=form.reason.data),
                   _("Deliverable corrected."), back,
                   lambda: render_template(

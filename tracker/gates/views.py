@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -49,15 +49,12 @@ from tracker.web.actions import submit
 from tracker.web.corrections import offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import int_arg, page_or_home, paginate
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 E = TypeVar("E", bound=enum.Enum)
 
 bp = Blueprint("gates", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def load_review(review_id: int) -> GateReview:
@@ -71,7 +68,7 @@ def load_review(review_id: int) -> GateReview:
                                                selectinload(PanelMember.corrections)),
         selectinload(GateReview.project).selectinload(Project.members)
         .selectinload(ProjectMember.user)))
-    if review is None or not review.can_view(_user()):
+    if review is None or not review.can_view(acting_user()):
         abort(404)
     return review
 
@@ -86,7 +83,7 @@ def _evaluators() -> list[User]:
 
 def _page(review: GateReview, **forms) -> str:
     """The review page (`review_page.render`); `forms` are those posted from it, as filled."""
-    return review_page.render(review, _user(), **forms)
+    return review_page.render(review, acting_user(), **forms)
 
 
 @bp.get("/reviews/<int:review_id>")
@@ -102,7 +99,7 @@ def review(review_id: int) -> str:
 @login_required
 def panel(review_id: int) -> str | Response | tuple[str, int]:
     review = load_review(review_id)
-    if not GateReview.can_name_panel(_user()):
+    if not GateReview.can_name_panel(acting_user()):
         abort(403)
     offered(panel_refusal(review.state), url_for("gates.review", review_id=review.id))
     evaluators = _evaluators()
@@ -114,7 +111,7 @@ def panel(review_id: int) -> str | Response | tuple[str, int]:
 
     def call() -> None:
         by_id = {u.id: u for u in evaluators}
-        services.name_panel(_user(), review, by_id[form.chair_id.data],
+        services.name_panel(acting_user(), review, by_id[form.chair_id.data],
                             [by_id[i] for i in form.evaluator_ids.data], form.due_date.data)
 
     def page() -> str:
@@ -145,7 +142,7 @@ def declare(review_id: int) -> Response | tuple[str, int]:
     form = DeclarationForm()
     return submit(
         form,
-        lambda: services.declare(_user(), review, form.conflict.data == "yes",
+        lambda: services.declare(acting_user(), review, form.conflict.data == "yes",
                                  form.note.data or ""),
         _("Declaration recorded."),
         page_or_home(review, url_for("gates.review", review_id=review.id)),
@@ -159,7 +156,7 @@ def scores(review_id: int) -> Response | tuple[str, int]:
     form = scorecard_form(review, formdata=request.form)
 
     def call() -> None:
-        services.submit_scores(_user(), review, *scorecard_given(review, form),
+        services.submit_scores(acting_user(), review, *scorecard_given(review, form),
                                form.comment.data or "")
 
     return submit(
@@ -219,7 +216,7 @@ def _record_decision(review: GateReview, record, done: str) -> Response | tuple[
     form = review_page.decision_form(review, formdata=request.form)
     return submit(
         form,
-        lambda: record(_user(), _version(form), form.chosen()[0],
+        lambda: record(acting_user(), _version(form), form.chosen()[0],
                        **_decision_fields(form, review)),
         done,
         url_for("gates.review", review_id=review.id),
@@ -258,7 +255,7 @@ def _condition(condition_id: int) -> Condition:
     if condition is None:
         abort(404)
     project = db.session.get(Project, condition.project_id)
-    if not project.can_view(_user()) and condition.owner_id != _user().id:
+    if not project.can_view(acting_user()) and condition.owner_id != acting_user().id:
         abort(404)
     return condition
 
@@ -269,7 +266,8 @@ def condition_met(condition_id: int) -> Response | tuple[str, int]:
     condition = _condition(condition_id)
     form = ConditionMetForm()
     return submit(
-        form, lambda: conditions.mark_condition_met(_user(), condition, form.evidence.data or ""),
+        form, lambda: conditions.mark_condition_met(acting_user(), condition,
+                                                    form.evidence.data or ""),
         _("Marked met; the chair or HQ will confirm."), _to_project(condition),
         lambda: project_page(load_project(condition.project_id),
                              condition_forms={condition.id: form}))
@@ -283,7 +281,8 @@ def condition_confirm(condition_id: int) -> Response | tuple[str, int]:
     accept = form.accept.data == "1"
     return submit(
         form,
-        lambda: conditions.confirm_condition(_user(), condition, accept, form.note.data or ""),
+        lambda: conditions.confirm_condition(acting_user(), condition, accept,
+                                             form.note.data or ""),
         _("Condition cleared.") if accept else _("Condition sent back."), _to_project(condition),
         lambda: project_page(load_project(condition.project_id),
                              condition_forms={condition.id: form}))
@@ -301,7 +300,7 @@ def _to_project(condition: Condition) -> str:
 def my_reviews() -> str:
     """An evaluator's open reviews, soonest due first, then what they reviewed before, latest
     first: a page of each (`?page=`, `?earlier=`)."""
-    mine = (select(PanelMember).join(GateReview).where(PanelMember.user_id == _user().id)
+    mine = (select(PanelMember).join(GateReview).where(PanelMember.user_id == acting_user().id)
             .options(selectinload(PanelMember.review).selectinload(GateReview.project)))
     todo = paginate(mine.where(GateReview.state == ReviewState.OPEN).order_by(
         GateReview.due_date.is_(None), GateReview.due_date, GateReview.id))
@@ -317,7 +316,7 @@ def awaiting() -> str | Response:
     a director's institutes' for a director; with the dashboard's filters, and `late=1` for
     those past their due date (as the dashboard counts them); a page of each table (`?page=`,
     `?open=`); `?export=csv|xlsx`: both tables whole in one file (`gates.columns`)."""
-    user, filters, on = _user(), of_list(), today()
+    user, filters, on = acting_user(), of_list(), today()
     query = (select(GateReview).join(Project, Project.id == GateReview.project_id)
              .where(GateReview.state.in_([ReviewState.REQUESTED, ReviewState.OPEN]),
                     filters.projects())
@@ -338,4 +337,4 @@ def awaiting() -> str | Response:
     under_review = paginate(query.where(GateReview.state == ReviewState.OPEN), arg="open")
     return render_template("gates/awaiting.html", needs_panel=needs_panel,
                            under_review=under_review, today=on, filters=filters, late=late,
-                           institutes=institute_choices(_user()), types=list(ProjectType))
+                           institutes=institute_choices(acting_user()), types=list(ProjectType))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +17,7 @@ from tracker.imports.columns import KINDS
 from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
 from tracker.imports.models import ImportRun
 from tracker.web.actions import submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 
@@ -29,7 +28,7 @@ REFRESH_SECONDS = 3
 
 def _run_or_404(run_id: int) -> ImportRun:
     run = db.session.get(ImportRun, run_id)
-    if run is None or not run.can_view(current_user._get_current_object()):
+    if run is None or not run.can_view(acting_user()):
         abort(404)
     return run
 
@@ -47,7 +46,7 @@ def _upload_page(form: ImportForm):
 @bp.route("/", methods=["GET", "POST"])
 @requires(ImportRun.can_import)
 def upload():
-    actor = current_user._get_current_object()
+    actor = acting_user()
     form = ImportForm()
     return submit(
         form,
@@ -84,7 +83,7 @@ def _run_page(run: ImportRun, form: CancelForm | None = None,
               checked_form: ImportCheckedForm | None = None) -> str:
     """Cancel where the model's predicate (who) and `jobs.cancel_refusal` (when) both allow
     it, the refusal's sentence where only who does; what an ended run did (`jobs.ended_said`)."""
-    user = current_user._get_current_object()
+    user = acting_user()
     cancelling = jobs.cancel_refusal(run)
     return render_template("imports/run.html", run=run, kind=KINDS[run.kind],
                            cancel_form=form or CancelForm(),
@@ -109,7 +108,7 @@ def show(run_id: int) -> str:
 def cancel(run_id: int):
     run = _run_or_404(run_id)
     form = CancelForm()
-    return submit(form, lambda: jobs.request_cancel(current_user._get_current_object(), run),
+    return submit(form, lambda: jobs.request_cancel(acting_user(), run),
                   _("Import #%(id)d is being cancelled: nothing of it is kept.", id=run.id),
                   url_for("imports.show", run_id=run.id), lambda: _run_page(run, form))
 
@@ -120,7 +119,7 @@ def import_checked(run_id: int):
     """A dry run's file imported for real, as it was checked, without uploading it again."""
     checked = _run_or_404(run_id)
     form = ImportCheckedForm()
-    return submit(form, lambda: jobs.import_checked(current_user._get_current_object(), checked),
+    return submit(form, lambda: jobs.import_checked(acting_user(), checked),
                   lambda run: _("Import #%(id)d is waiting to run: this page follows it.",
                                 id=run.id),
                   lambda run: url_for("imports.show", run_id=run.id),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -27,13 +27,10 @@ from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, offered, reversal_page, reversible
 from tracker.web.navigation import choice_arg, date_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("incentives", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _grant_or_404(grant_id: int, *, manage: bool = False) -> IncentiveGrant:
@@ -41,9 +38,9 @@ def _grant_or_404(grant_id: int, *, manage: bool = False) -> IncentiveGrant:
     403 to change it without the role."""
     grant = db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.id == grant_id)
                               .options(selectinload(IncentiveGrant.all_exercises)))
-    if grant is None or not grant.can_view(_user()):
+    if grant is None or not grant.can_view(acting_user()):
         abort(404)
-    if manage and not grant.can_manage(_user()):
+    if manage and not grant.can_manage(acting_user()):
         abort(403)
     return grant
 
@@ -78,7 +75,7 @@ def company(company_id: int) -> str | Response:
                             title=title, on=on)
     return render_template("incentives/company.html", company=company, on=on, grants=grants,
                            table=table, pools=pools, foot=foot, columns=columns,
-                           can_manage=Company.can_manage(_user()),
+                           can_manage=Company.can_manage(acting_user()),
                            may_grant=services.grant_refusal(company) is None)
 
 
@@ -95,7 +92,7 @@ def new_grant(company_id: int) -> str | Response | tuple[str, int]:
             "vesting_start", "vesting_months", "cliff_months", "lock_up_until",
             "exercise_window_days", "note")}
         values["user"] = db.session.get(User, form.user_id.data) if form.user_id.data > 0 else None
-        return services.grant(_user(), company, **values)
+        return services.grant(acting_user(), company, **values)
 
     return submit(form, call, _("Grant recorded."), _to_grant,
                   lambda: render_template("incentives/form.html", form=form, company=company,
@@ -107,7 +104,7 @@ def new_grant(company_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def show(grant_id: int) -> str:
     grant = _grant_or_404(grant_id)
-    on, user = today(), _user()
+    on, user = today(), acting_user()
     return render_template("incentives/show.html", grant=grant, on=on, state=grant.state(on),
                            may_exercise=grant.can_exercise(user)
                            and exits.exercise_form_refusal(grant, on) is None,
@@ -136,7 +133,7 @@ def edit(grant_id: int) -> str | Response | tuple[str, int]:
         for name in names:
             getattr(form, name).render_kw = {"readonly": True}
         getattr(form, names[0]).description = said
-    return submit(form, lambda: services.update_grant(_user(), grant, **{
+    return submit(form, lambda: services.update_grant(acting_user(), grant, **{
                       name: getattr(form, name).data for name in services.EDITABLE}),
                   _("Saved."), _to_grant(grant),
                   lambda: render_template("incentives/form.html", form=form,
@@ -150,7 +147,7 @@ def exercise(grant_id: int) -> str | Response | tuple[str, int]:
     grant = _grant_or_404(grant_id, manage=True)
     offered(exits.exercise_form_refusal(grant, today()), _to_grant(grant))
     form = ExerciseForm()
-    return submit(form, lambda: services.exercise(_user(), grant, form.on_date.data,
+    return submit(form, lambda: services.exercise(acting_user(), grant, form.on_date.data,
                                                   form.shares.data),
                   _("Exercise recorded: the shares moved from the pool."), _to_grant(grant),
                   lambda: render_template("incentives/form.html", form=form,
@@ -164,7 +161,7 @@ def forfeit(grant_id: int) -> str | Response | tuple[str, int]:
     grant = _grant_or_404(grant_id, manage=True)
     offered(grant.recording_leaving_refusal(), _to_grant(grant))
     form = ForfeitForm()
-    return submit(form, lambda: services.forfeit(_user(), grant, form.left_on.data,
+    return submit(form, lambda: services.forfeit(acting_user(), grant, form.left_on.data,
                                                  form.reason.data),
                   _("Leaving recorded: what was unvested returned to the pool."),
                   _to_grant(grant),
@@ -181,7 +178,7 @@ def forfeit(grant_id: int) -> str | Response | tuple[str, int]:
 @requires(Company.can_manage)
 def reverse_exercise(exercise_id: int) -> Response | tuple[str, int]:
     done = reversible(db.session.get(OptionExercise, exercise_id), OptionExercise.refusal,
-                      _user(), lambda e: _to_grant(e.grant))
+                      acting_user(), lambda e: _to_grant(e.grant))
     grant = done.grant
     form = ReasonForm()
     facts = [(_("Person"), grant.person_name), (_("Company"), grant.company.name),
@@ -202,7 +199,7 @@ def reverse_exercise(exercise_id: int) -> Response | tuple[str, int]:
 @requires(Company.can_manage)
 def reverse_leaving(grant_id: int) -> Response | tuple[str, int]:
     grant = reversible(db.session.get(IncentiveGrant, grant_id), IncentiveGrant.leaving_refusal,
-                       _user(), _to_grant, may=IncentiveGrant.can_reverse_leaving)
+                       acting_user(), _to_grant, may=IncentiveGrant.can_reverse_leaving)
     form = ReasonForm()
     facts = [(_("Person"), grant.person_name), (_("Company"), grant.company.name),
              (_("Left on"), day(grant.left_on)),

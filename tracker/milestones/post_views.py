@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -17,6 +17,7 @@ from tracker.milestones.forms import PostCorrectionForm
 from tracker.milestones.models import ProgressUpdate
 from tracker.web.actions import submit
 from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.permissions import acting_user
 
 bp = Blueprint("posts", __name__)
 
@@ -37,7 +38,7 @@ def _page(form, update: ProgressUpdate, title: str, explanation: str, button: st
 @bp.route("/milestones/posts/<int:update_id>/correct", methods=["GET", "POST"])
 @login_required
 def correct(update_id: int) -> Response | str | tuple[str, int]:
-    user = current_user._get_current_object()
+    user = acting_user()
     update = correctable(db.session.get(ProgressUpdate, update_id), ProgressUpdate.can_correct,
                          posts.post_refusal, user, _back)
     form = PostCorrectionForm(obj=update, post=update)
@@ -57,7 +58,7 @@ def correct(update_id: int) -> Response | str | tuple[str, int]:
 @bp.route("/milestones/posts/<int:update_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(update_id: int) -> Response | str | tuple[str, int]:
-    user = current_user._get_current_object()
+    user = acting_user()
     update = correctable(db.session.get(ProgressUpdate, update_id), ProgressUpdate.can_withdraw,
                          posts.post_refusal, user, _back)
     form = WithdrawForm()

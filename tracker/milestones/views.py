@@ -66,13 +66,10 @@ from tracker.web.navigation import (
     year_arg,
 )
 from tracker.web.oversize import drain, typed_fields
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("milestones", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 # What the milestone page reads, a batch per kind (its history grows with every step).
@@ -92,7 +89,7 @@ PAGE_OPTIONS = (
 def load_milestone(milestone_id: int) -> Milestone:
     milestone = db.session.scalar(select(Milestone).where(Milestone.id == milestone_id)
                                   .options(*PAGE_OPTIONS))
-    if milestone is None or not milestone.can_view(_user()):
+    if milestone is None or not milestone.can_view(acting_user()):
         abort(404)
     return milestone
 
@@ -122,14 +119,14 @@ def _milestone_form(project, milestone: Milestone | None = None) -> MilestoneFor
 @login_required
 def new(project_id: int) -> str | Response | tuple[str, int]:
     project = load_project(project_id)
-    if not Milestone.can_plan(_user(), project):
+    if not Milestone.can_plan(acting_user(), project):
         abort(403)
     offered(open_refusal(project), url_for("projects.show", project_id=project.id))
     form = _milestone_form(project)
     return submit(
         form,
         lambda: services.plan_milestone(
-            _user(), project, phase=Phase(form.phase.data), title=form.title.data,
+            acting_user(), project, phase=Phase(form.phase.data), title=form.title.data,
             deliverable=form.deliverable.data or "", due_date=form.due_date.data,
             weight=form.weight.data),
         _("Milestone planned."),
@@ -144,14 +141,15 @@ def new(project_id: int) -> str | Response | tuple[str, int]:
 def edit(milestone_id: int) -> str | Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     project = milestone.project
-    if not milestone.can_edit(_user()):
+    if not milestone.can_edit(acting_user()):
         abort(403)
     offered(services.edit_refusal(milestone), _to_milestone(milestone), keep_input=True)
     form = _milestone_form(project, milestone)
     return submit(
         form,
         lambda: services.edit_milestone(
-            _user(), milestone, title=form.title.data, deliverable=form.deliverable.data or "",
+            acting_user(), milestone, title=form.title.data,
+            deliverable=form.deliverable.data or "",
             due_date=form.due_date.data, weight=form.weight.data),
         _("Saved."),
         _to_milestone(milestone),
@@ -163,7 +161,7 @@ def edit(milestone_id: int) -> str | Response | tuple[str, int]:
 
 def _page(milestone: Milestone, **forms) -> str:
     """The milestone page; `forms` are those posted from it, as filled."""
-    project, user = milestone.project, _user()
+    project, user = milestone.project, acting_user()
     # What its state lets happen (neither it done nor its project closed), asked here once: the
     # page offers a form only where who may act and this both hold.
     open_now = milestone.state not in DONE and open_refusal(project) is None
@@ -177,25 +175,25 @@ def _page(milestone: Milestone, **forms) -> str:
         "can_submit": milestone.can_manage(user) and submitting is None,
         # Said apart only while progress is posted (before any is): else the same sentence.
         "submit_refused": milestone.can_manage(user) and posting is None and submitting,
-        "can_edit": milestone.can_edit(_user()) and services.edit_refusal(milestone) is None,
-        "can_assign": Milestone.can_assign_reviewer(_user()) and open_now,
-        "can_review": milestone.can_review(_user()) and services.review_refusal(milestone) is None,
-        "reads_evidence": milestone.reads_evidence(_user()),
+        "can_edit": milestone.can_edit(acting_user()) and services.edit_refusal(milestone) is None,
+        "can_assign": Milestone.can_assign_reviewer(acting_user()) and open_now,
+        "can_review": milestone.can_review(user) and services.review_refusal(milestone) is None,
+        "reads_evidence": milestone.reads_evidence(acting_user()),
         "decisions": refusals.decisions(user, milestone.rebaselines),
-        "can_open_imports": ImportRun.can_import(_user()),
+        "can_open_imports": ImportRun.can_import(acting_user()),
         "update_form": forms.get("update_form") or UpdateForm(
-            drafts=evidence.drafts(_user(), milestone)),
+            drafts=evidence.drafts(acting_user(), milestone)),
         "rebaseline_form": forms.get("rebaseline_form") or RebaselineForm(),
         "review_form": forms.get("review_form") or ReviewForm(),
         "waive_form": forms.get("waive_form") or WaiveForm(),
         "assign_form": forms.get("assign_form") or AssignForm(
             reviewers=_reviewers(project), data={"reviewer_id": milestone.reviewer_id}),
         "planning": project.phase in services.PLANNING_PHASES,
-        "correctable_posts": {u.id for u in milestone.updates if u.can_correct(_user())
+        "correctable_posts": {u.id for u in milestone.updates if u.can_correct(acting_user())
                               and posts.post_refusal(u) is None},
         "corrected_posts": posts.corrected_of(milestone),
         # HQ's decisions it may correct now (`Rebaseline.can_correct`, nothing later on them).
-        "correctable": {r.id for r in milestone.rebaselines if r.can_correct(_user())
+        "correctable": {r.id for r in milestone.rebaselines if r.can_correct(acting_user())
                         and corrections.correction_refusal(r) is None},
     }
     return render_template("milestones/show.html", **context)
@@ -220,12 +218,12 @@ def update(milestone_id: int) -> Response | tuple[str, int]:
     uploads = [(f.stream, f.filename or "") for f in request.files.getlist("files")
                if f and f.filename]
     refused = [] if sent_before(request.form.get("once")) else evidence.hold(
-        _user(), milestone, uploads)
+        acting_user(), milestone, uploads)
     db.session.commit()
-    form = UpdateForm(drafts=evidence.drafts(_user(), milestone))
+    form = UpdateForm(drafts=evidence.drafts(acting_user(), milestone))
     form.refused_files = refused
     return submit(
-        form, lambda: services.post_update(_user(), milestone, form.percent.data,
+        form, lambda: services.post_update(acting_user(), milestone, form.percent.data,
                                            form.note.data or "", [], form.dropped.data or []),
         _("Progress posted."), _to_milestone(milestone),
         lambda: _page(milestone, update_form=form))
@@ -242,7 +240,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
     milestone = load_milestone(request.view_args["milestone_id"])
     # What the forms of the page read as sent: the text typed, no file.
     request.form, request.files = typed_fields(request.environ), MultiDict()
-    form = UpdateForm(drafts=evidence.drafts(_user(), milestone))
+    form = UpdateForm(drafts=evidence.drafts(acting_user(), milestone))
     form.files.errors = [_(
         "These files were larger than %(post)d MB together, the most one post may carry (each "
         "file up to %(n)d MB): nothing was saved. Your note and percentage are kept: choose "
@@ -257,7 +255,7 @@ def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
 @login_required
 def submit_milestone(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
-    return press(lambda: services.submit_milestone(_user(), milestone),
+    return press(lambda: services.submit_milestone(acting_user(), milestone),
                  _("Submitted for review."), _to_milestone(milestone),
                  lambda: _page(milestone))
 
@@ -268,7 +266,7 @@ def rebaseline(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     form = RebaselineForm()
     return submit(
-        form, lambda: services.rebaseline(_user(), milestone, form.new_date.data,
+        form, lambda: services.rebaseline(acting_user(), milestone, form.new_date.data,
                                           form.reason.data),
         refusals.rebaselined_said,
         _to_milestone(milestone), lambda: _page(milestone, rebaseline_form=form))
@@ -282,7 +280,7 @@ def decide_rebaseline(rebaseline_id: int, verdict: str) -> Response | tuple[str,
         abort(404)
     milestone = load_milestone(entry.milestone_id)
     approve = verdict == "approve"
-    return press(lambda: services.decide_rebaseline(_user(), entry, approve),
+    return press(lambda: services.decide_rebaseline(acting_user(), entry, approve),
                  _("Re-baseline approved.") if approve else _("Re-baseline rejected."),
                  _to_milestone(milestone), lambda: _page(milestone))
 
@@ -294,7 +292,7 @@ def correct_rebaseline(rebaseline_id: int) -> str | Response | tuple[str, int]:
     refused before the form when later facts depend on it."""
     entry = correctable(db.session.get(Rebaseline, rebaseline_id),
                         lambda _entry, user: Milestone.can_administer(user),
-                        corrections.correction_refusal, _user(),
+                        corrections.correction_refusal, acting_user(),
                         lambda found: _to_milestone(found.milestone))
     milestone, back = entry.milestone, _to_milestone(entry.milestone)
     form = DecisionCorrectionForm()
@@ -302,7 +300,7 @@ def correct_rebaseline(rebaseline_id: int) -> str | Response | tuple[str, int]:
     facts = [(_("Milestone"), milestone.title), (_("Old date"), day(entry.old_date)),
              (_("New date"), day(entry.new_date)), (_("Decision"), label(entry.state))]
     return decision_correction(
-        form, lambda: corrections.correct_rebaseline(_user(), entry, form.reason.data or ""),
+        form, lambda: corrections.correct_rebaseline(acting_user(), entry, form.reason.data or ""),
         undo=undo,
         done=_("Decision corrected: the approval is undone and the milestone is due on its "
                "earlier date again.") if undo
@@ -321,7 +319,7 @@ def review(milestone_id: int) -> Response | tuple[str, int]:
     form = ReviewForm()
     accept = form.decision.data == "accept"
     return submit(
-        form, lambda: services.review_milestone(_user(), milestone, accept,
+        form, lambda: services.review_milestone(acting_user(), milestone, accept,
                                                 form.comment.data or ""),
         _("Accepted.") if accept else _("Returned for rework."),
         page_or_home(milestone, _to_milestone(milestone)),
@@ -333,7 +331,8 @@ def review(milestone_id: int) -> Response | tuple[str, int]:
 def waive(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     form = WaiveForm()
-    return submit(form, lambda: services.waive_milestone(_user(), milestone, form.reason.data),
+    return submit(form, lambda: services.waive_milestone(acting_user(), milestone,
+                                                         form.reason.data),
                   _("Waived."), _to_milestone(milestone),
                   lambda: _page(milestone, waive_form=form))
 
@@ -344,7 +343,7 @@ def assign(milestone_id: int) -> Response | tuple[str, int]:
     milestone = load_milestone(milestone_id)
     form = AssignForm(reviewers=_reviewers(milestone.project))
     return submit(
-        form, lambda: services.assign_reviewer(_user(), milestone, form.reviewer_id.data),
+        form, lambda: services.assign_reviewer(acting_user(), milestone, form.reviewer_id.data),
         _("Reviewer assigned."), _to_milestone(milestone),
         lambda: _page(milestone, assign_form=form))
 
@@ -369,7 +368,7 @@ def _overdue_filters() -> overdue.OverdueFilters:
 @bp.get("/milestones/overdue")
 @requires(Milestone.can_list_overdue)
 def overdue_list() -> str | Response:
-    user = _user()
+    user = acting_user()
     filters, on = _overdue_filters(), today()
     if fmt := exports.requested():
         return exports.send(OVERDUE_COLUMNS, overdue.every_overdue(user, filters, on),

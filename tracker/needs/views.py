@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -35,7 +35,7 @@ from tracker.organisations.models import (
 )
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("needs", __name__)
 
@@ -48,16 +48,13 @@ def moves(state: NeedState) -> list[NeedState]:
             and (state, s) != (NeedState.COLLECTED, NeedState.ANALYSED)]
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
 
 def _need(need_id: int) -> TechnologyNeed:
     """The need, 404 unless the user sees it, 403 unless they may work on it (HQ admins)."""
     need = db.session.get(TechnologyNeed, need_id)
-    if need is None or not need.can_view(_user()):
+    if need is None or not need.can_view(acting_user()):
         abort(404)
-    if not need.can_edit(_user()):
+    if not need.can_edit(acting_user()):
         abort(403)
     return need
 
@@ -118,7 +115,7 @@ def forms_for(need: TechnologyNeed, **filled: Any) -> dict[str, Any]:
 
 
 def need_page(need: TechnologyNeed, **filled: Any) -> str:
-    user = _user()
+    user = acting_user()
     deliberation = need.can_see_deliberation(user)
     return render_template(
         "needs/need.html", obj=need, deliberation=deliberation,
@@ -137,7 +134,7 @@ def need_page(need: TechnologyNeed, **filled: Any) -> str:
 @bp.route("/needs/submit", methods=["GET", "POST"])
 @requires(TechnologyNeed.can_submit)
 def submit_need() -> Response | str | tuple[str, int]:
-    user = _user()
+    user = acting_user()
     intake = intake_of(user)
     form = SubmitNeedForm(centres=intake.centres, centre_required=intake.centre_required)
     return submit(
@@ -160,7 +157,7 @@ def analyse(need_id: int) -> Response | str | tuple[str, int]:
     form = AnalysisForm(prefix="analysis", fields=techfields.offered(need.field_id))
     return submit(
         form, lambda: services.analyse_need(
-            _user(), need, field_id=form.field_id.data, trl=form.trl.data or None,
+            acting_user(), need, field_id=form.field_id.data, trl=form.trl.data or None,
             budget_min=form.budget_min.data, budget_max=form.budget_max.data,
             urgency=form.urgency.data),
         _("Analysis saved."), _to_need(need), lambda: need_page(need, analysis=form),
@@ -174,7 +171,7 @@ def propose(need_id: int) -> Response | str | tuple[str, int]:
     form = CandidateForm(prefix="candidate", pms=_pms(None), institutes=_institutes())
     return submit(
         form, lambda: services.propose_candidate(
-            _user(), need, institute_id=form.institute_id.data, pm_id=form.pm_id.data or None,
+            acting_user(), need, institute_id=form.institute_id.data, pm_id=form.pm_id.data or None,
             reason=form.reason.data),
         _("Candidate proposed."), _to_need(need), lambda: need_page(need, candidate=form))
 
@@ -185,7 +182,7 @@ def match(need_id: int) -> Response | str | tuple[str, int]:
     need = _need(need_id)
     form = MatchForm(prefix="match", candidates=_candidates(need))
     return submit(
-        form, lambda: services.decide_match(_user(), need, form.candidate_id.data),
+        form, lambda: services.decide_match(acting_user(), need, form.candidate_id.data),
         _("Match recorded."), _to_need(need), lambda: need_page(need, match=form),
         record=need)
 
@@ -196,7 +193,7 @@ def make_project(need_id: int) -> Response | str | tuple[str, int]:
     need = _need(need_id)
     form = NeedProjectForm(prefix="project", pms=_pms(need.institute_id))
     return submit(
-        form, lambda: services.make_project(_user(), need, form.pm_id.data),
+        form, lambda: services.make_project(acting_user(), need, form.pm_id.data),
         _("The draft proposal is opened for the project manager."),
         lambda project: url_for("projects.show", project_id=project.id),
         lambda: need_page(need, project=form), record=need)
@@ -208,6 +205,6 @@ def move(need_id: int) -> Response | str | tuple[str, int]:
     need = _need(need_id)
     form = MoveForm(prefix="move", targets=moves(need.state) or [need.state])
     return submit(
-        form, lambda: services.move_need(_user(), need, form.target.data,
+        form, lambda: services.move_need(acting_user(), need, form.target.data,
                                          form.reason.data or ""),
         _("Saved."), _to_need(need), lambda: need_page(need, move=form), record=need)

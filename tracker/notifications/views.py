@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -21,12 +21,10 @@ from tracker.notifications.events import EVENTS, sentence_for
 from tracker.reminders.models import Channel, MessageKind, OutboxMessage
 from tracker.web.actions import press, saved_if_changed, submit
 from tracker.web.navigation import choice_arg, paginate
+from tracker.web.permissions import acting_user
 
 bp = Blueprint("notifications", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _shown() -> str:
@@ -34,7 +32,7 @@ def _shown() -> str:
 
 
 def _page() -> str:
-    user = _user()
+    user = acting_user()
     query = (select(OutboxMessage).where(OutboxMessage.recipient_id == user.id,
                                          OutboxMessage.kind == MessageKind.EVENT)
              .order_by(OutboxMessage.id.desc()))
@@ -56,7 +54,7 @@ def inbox() -> str:
 @bp.post("/notifications/read")
 @login_required
 def read_all() -> Response | tuple[str, int]:
-    user = _user()
+    user = acting_user()
     return press(lambda: notices.mark_read(user), _("Every notification is marked read."),
                  url_for("notifications.inbox"), _page)
 
@@ -65,7 +63,7 @@ def read_all() -> Response | tuple[str, int]:
 @login_required
 def read_one(message_id: int) -> Response | tuple[str, int]:
     """Mark one read and open what it is about (the button is its link)."""
-    user = _user()
+    user = acting_user()
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.recipient_id != user.id or not message.is_event:
         abort(404)
@@ -85,7 +83,7 @@ def _settings_data(user: User) -> dict:
 
 
 def _settings_page(form) -> str:
-    choice = notices.settings_of(_user().id)
+    choice = notices.settings_of(acting_user().id)
     saved = {"wecom_webhook": webhooks.masked(choice.wecom_webhook),
              "dingtalk_webhook": webhooks.masked(choice.dingtalk_webhook),
              "dingtalk_secret": webhooks.masked(choice.dingtalk_secret)}
@@ -96,7 +94,7 @@ def _settings_page(form) -> str:
 @bp.route("/notifications/settings", methods=["GET", "POST"])
 @login_required
 def settings() -> str | Response | tuple[str, int]:
-    user = _user()
+    user = acting_user()
     form = forms.settings_form(_settings_data(user),
                                request.form if request.method == "POST" else None,
                                application=wecom_app.configured())

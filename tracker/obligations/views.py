@@ -9,7 +9,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -36,7 +36,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import offered
 from tracker.web.navigation import choice_arg, paginate, row_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("obligations", __name__)
 
@@ -51,9 +51,6 @@ def _fields(form: ObligationForm) -> dict:
         values["co_funder_id"] = form.co_funder_id.data or None
     return values
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def subject_url(obligation: ReportObligation) -> str:
@@ -95,7 +92,7 @@ def index() -> str | Response:
                        ObligationState.LATE.value)
     kind = choice_arg("kind", _l("Report"), {k.value for k in ReportKind})
     institute_id = row_arg("institute", _l("Institute"), Institute) or None
-    query = queries.listing(_user(), today(), "" if state == "all" else state, institute_id,
+    query = queries.listing(acting_user(), today(), "" if state == "all" else state, institute_id,
                             kind)
     if fmt := exports.requested():  # every row, not one page
         return exports.send(COLUMNS, exports.stream(query), "reports-owed", fmt,
@@ -103,19 +100,19 @@ def index() -> str | Response:
     return render_template("obligations/index.html", page=paginate(query), columns=COLUMNS,
                            state=state,
                            states=states, kind=kind, kinds=list(ReportKind),
-                           institute_id=institute_id, institutes=institute_choices(_user()))
+                           institute_id=institute_id, institutes=institute_choices(acting_user()))
 
 
 def _obligation(obligation_id: int) -> ReportObligation:
     obligation = db.session.get(ReportObligation, obligation_id)
-    if obligation is None or not obligation.can_view(_user()):
+    if obligation is None or not obligation.can_view(acting_user()):
         abort(404)
     return obligation
 
 
 def _page(obligation: ReportObligation, submission: SubmissionForm | None = None,
           withdraw: WithdrawForm | None = None, restore: RestoreForm | None = None) -> str:
-    user = _user()
+    user = acting_user()
     if (submission is None and obligation.can_submit(user)
             and services.owed_refusal(obligation) is None):
         submission = SubmissionForm()
@@ -134,8 +131,8 @@ def _page(obligation: ReportObligation, submission: SubmissionForm | None = None
 
 def _terms(obligation: ReportObligation) -> bool:
     """Whether the user may move its due date or change its kind now (who, and when)."""
-    return (obligation.can_change_terms(_user())
-            and services.terms_refusal(_user(), obligation) is None)
+    return (obligation.can_change_terms(acting_user())
+            and services.terms_refusal(acting_user(), obligation) is None)
 
 
 @bp.get("/reports-owed/<int:obligation_id>")
@@ -145,13 +142,13 @@ def show(obligation_id: int) -> str:
 
 
 def _new(subject: FundingAgreement | ResearchContract, back: str) -> Response | tuple[str, int]:
-    if not ReportObligation.can_add(_user(), subject):
+    if not ReportObligation.can_add(acting_user(), subject):
         abort(403)
-    offered(services.add_refusal(_user(), subject), back)  # voided, closed: 409, saying so
+    offered(services.add_refusal(acting_user(), subject), back)  # voided, closed: 409, saying so
     form = ObligationForm(organisations=recipients.offered(subject),
                           co_funders=getattr(subject, "co_funders", None))
     return submit(
-        form, lambda: services.add_obligation(_user(), subject, **_fields(form)),
+        form, lambda: services.add_obligation(acting_user(), subject, **_fields(form)),
         _("Report obligation recorded."), back,
         lambda: render_template("obligations/form.html", form=form, subject=subject,
                                 back=back, obligation=None))
@@ -162,7 +159,7 @@ def _new(subject: FundingAgreement | ResearchContract, back: str) -> Response | 
 def new_for_agreement(project_id: int) -> Response | tuple[str, int]:
     agreement = db.session.scalar(select(FundingAgreement).where(
         FundingAgreement.project_id == project_id))
-    if agreement is None or not agreement.can_view(_user()):
+    if agreement is None or not agreement.can_view(acting_user()):
         abort(404)
     return _new(agreement, url_for("funding.show", project_id=project_id))
 
@@ -171,7 +168,7 @@ def new_for_agreement(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def new_for_contract(contract_id: int) -> Response | tuple[str, int]:
     contract = db.session.get(ResearchContract, contract_id)
-    if contract is None or not contract.can_view(_user()):
+    if contract is None or not contract.can_view(acting_user()):
         abort(404)
     return _new(contract, url_for("contracts.show", contract_id=contract_id))
 
@@ -182,7 +179,7 @@ def _still_owed(obligation_id: int, may: Callable[[ReportObligation, User], bool
     its state); one withdrawn since (Back and send again, an old tab) is said to be so (409),
     not refused as if the reader had no right to it."""
     obligation = _obligation(obligation_id)
-    if not may(obligation, _user()):
+    if not may(obligation, acting_user()):
         abort(403)
     offered(services.owed_refusal(obligation),
             url_for("obligations.show", obligation_id=obligation.id))
@@ -193,7 +190,7 @@ def _still_owed(obligation_id: int, may: Callable[[ReportObligation, User], bool
 @login_required
 def edit(obligation_id: int) -> Response | tuple[str, int]:
     obligation = _still_owed(obligation_id, ReportObligation.can_manage)
-    offered(services.manage_refusal(_user(), obligation),  # its subject voided or closed: 409
+    offered(services.manage_refusal(acting_user(), obligation),  # its subject voided or closed: 409
             url_for("obligations.show", obligation_id=obligation.id), keep_input=True)
     form = ObligationForm(obj=obligation, correcting=True,
                           organisations=recipients.offered(obligation.subject),
@@ -201,7 +198,7 @@ def edit(obligation_id: int) -> Response | tuple[str, int]:
                           co_funders=getattr(obligation.subject, "co_funders", None))
     back = url_for("obligations.show", obligation_id=obligation.id)
     return submit(
-        form, lambda: services.save_obligation(_user(), obligation, **_fields(form)),
+        form, lambda: services.save_obligation(acting_user(), obligation, **_fields(form)),
         _("Saved."), back,
         lambda: render_template("obligations/form.html", form=form, subject=obligation.subject,
                                 back=back, obligation=obligation),
@@ -215,7 +212,7 @@ def withdraw(obligation_id: int) -> Response | tuple[str, int]:
     obligation = _still_owed(obligation_id, ReportObligation.can_withdraw)
     form = WithdrawForm()
     return submit(
-        form, lambda: services.withdraw_obligation(_user(), obligation,
+        form, lambda: services.withdraw_obligation(acting_user(), obligation,
                                                    form.why_withdrawn.data or ""),
         _("Obligation cancelled: its reminders stop."),
         url_for("obligations.show", obligation_id=obligation.id),
@@ -227,11 +224,11 @@ def withdraw(obligation_id: int) -> Response | tuple[str, int]:
 def restore(obligation_id: int) -> Response | tuple[str, int]:
     """A cancellation made by mistake undone (one not cancelled: said so, 409)."""
     obligation = _obligation(obligation_id)
-    if not obligation.can_restore(_user()):
+    if not obligation.can_restore(acting_user()):
         abort(403)
     form = RestoreForm()
     return submit(
-        form, lambda: services.restore_obligation(_user(), obligation,
+        form, lambda: services.restore_obligation(acting_user(), obligation,
                                                   form.why_restored.data or ""),
         _("Obligation restored: the report is owed again, and its reminders resume."),
         url_for("obligations.show", obligation_id=obligation.id),
@@ -245,7 +242,7 @@ def submit_report(obligation_id: int) -> Response | tuple[str, int]:
     form = SubmissionForm()
     return submit(
         form, lambda: services.submit_report(
-            _user(), obligation, submitted_on=form.submitted_on.data,
+            acting_user(), obligation, submitted_on=form.submitted_on.data,
             upload=form.upload(), reason=form.reason.data or ""),
         services.submitting_said(obligation),
         url_for("obligations.show", obligation_id=obligation.id),

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -41,7 +41,7 @@ from tracker.techfields import services as techfields
 from tracker.web.actions import submit
 from tracker.web.corrections import offered
 from tracker.web.navigation import choice_arg, paginate, row_arg, text_arg, year_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("organisations", __name__)
 
@@ -49,16 +49,13 @@ bp = Blueprint("organisations", __name__)
 def _load(model: type, object_id: int, *, edit: bool = False) -> Any:
     """The object, or 404 when it does not exist or the user may not see it; 403 to edit."""
     obj = db.session.get(model, object_id)
-    user = current_user._get_current_object()
+    user = acting_user()
     if obj is None or not obj.can_view(user):
         abort(404)
     if edit and not obj.can_edit(user):
         abort(403)
     return obj
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 
@@ -127,14 +124,14 @@ def institutes() -> str | Response:
     return _listing("organisations/institutes.html", query, columns.INSTITUTE_COLUMNS,
                     "institutes", _("Institutes"), q=q, kind=kind, types=list(InstituteType),
                     region=region, regions=list(Region),
-                    can_create=Institute.can_edit(_user()))
+                    can_create=Institute.can_edit(acting_user()))
 
 
 @bp.get("/institutes/<int:object_id>")
 @login_required
 def institute(object_id: int) -> str:
     obj = _load(Institute, object_id)
-    needs, more = _latest_needs(_user(), TechnologyNeed.institute_id == obj.id)
+    needs, more = _latest_needs(acting_user(), TechnologyNeed.institute_id == obj.id)
     return render_template("organisations/institute.html", obj=obj, needs=needs,
                            more_needs=more)
 
@@ -145,7 +142,7 @@ def new_institute() -> Response | tuple[str, int]:
     form = InstituteForm(users=listing.staff_choices(), fields=techfields.offered(),
                          partners=services.co_building_partners())
     return submit(
-        form, lambda: services.save_institute(_user(), None,
+        form, lambda: services.save_institute(acting_user(), None,
                                               **_form_values(form, *INSTITUTE_FIELDS)),
         _("Saved."), _to("organisations.institute"),
         _form_page("organisations/institute_form.html", form, None))
@@ -163,7 +160,7 @@ def edit_institute(object_id: int) -> Response | tuple[str, int]:
         form.director_id.data = obj.director_id or 0
         form.field_id.data = obj.field_id or 0
     return submit(
-        form, lambda: services.save_institute(_user(), obj,
+        form, lambda: services.save_institute(acting_user(), obj,
                                               **_form_values(form, *INSTITUTE_FIELDS)),
         _("Saved."), _to("organisations.institute"),
         _form_page("organisations/institute_form.html", form, obj), record=obj)
@@ -185,7 +182,7 @@ def enterprises() -> str | Response:
     return _listing("organisations/enterprises.html", query, columns.ENTERPRISE_COLUMNS,
                     "enterprises", _("Enterprises"), q=q, size=size, sizes=list(EnterpriseSize),
                     recognition=recognition, recognitions=RECOGNITIONS,
-                    can_create=Enterprise.can_edit(_user()))
+                    can_create=Enterprise.can_edit(acting_user()))
 
 
 @bp.get("/enterprises/<int:object_id>")
@@ -195,7 +192,7 @@ def enterprise(object_id: int) -> str:
     centres = db.session.scalars(
         select(JointInnovationCentre).where(JointInnovationCentre.enterprise_id == obj.id)
     ).all()
-    user = current_user._get_current_object()
+    user = acting_user()
     needs, more_needs = [], False
     if TechnologyNeed.can_list(user):
         needs, more_needs = _latest_needs(user, TechnologyNeed.enterprise_id == obj.id)
@@ -209,7 +206,7 @@ def enterprise(object_id: int) -> str:
 def new_enterprise() -> Response | tuple[str, int]:
     form = EnterpriseForm()
     return submit(
-        form, lambda: services.save_enterprise(_user(), None,
+        form, lambda: services.save_enterprise(acting_user(), None,
                                                **_form_values(form, *ENTERPRISE_FIELDS)),
         _("Saved."), _to("organisations.enterprise"),
         _form_page("organisations/enterprise_form.html", form, None))
@@ -221,7 +218,7 @@ def edit_enterprise(object_id: int) -> Response | tuple[str, int]:
     obj = _load(Enterprise, object_id, edit=True)
     form = EnterpriseForm(obj=obj)
     return submit(
-        form, lambda: services.save_enterprise(_user(), obj,
+        form, lambda: services.save_enterprise(acting_user(), obj,
                                                **_form_values(form, *ENTERPRISE_FIELDS)),
         _("Saved."), _to("organisations.enterprise"),
         _form_page("organisations/enterprise_form.html", form, obj), record=obj)
@@ -241,15 +238,15 @@ def centres() -> str | Response:
              .order_by(JointInnovationCentre.name))
     return _listing("organisations/centres.html", query, columns.CENTRE_COLUMNS,
                     "joint-innovation-centres", _("Joint innovation centres"), q=q,
-                    can_create=JointInnovationCentre.can_edit(_user()),
-                    can_see_status=CentreAgreement.can_see(_user()))
+                    can_create=JointInnovationCentre.can_edit(acting_user()),
+                    can_see_status=CentreAgreement.can_see(acting_user()))
 
 
 @bp.get("/centres/<int:object_id>")
 @login_required
 def centre(object_id: int) -> str:
     obj = _load(JointInnovationCentre, object_id)
-    user = current_user._get_current_object()
+    user = acting_user()
     needs, more_needs = [], False
     if TechnologyNeed.can_list(user):
         needs, more_needs = _latest_needs(user, TechnologyNeed.centre_id == obj.id)
@@ -269,7 +266,8 @@ def centre(object_id: int) -> str:
 def new_centre() -> Response | tuple[str, int]:
     form = CentreForm(enterprises=listing.enterprise_choices(), users=listing.liaison_choices())
     return submit(
-        form, lambda: services.save_centre(_user(), None, **_form_values(form, *CENTRE_FIELDS)),
+        form, lambda: services.save_centre(acting_user(), None, **_form_values(form,
+                                                                               *CENTRE_FIELDS)),
         _("Saved."), _to("organisations.centre"),
         _form_page("organisations/centre_form.html", form, None))
 
@@ -283,7 +281,8 @@ def edit_centre(object_id: int) -> Response | tuple[str, int]:
     if request.method == "GET":
         form.liaison_id.data = obj.liaison_id or 0
     return submit(
-        form, lambda: services.save_centre(_user(), obj, **_form_values(form, *CENTRE_FIELDS)),
+        form, lambda: services.save_centre(acting_user(), obj, **_form_values(form,
+                                                                              *CENTRE_FIELDS)),
         _("Saved."), _to("organisations.centre"),
         _form_page("organisations/centre_form.html", form, obj), record=obj)
 
@@ -303,7 +302,7 @@ MATCHED = listing.MATCHED
 @bp.get("/needs/")
 @requires(TechnologyNeed.can_list)
 def needs() -> str | Response:
-    user = _user()
+    user = acting_user()
     q = text_arg("q")
     state = choice_arg("state", _l("State"), {MATCHED, *(s.value for s in NeedState)})
     institute_id, year = row_arg("institute", _l("Institute"), Institute), year_arg()
@@ -364,7 +363,7 @@ def _need_form(obj: TechnologyNeed | None = None) -> NeedForm:
 def new_need() -> Response | tuple[str, int]:
     form = _need_form()
     return submit(
-        form, lambda: services.save_need(_user(), None, **_form_values(form, *NEED_FIELDS)),
+        form, lambda: services.save_need(acting_user(), None, **_form_values(form, *NEED_FIELDS)),
         _("Saved."), _to("organisations.need"),
         _form_page("organisations/need_form.html", form, None))
 
@@ -377,6 +376,7 @@ def edit_need(object_id: int) -> Response | tuple[str, int]:
             keep_input=True)
     form = _need_form(obj)
     return submit(
-        form, lambda: services.save_need(_user(), obj, **_form_values(form, *NEED_EDIT_FIELDS)),
+        form, lambda: services.save_need(acting_user(), obj, **_form_values(form,
+                                                                            *NEED_EDIT_FIELDS)),
         _("Saved."), _to("organisations.need"),
         _form_page("organisations/need_form.html", form, obj), record=obj)

@@ -6,13 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.display.collation import ordered
 from tracker.display.formatting import aside
 from tracker.errors import Refused
@@ -32,13 +30,10 @@ from tracker.partners.models import Partner, PartnerKind, institute_partners
 from tracker.search import matching
 from tracker.web.actions import submit
 from tracker.web.navigation import choice_arg, paginate, text_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("partners", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _partner(partner_id: int) -> Partner:
@@ -69,7 +64,7 @@ def index() -> str | Response:
                             title=_("Partners"))
     return render_template("partners/index.html", page=paginate(query), q=q, kind=kind,
                            kinds=list(PartnerKind), columns=PARTNER_COLUMNS,
-                           can_create=Partner.can_edit(_user()))
+                           can_create=Partner.can_edit(acting_user()))
 
 
 @bp.get("/partners/<int:partner_id>")
@@ -101,7 +96,7 @@ def show(partner_id: int) -> str | Response:
 @requires(Partner.can_edit)
 def new() -> Response | tuple[str, int]:
     form = PartnerForm()
-    return submit(form, lambda: services.save_partner(_user(), None, **form.values()),
+    return submit(form, lambda: services.save_partner(acting_user(), None, **form.values()),
                   _("Partner recorded."),
                   lambda saved: url_for("partners.show", partner_id=saved.id),
                   lambda: render_template("partners/form.html", form=form, partner=None))
@@ -112,7 +107,7 @@ def new() -> Response | tuple[str, int]:
 def edit(partner_id: int) -> Response | tuple[str, int]:
     partner = _partner(partner_id)
     form = PartnerForm(obj=partner)
-    return submit(form, lambda: services.save_partner(_user(), partner, **form.values()),
+    return submit(form, lambda: services.save_partner(acting_user(), partner, **form.values()),
                   _("Saved."), url_for("partners.show", partner_id=partner.id),
                   lambda: render_template("partners/form.html", form=form, partner=partner),
                   record=partner)
@@ -124,7 +119,7 @@ def new_agreement(partner_id: int) -> Response | tuple[str, int]:
     partner = _partner(partner_id)
     form = PartnerAgreementForm()
     back = url_for("partners.show", partner_id=partner.id)
-    return submit(form, lambda: services.record_agreement(_user(), partner, **form.values()),
+    return submit(form, lambda: services.record_agreement(acting_user(), partner, **form.values()),
                   _("Agreement recorded."), back + "#agreements",
                   lambda: render_template("partners/form.html", form=form, partner=partner,
                                           title=_("New agreement with %(name)s",
@@ -140,7 +135,7 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
     partner = agreement.partner
     form = PartnerAgreementEditForm(obj=agreement)
     back = url_for("partners.show", partner_id=partner.id) + "#agreements"
-    return submit(form, lambda: services.save_agreement(_user(), partner, agreement,
+    return submit(form, lambda: services.save_agreement(acting_user(), partner, agreement,
                                                         **form.values()),
                   _("Saved."), back,
                   lambda: render_template("partners/form.html", form=form, partner=partner,
@@ -166,7 +161,7 @@ def merge(partner_id: int) -> Response | tuple[str, int]:
     def call():
         if survivor is None:
             abort(404)
-        return merging.merge_partner(_user(), partner, survivor)
+        return merging.merge_partner(acting_user(), partner, survivor)
 
     return submit(form, call,
                   lambda moves: _("%(merged)s was merged into %(survivor)s.",

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.dates import today
 from tracker.display.formatting import day, money
 from tracker.funding.forms import DisbursementForm
@@ -18,18 +16,15 @@ from tracker.partners import co_funding
 from tracker.partners.payment_models import CoFunderPayment
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered, reversal_page, reversible
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("co_funding", __name__)
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
 
 def _co_funder(co_funder_id: int) -> CoFunder:
     co_funder = db.session.get(CoFunder, co_funder_id)
-    if co_funder is None or not co_funder.agreement.can_view(_user()):
+    if co_funder is None or not co_funder.agreement.can_view(acting_user()):
         abort(404)
     return co_funder
 
@@ -49,7 +44,7 @@ def pay(co_funder_id: int) -> Response | tuple[str, int]:
     name = co_funder.partner.shown("name")
 
     def call():
-        return co_funding.record_payment(_user(), co_funder, amount=form.amount.data,
+        return co_funding.record_payment(acting_user(), co_funder, amount=form.amount.data,
                                          paid_on=form.paid_on.data,
                                          reference=form.reference.data or "")
 
@@ -64,7 +59,7 @@ def pay(co_funder_id: int) -> Response | tuple[str, int]:
 @requires(CoFunder.can_record_payment)
 def reverse(payment_id: int) -> Response | tuple[str, int]:
     paid = reversible(db.session.get(CoFunderPayment, payment_id), co_funding.payment_refusal,
-                      _user(), lambda paid: _back(paid.co_funder))
+                      acting_user(), lambda paid: _back(paid.co_funder))
     co_funder = paid.co_funder
     back = _back(co_funder)
     form = ReverseForm()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -25,6 +25,7 @@ from tracker.phones.forms import (
 )
 from tracker.web.actions import press, submit
 from tracker.web.forms import page_has_errors
+from tracker.web.permissions import acting_user
 
 bp = Blueprint("phones", __name__)
 
@@ -41,13 +42,10 @@ def only_with_a_gateway() -> None:
         abort(404)
 
 
-def _me():
-    return current_user._get_current_object()
-
 
 def _phone_page(number: PhoneForm | None = None, code: PhoneCodeForm | None = None,
                 sign_in: SmsSignInForm | None = None) -> str:
-    user = _me()
+    user = acting_user()
     return render_template(
         "phones/phone.html", user=user, binding=session.get(BINDING),
         number=number or PhoneForm(prefix="number", formdata=None),
@@ -68,7 +66,7 @@ def send_binding_code() -> Response | str | tuple[str, int]:
     form = PhoneForm(prefix="number")
 
     def send() -> str:
-        session[BINDING] = services.start_binding(_me(), form.phone.data, client_address())
+        session[BINDING] = services.start_binding(acting_user(), form.phone.data, client_address())
         return session[BINDING]
 
     return submit(form, send, lambda phone: _("A code was sent to %(phone)s.", phone=phone),
@@ -80,7 +78,7 @@ def send_binding_code() -> Response | str | tuple[str, int]:
 def bind() -> Response | tuple[str, int]:
     form = PhoneCodeForm(prefix="code")
     if form.validate_on_submit():
-        error = services.attempt_binding(_me(), form.code.data)
+        error = services.attempt_binding(acting_user(), form.code.data)
         db.session.commit()
         if not error:
             session.pop(BINDING, None)
@@ -95,7 +93,7 @@ def bind() -> Response | tuple[str, int]:
 @login_required
 def sms_sign_in() -> Response | tuple[str, int]:
     form = SmsSignInForm(prefix="sms")
-    return submit(form, lambda: services.set_sms_sign_in(_me(), form.sms_sign_in.data),
+    return submit(form, lambda: services.set_sms_sign_in(acting_user(), form.sms_sign_in.data),
                   _("Saved."), url_for("phones.phone"), lambda: _phone_page(sign_in=form))
 
 
@@ -103,7 +101,7 @@ def sms_sign_in() -> Response | tuple[str, int]:
 @login_required
 def unbind() -> Response | tuple[str, int]:
     session.pop(BINDING, None)
-    return press(lambda: services.unbind(_me()),
+    return press(lambda: services.unbind(acting_user()),
                  _("The mobile number was removed from your account."),
                  url_for("auth.account"), _phone_page)
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -45,15 +45,12 @@ from tracker.techfields import services as techfields
 from tracker.web.actions import submit
 from tracker.web.corrections import WithdrawForm, correctable, offered
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("pms", __name__, url_prefix="/pms")
 
 YEARS_SHOWN = 5
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _sees_some(user: User) -> bool:
@@ -67,7 +64,7 @@ def register() -> str | Response:
     appointed PM's figures; HQ-wide roles also see the new PMs of the last years. Each of the
     three tables is a file too: `?export=csv|xlsx` the records (with the state chosen),
     `&table=teams` the teams, `&table=new` the new PMs per year (tracker/pms/columns.py)."""
-    user = _user()
+    user = acting_user()
     table = choice_arg("table", _l("Table"), {"records", "teams", "new"}, "records")
     fmt = exports.requested()
     if fmt and table == "new" and not PmRecord.can_see_register(user):
@@ -113,7 +110,7 @@ def register() -> str | Response:
 
 def _record(record_id: int, *options) -> PmRecord:
     record = db.session.get(PmRecord, record_id, options=options)
-    if record is None or not record.can_view(_user()):
+    if record is None or not record.can_view(acting_user()):
         abort(404)
     return record
 
@@ -130,11 +127,12 @@ def show(record_id: int) -> str:
         .where(or_(PmTeam.lead_id == record.id, pm_team_members.c.record_id == record.id))
         .distinct().order_by(PmTeam.name)).all()
     found = figures([record.user_id]).get(record.user_id) if record.user_id else None
-    can_manage = PmRecord.can_manage(_user())
+    user = acting_user()
+    can_manage = PmRecord.can_manage(user)
     return render_template("pms/show.html", record=record, teams=teams, figures=found,
                            steps=steps_from(record.state) if can_manage else [],
                            can_manage=can_manage,
-                           correctable={i.id for i in record.interviews if i.can_correct(_user())
+                           correctable={i.id for i in record.interviews if i.can_correct(user)
                                         and interviews.interview_refusal(i) is None},
                            corrected=interviews.corrected_of(record))
 
@@ -158,12 +156,13 @@ def _interview_page(form, interview: PmInterview, title: str, explanation: str,
 def correct_interview(interview_id: int) -> str | Response | tuple[str, int]:
     """HQ corrects an interview until the candidate is appointed or not on it (then 409)."""
     interview = correctable(db.session.get(PmInterview, interview_id), PmInterview.can_correct,
-                            interviews.interview_refusal, _user(), _to_record)
+                            interviews.interview_refusal, acting_user(), _to_record)
     form = InterviewCorrectionForm(obj=interview, interview=interview)
     form.panel_ids.choices = _people()
     return submit(
         form, lambda: interviews.correct_interview(
-            _user(), interview, held_on=form.held_on.data, panel_ids=form.panel_ids.data or [],
+            acting_user(), interview, held_on=form.held_on.data,
+            panel_ids=form.panel_ids.data or [],
             outcome=form.outcome.data, notes=form.notes.data, reason=form.reason.data),
         _("Interview corrected."), _to_record(interview),
         lambda: _interview_page(form, interview, _("Correct an interview"),
@@ -176,11 +175,11 @@ def correct_interview(interview_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def withdraw_interview(interview_id: int) -> str | Response | tuple[str, int]:
     interview = correctable(db.session.get(PmInterview, interview_id),
-                            PmInterview.can_withdraw, interviews.interview_refusal, _user(),
+                            PmInterview.can_withdraw, interviews.interview_refusal, acting_user(),
                             _to_record)
     form = WithdrawForm()
     return submit(
-        form, lambda: interviews.withdraw_interview(_user(), interview, form.reason.data),
+        form, lambda: interviews.withdraw_interview(acting_user(), interview, form.reason.data),
         _("Interview withdrawn: it stays on the record's page, marked so."),
         _to_record(interview),
         lambda: _interview_page(form, interview, _("Withdraw an interview recorded by mistake"),
@@ -206,7 +205,7 @@ def _record_form(record: PmRecord | None) -> RecordForm:
 
 def _save(record: PmRecord | None, form: RecordForm):
     return lambda: services.save_record(
-        _user(), record, name=form.name.data, email=form.email.data, origin=form.origin.data,
+        acting_user(), record, name=form.name.data, email=form.email.data, origin=form.origin.data,
         institute_id=form.institute_id.data or None, field_ids=form.field_ids.data or [],
         note=form.note.data or "")
 
@@ -241,7 +240,7 @@ def _people() -> list[tuple[int, str]]:
 
 def _step_form(record: PmRecord, step: PmStep):
     """The form of `step` and the service call it makes."""
-    user = _user()
+    user = acting_user()
     if step is PmStep.INTERVIEW:
         form = InterviewForm()
         form.panel_ids.choices = _people()
@@ -304,7 +303,7 @@ def _team_form(team: PmTeam | None) -> TeamForm:
 
 
 def _save_team(team: PmTeam | None, form: TeamForm):
-    return lambda: services.save_team(_user(), team, name=form.name.data,
+    return lambda: services.save_team(acting_user(), team, name=form.name.data,
                                       lead_id=form.lead_id.data,
                                       member_ids=form.member_ids.data or [])
 

@@ -5,7 +5,6 @@ and the refusal (when) both allow it; the template reads no state to decide."""
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import current_user
 
 from tracker.accounts.models import User
 from tracker.achievements import queries as achievement_queries
@@ -22,6 +21,7 @@ from tracker.obligations import queries as obligation_queries
 from tracker.projects import closed, lifecycle, queries, services, team, trl
 from tracker.projects.forms import ReasonForm, TrlForm, UploadForm
 from tracker.projects.models import Project
+from tracker.web.permissions import acting_user
 
 
 def _upload_form(user: User, project: Project, gate: int | None) -> UploadForm | None:
@@ -38,7 +38,7 @@ def _upload_form(user: User, project: Project, gate: int | None) -> UploadForm |
 def project_page(project: Project, **forms) -> str:
     """The project page; `forms` are those posted from it, as filled (`upload`, `resume_form`,
     `terminate_form`, `condition_forms` by condition id)."""
-    user, gate = current_user._get_current_object(), lifecycle.current_gate(project.phase)
+    user, gate = acting_user(), lifecycle.current_gate(project.phase)
     page = queries.project_page(project)
     # For everyone who sees the project; from what the page has read.
     checklist = services.readiness(project, page.known())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import db
@@ -16,6 +16,7 @@ from tracker.projects.forms import TrlCorrectionForm
 from tracker.projects.history_models import TrlRecord
 from tracker.web.actions import submit
 from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.permissions import acting_user
 
 bp = Blueprint("trl", __name__)
 
@@ -40,7 +41,7 @@ def _page(form, entry: TrlRecord, title: str, explanation: str, button: str) -> 
 @bp.route("/projects/trl/<int:trl_id>/correct", methods=["GET", "POST"])
 @login_required
 def correct(trl_id: int) -> Response | str | tuple[str, int]:
-    user = current_user._get_current_object()
+    user = acting_user()
     entry = correctable(db.session.get(TrlRecord, trl_id), TrlRecord.can_correct,
                         trl.trl_refusal, user, _back)
     form = TrlCorrectionForm(obj=entry, entry=entry)
@@ -62,7 +63,7 @@ def correct(trl_id: int) -> Response | str | tuple[str, int]:
 @bp.route("/projects/trl/<int:trl_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(trl_id: int) -> Response | str | tuple[str, int]:
-    user = current_user._get_current_object()
+    user = acting_user()
     entry = correctable(db.session.get(TrlRecord, trl_id), TrlRecord.can_withdraw,
                         trl.trl_refusal, user, _back)
     form = WithdrawForm()

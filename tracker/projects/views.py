@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
@@ -37,7 +37,7 @@ from tracker.web import downloads
 from tracker.web.actions import press, submit
 from tracker.web.corrections import offered
 from tracker.web.navigation import choice_arg, field_arg, paginate, row_arg, text_arg, year_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 from tracker.web.views import home
 
 bp = Blueprint("projects", __name__)
@@ -51,13 +51,10 @@ PROJECT_FIELDS = ("title", "summary", "technical_route", "field", "field_id", "t
 def load_project(project_id: int) -> Project:
     """The project, or 404 when it does not exist or the user may not see it."""
     project = db.session.get(Project, project_id)
-    if project is None or not project.can_view(current_user._get_current_object()):
+    if project is None or not project.can_view(acting_user()):
         abort(404)
     return project
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 # --- the list ----------------------------------------------------------------------------------
@@ -68,7 +65,7 @@ def _user() -> User:
 def list_projects() -> str | Response:
     """Everyone's list of the projects they may see: a team member holds no role of their
     own, yet works on projects."""
-    user = _user()
+    user = acting_user()
     filters = ProjectFilters(
         q=text_arg("q"), phase=choice_arg("phase", _l("Phase"), {p.value for p in Phase}),
         type=choice_arg("type", _l("Type"), {t.value for t in ProjectType}),
@@ -95,7 +92,7 @@ def list_projects() -> str | Response:
 
 
 def _project_form(project: Project | None = None) -> ProjectForm:
-    user = _user()
+    user = acting_user()
     # Only whom the PM may name: the people of the project's institute (and the team so far).
     users = team.candidates(user, project.institute_id if project else user.institute_id,
                             project)
@@ -201,7 +198,7 @@ def new() -> Response | tuple[str, int]:
         return _proposal_page(form, None)
     return submit(
         form,
-        lambda: services.create_proposal(_user(), budget_lines=form.lines(),
+        lambda: services.create_proposal(acting_user(), budget_lines=form.lines(),
                                          member_ids=form.member_ids.data, **_values(form)),
         _("Saved."), _to_project, lambda: _proposal_page(form, None))
 
@@ -210,7 +207,7 @@ def new() -> Response | tuple[str, int]:
 @login_required
 def edit(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    if not project.can_edit_proposal(_user()):  # who may not edit it at all, first
+    if not project.can_edit_proposal(acting_user()):  # who may not edit it at all, first
         abort(403)
     # The PM refused by the project's state hears that state, and where changes go now.
     offered(proposal_refusal(project), url_for(
@@ -220,7 +217,7 @@ def edit(project_id: int) -> Response | tuple[str, int]:
         return _proposal_page(form, project)
     return submit(
         form,
-        lambda: services.update_proposal(_user(), project, budget_lines=form.lines(),
+        lambda: services.update_proposal(acting_user(), project, budget_lines=form.lines(),
                                          member_ids=form.member_ids.data, **_values(form)),
         _("Saved."), _to_project(project), lambda: _proposal_page(form, project),
         record=project)
@@ -233,7 +230,7 @@ def edit(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def show(project_id: int) -> str:
     project = queries.find_project(project_id)  # with everything the page reads
-    if project is None or not project.can_view(_user()):
+    if project is None or not project.can_view(acting_user()):
         abort(404)
     return project_page(project)
 
@@ -242,7 +239,7 @@ def show(project_id: int) -> str:
 @login_required
 def submit_proposal(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    return press(lambda: services.submit_proposal(_user(), project),
+    return press(lambda: services.submit_proposal(acting_user(), project),
                  lambda at_institute: _("Proposal submitted to the institute: it goes on to "
                                         "HQ once endorsed.") if at_institute else
                  _("Proposal submitted: gate 1 is requested and HQ will name a panel."),
@@ -253,7 +250,8 @@ def submit_proposal(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def withdraw(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    return press(lambda: services.withdraw_draft(_user(), project), _("The draft was withdrawn."),
+    return press(lambda: services.withdraw_draft(acting_user(), project),
+                 _("The draft was withdrawn."),
                  url_for("projects.list_projects"), lambda: project_page(project))
 
 
@@ -261,7 +259,7 @@ def withdraw(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def request_gate(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    return press(lambda: gates.request_gate(_user(), project),
+    return press(lambda: gates.request_gate(acting_user(), project),
                  _("Gate requested: HQ will name a panel."),
                  _to_project(project), lambda: project_page(project))
 
@@ -270,7 +268,7 @@ def request_gate(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
-    if not project.can_prepare(_user()):
+    if not project.can_prepare(acting_user()):
         abort(403)  # before the form: someone who may not upload hears so, not what was missing
     offered(deliverables.upload_refusal(project), _to_project(project))  # closed, held: 409
     gate = lifecycle.current_gate(project.phase)
@@ -279,7 +277,7 @@ def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
     form.name.choices = [(n, template.deliverable_shown(n)) for n in template.required_deliverables]
     return submit(
         form,
-        lambda: gates.upload_deliverable(_user(), project, gate, form.name.data,
+        lambda: gates.upload_deliverable(acting_user(), project, gate, form.name.data,
                                          form.file.data.stream, form.file.data.filename or ""),
         _("Uploaded."), _to_project(project), lambda: project_page(project, upload=form))
 
@@ -289,7 +287,7 @@ def upload_deliverable(project_id: int) -> Response | tuple[str, int]:
 def record_trl(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     form = TrlForm(id_prefix="trl")
-    return submit(form, lambda: trl.record_trl(_user(), project, form.level.data,
+    return submit(form, lambda: trl.record_trl(acting_user(), project, form.level.data,
                                                form.note.data or "", form.upload()),
                   _("TRL recorded."), _to_project(project) + "#trl",
                   lambda: project_page(project, trl_form=form))
@@ -300,7 +298,7 @@ def record_trl(project_id: int) -> Response | tuple[str, int]:
 def resume(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     form = ReasonForm(id_prefix="resume")
-    return submit(form, lambda: services.resume(_user(), project, form.reason.data),
+    return submit(form, lambda: services.resume(acting_user(), project, form.reason.data),
                   _("The project resumes."), _to_project(project),
                   lambda: project_page(project, resume_form=form))
 
@@ -310,7 +308,7 @@ def resume(project_id: int) -> Response | tuple[str, int]:
 def terminate(project_id: int) -> Response | tuple[str, int]:
     project = load_project(project_id)
     form = ReasonForm(id_prefix="terminate")
-    return submit(form, lambda: services.terminate_held(_user(), project, form.reason.data),
+    return submit(form, lambda: services.terminate_held(acting_user(), project, form.reason.data),
                   _("The project was terminated."), _to_project(project),
                   lambda: project_page(project, terminate_form=form))
 
@@ -320,14 +318,15 @@ def terminate(project_id: int) -> Response | tuple[str, int]:
 def answer_place(member_id: int, answer: str) -> Response | tuple[str, int]:
     """The person named to a team, or the institute's director, confirms or declines."""
     member = db.session.get(ProjectMember, member_id)
-    if member is None or not (member.can_answer(_user()) or member.project.can_view(_user())):
+    user = acting_user()
+    if member is None or not (member.can_answer(user) or member.project.can_view(user)):
         abort(404)
     confirm = answer == "confirm"
-    return press(lambda: team.answer(_user(), member, confirm),
+    return press(lambda: team.answer(acting_user(), member, confirm),
                  _("The place on the team is confirmed.") if confirm
                  else _("The place on the team was declined."),
                  url_for("web.home"),
-                 lambda: project_page(member.project) if member.project.can_view(_user())
+                 lambda: project_page(member.project) if member.project.can_view(acting_user())
                  else home())
 
 
@@ -339,6 +338,6 @@ def answer_place(member_id: int, answer: str) -> Response | tuple[str, int]:
 def download(file_id: int) -> Response | tuple[str, int]:
     """A stored file, for those who may see its project; 404 for everyone else."""
     stored = db.session.get(StoredFile, file_id)
-    if stored is None or not stored.can_download(_user()):
+    if stored is None or not stored.can_download(acting_user()):
         abort(404)
     return downloads.send(stored)

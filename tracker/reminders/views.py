@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -36,14 +36,11 @@ from tracker.reminders.rules import RULES
 from tracker.web.actions import press, saved_if_changed, submit
 from tracker.web.forms import Form
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 from tracker.workdays import services as workdays
 from tracker.workdays.models import CalendarDay
 
 bp = Blueprint("reminders", __name__)
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 
@@ -79,7 +76,8 @@ def _outbox_page() -> str:
     by_channel = dict(db.session.execute(
         select(OutboxMessage.channel, func.count()).where(OutboxMessage.state == state)
         .group_by(OutboxMessage.channel)).all())
-    page, may_retry = paginate(_outbox_query(state, channel)), OutboxMessage.can_retry(_user())
+    page, may_retry = paginate(_outbox_query(state,
+                                             channel)), OutboxMessage.can_retry(acting_user())
     return render_template(
         "reminders/outbox.html", page=page, retryable={
             m.id for m in page.items if may_retry and retries.refusal(m) is None},
@@ -104,7 +102,7 @@ def outbox() -> str | Response:
 @bp.post("/admin/reminders/<int:message_id>/retry")
 @requires(OutboxMessage.can_retry)
 def retry(message_id: int) -> Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
@@ -117,7 +115,7 @@ def retry(message_id: int) -> Response | tuple[str, int]:
 @requires(OutboxMessage.can_retry)
 def retry_failed() -> Response | tuple[str, int]:
     """Every failed message at once: after a mail server outage, not one by one."""
-    actor = _user()
+    actor = acting_user()
     return press(lambda: retries.retry_failed(actor),
                  lambda count: ngettext(
                      "%(num)d failed message will be sent again at the next run.",
@@ -151,7 +149,7 @@ def _calendar_page(form: Form) -> str:
 @bp.route("/admin/calendar", methods=["GET", "POST"])
 @requires(User.is_hq_admin)
 def calendar() -> Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     form = forms.CalendarDayForm(formdata=request.form if request.method == "POST" else None)
     return submit(form, lambda: workdays.add_day(actor, form.day.data,
                                                  form.kind.data == "workday",
@@ -163,7 +161,7 @@ def calendar() -> Response | tuple[str, int]:
 @bp.post("/admin/calendar/<int:day_id>/remove")
 @requires(User.is_hq_admin)
 def remove_day(day_id: int) -> Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     row = db.session.get(CalendarDay, day_id)
     if row is None:
         abort(404)
@@ -175,7 +173,7 @@ def remove_day(day_id: int) -> Response | tuple[str, int]:
 @bp.post("/admin/calendar/years/<int:year>/complete")
 @requires(User.is_hq_admin)
 def complete_year(year: int) -> Response | tuple[str, int]:
-    actor = _user()
+    actor = acting_user()
     return press(lambda: workdays.complete_year(actor, year),
                  _("The calendar of %(year)d is declared complete.", year=year),
                  url_for("reminders.calendar"),
@@ -201,7 +199,7 @@ def _preferences_page(user: User, form: Form) -> str:
 @bp.route("/reminders/preferences", methods=["GET", "POST"])
 @login_required
 def preferences() -> Response | tuple[str, int]:
-    user = _user()
+    user = acting_user()
     form = _preferences_form(user)
     return submit(form, lambda: choices.save_preferences(user, form.delivery.data == "per_item",
                                                           forms.chosen_opt_outs(form)),
@@ -213,7 +211,7 @@ def preferences() -> Response | tuple[str, int]:
 @login_required
 def regenerate_feed() -> str:
     """Make a new address and show it on this answer only: the database keeps its hash."""
-    user = _user()
+    user = acting_user()
     token = choices.regenerate_feed_token(user)
     db.session.commit()
     flash(_("Your calendar has a new address: the old one no longer works. Copy it now: it is "
@@ -229,7 +227,7 @@ def regenerate_feed() -> str:
 @bp.post("/reminders/feed/revoke")
 @login_required
 def revoke_feed() -> Response | tuple[str, int]:
-    user = _user()
+    user = acting_user()
     return press(lambda: choices.revoke_feed_token(user),
                  _("Your calendar address no longer works."), url_for("reminders.preferences"),
                  lambda: _preferences_page(user, _preferences_form(user)))

@@ -9,12 +9,10 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.achievements import spinoff_deals
 from tracker.assessment.models import AssessmentYear
 from tracker.dates import today
@@ -30,17 +28,14 @@ from tracker.reports import charts, dashboard
 from tracker.reports.columns import annual_columns
 from tracker.reports.filters import Filters, for_viewer
 from tracker.web.navigation import choice_arg, field_arg, text_arg, year_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("reports", __name__)
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
 
 def _filters() -> Filters:
-    return for_viewer(_user(), _institute_arg(), text_arg("field"), year_arg(),
+    return for_viewer(acting_user(), _institute_arg(), text_arg("field"), year_arg(),
                       choice_arg("type", _l("Project type"), {t.value for t in ProjectType}),
                       choice_arg("source", _l("Funding source"),
                                  {s.value for s in FundingSource}), field_arg())
@@ -75,7 +70,7 @@ def _institutes(filters: Filters) -> list:
 @requires(Project.can_view_dashboard)
 def show() -> str:
     filters, on = _filters(), today()
-    figures = dashboard.build(_user(), filters, on)
+    figures = dashboard.build(acting_user(), filters, on)
     funnel = charts.bars([
         (str(label(phase)), count, url_for("projects.list_projects",
                                            **filters.args(phase=phase.value)))
@@ -90,7 +85,7 @@ def show() -> str:
 def _funding_url(filters: Filters) -> Callable[[int], str]:
     """Where a year's HQ funding figure leads: HQ admins to the year's allocation; a viewer
     limited to one institute to its assessment; others to the year's assessment table."""
-    if AssessmentYear.can_decide(_user()):
+    if AssessmentYear.can_decide(acting_user()):
         return lambda year: url_for("assessment.funding", year=year)
     if filters.institute_ids is not None and len(filters.institute_ids) == 1:
         (institute_id,) = filters.institute_ids

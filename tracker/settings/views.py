@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tracker.accounts.models import User
@@ -22,7 +21,7 @@ from tracker.settings.catalogue import (
 )
 from tracker.settings.forms import settings_form
 from tracker.web.actions import submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("settings", __name__)
 
@@ -39,7 +38,7 @@ GROUPS = [("domain", _l("Projects and equity"), DOMAIN),
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @requires(User.is_hq_admin)
 def edit() -> Response | tuple[str, int]:
-    actor = current_user._get_current_object()
+    actor = acting_user()
     form = settings_form({key: settings.get(key) for key in CATALOGUE},
                          request.form if request.method == "POST" else None)
     return submit(form, lambda: settings.save(actor, {key: form[key].data for key in CATALOGUE}),

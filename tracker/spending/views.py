@@ -6,11 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from tracker import db, reversals
-from tracker.accounts.models import User
 from tracker.budgets.queries import budget_against_actual
 from tracker.display.formatting import day, money
 from tracker.export import responses as exports
@@ -25,19 +24,16 @@ from tracker.spending.models import SpendingEntry
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, reversal_page, reversible
 from tracker.web.navigation import paginate, row_arg, year_arg
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("spending", __name__)
 
-
-def _user() -> User:
-    return current_user._get_current_object()
 
 
 def _page(project: Project, form: SpendingForm | None, refused: str | None = None) -> str:
     """The project's spending; `form` to record an expense, or what `refused` it."""
     spending = queries.project_spending(project, with_entries=True)
-    reversible = reversals.offered_to(_user(), spending.entries, services.spending_refusal)
+    reversible = reversals.offered_to(acting_user(), spending.entries, services.spending_refusal)
     return render_template("spending/project.html", project=project, form=form,
                            refused=refused, spending=spending,
                            against=budget_against_actual(project, spending),
@@ -51,7 +47,7 @@ def project(project_id: int) -> Response | tuple[str, int] | str:
     project = load_project(project_id)
     if request.method == "GET" and (fmt := exports.requested()):
         return _by_category(project, fmt)
-    if not SpendingEntry.can_record(_user(), project):
+    if not SpendingEntry.can_record(acting_user(), project):
         if request.method == "POST":
             abort(403)
         return _page(project, None)
@@ -61,7 +57,7 @@ def project(project_id: int) -> Response | tuple[str, int] | str:
     return submit(
         form,
         lambda: services.record_spending(
-            _user(), project, budget_line_id=form.budget_line_id.data,
+            acting_user(), project, budget_line_id=form.budget_line_id.data,
             spent_on=form.spent_on.data, amount=form.amount.data,
             description=form.description.data,
             voucher=None if form.dry_run else form.upload()),
@@ -89,7 +85,7 @@ def _on_spending_page(entry: SpendingEntry) -> str:
 @login_required
 def reverse(entry_id: int) -> Response | tuple[str, int]:
     entry = reversible(db.session.get(SpendingEntry, entry_id), services.spending_refusal,
-                       _user(), _on_spending_page)
+                       acting_user(), _on_spending_page)
     back = _on_spending_page(entry)
     form = ReverseForm()
     facts = [(_("Project"), entry.project.name), (_("Date spent"), day(entry.spent_on)),
@@ -108,10 +104,10 @@ def reverse(entry_id: int) -> Response | tuple[str, int]:
 def across() -> str | Response:
     """Spending against budget across the projects the user may see."""
     filters = {"institute": row_arg("institute", _l("Institute"), Institute), "year": year_arg()}
-    query = queries.across_projects(_user(), filters["institute"], filters["year"])
+    query = queries.across_projects(acting_user(), filters["institute"], filters["year"])
     if fmt := exports.requested():
         return exports.send(SPENDING_COLUMNS, exports.stream(query, scalars=False),
                             "spending", fmt, title=_("Spending against budget"))
     return render_template(
         "spending/list.html", columns=SPENDING_COLUMNS, page=paginate(query, rows=True),
-        filters=filters, institutes=institute_choices(_user()))
+        filters=filters, institutes=institute_choices(acting_user()))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -16,7 +15,7 @@ from tracker.techfields import services
 from tracker.techfields.forms import TechnicalFieldForm
 from tracker.techfields.models import TechnicalField
 from tracker.web.actions import submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import acting_user, requires
 
 bp = Blueprint("techfields", __name__, url_prefix="/admin/fields")
 FIELDS = ("code", "name", "name_en", "active")
@@ -50,7 +49,7 @@ def _values(form: TechnicalFieldForm) -> dict:
 @requires(TechnicalField.can_edit)
 def new() -> str | Response | tuple[str, int]:
     form = TechnicalFieldForm()
-    return submit(form, lambda: services.save_field(current_user._get_current_object(), None,
+    return submit(form, lambda: services.save_field(acting_user(), None,
                                                     **_values(form)),
                   _("Technical field added."), url_for("techfields.index"),
                   lambda: render_template("techfields/form.html", form=form, field=None))
@@ -61,7 +60,7 @@ def new() -> str | Response | tuple[str, int]:
 def edit(field_id: int) -> str | Response | tuple[str, int]:
     field = _field_or_404(field_id)
     form = TechnicalFieldForm(obj=field)
-    return submit(form, lambda: services.save_field(current_user._get_current_object(), field,
+    return submit(form, lambda: services.save_field(acting_user(), field,
                                                     **_values(form)),
                   _("Saved."), url_for("techfields.index"),
                   lambda: render_template("techfields/form.html", form=form, field=field),

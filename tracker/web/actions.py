@@ -30,7 +30,6 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, g, redirect, request
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
@@ -43,6 +42,7 @@ from tracker.edits import services as edits
 from tracker.errors import Forbidden, Invalid, NotFound, Refused, found_until_stopped
 from tracker.files import services as files
 from tracker.web.forms import Button, Form, OneTime, SeenVersion, new_token, page_has_errors
+from tracker.web.permissions import acting_user
 
 T = TypeVar("T")
 # Text or a path, or a function of what the service call returned (the new object's page).
@@ -199,7 +199,7 @@ def _check_version(form: Form, call: Callable[[], Any], record: Any) -> None:
     meanwhile), found by a dry run of `call`, wins over "someone else saved", whose advice to
     save again could only be refused in turn."""
     try:
-        edits.check_version(current_user._get_current_object(), record, *form.seen())
+        edits.check_version(acting_user(), record, *form.seen())
     except edits.Stale as stale:
         try:
             with _trial(form):
@@ -218,7 +218,7 @@ def _refusal(error: Exception, form: Form, record: Any) -> Refused:
     if isinstance(error, Refused):
         return error
     if record is not None and isinstance(form, SeenVersion):
-        return edits.stale(current_user._get_current_object(), record, form.seen()[1])
+        return edits.stale(acting_user(), record, form.seen()[1])
     return Refused(_("Someone else changed this at the same moment; nothing of yours was saved. "
                      "Reload the page and try again."))
 
@@ -258,7 +258,7 @@ def _claim(form: Form, record: Any) -> tuple[Any, list[str]]:
     its one-time token, and for a form creating a record (no `record` edited) what it sent."""
     if not (isinstance(form, OneTime) and form.once.data):
         return None, []
-    actor = current_user._get_current_object()
+    actor = acting_user()
     token = form.once.data[:64]
     if (used := edits.claim_token(actor, token)) is not None:
         return used, []
@@ -275,7 +275,7 @@ def sent_once_before() -> None:
     `refuse_sent`), corrected by it (a field its correction now requires). Returns when it was
     not sent before; otherwise answers with the redirect."""
     token = (_sent_token() or "")[:64] if request.method == "POST" else ""
-    actor = current_user._get_current_object()
+    actor = acting_user()
     used = edits.claim_of(actor, token) if token else None
     if used is not None and used.location:
         flash(_("This form had already been sent: it was saved once, here."), "success")
@@ -299,7 +299,7 @@ def sent_before(token: str | None) -> bool:
     """Whether a creating form's sending is one already saved (its token claimed, or the same
     content sent within the window), asked before what `submit` does is begun: files a form
     keeps before it is saved are not kept again for a sending that will be taken as the first."""
-    actor = current_user._get_current_object()
+    actor = acting_user()
     return bool(token) and edits.token_claimed(token) or edits.content_claimed(
         actor, _content_key(actor.id), _window())
 

@@ -13,7 +13,6 @@ from typing import Any
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -23,6 +22,7 @@ from tracker.voids import Blocker
 from tracker.web.actions import refuse_sent, sent_once_before, submit
 from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime, SeenVersion
+from tracker.web.permissions import acting_user
 
 CORRECTED = _l("Why the record was wrong: kept with the correction, and shown beside the "
                "corrected record on its page and in its history.")
@@ -130,7 +130,7 @@ def reversal_page(form: ReverseForm | ReasonForm, reverse: Callable[..., Any], r
     (`explanation`) and the button's words."""
     def call() -> Any:
         dated = {"on": form.on_date.data} if isinstance(form, ReverseForm) else {}
-        return reverse(current_user._get_current_object(), record,
+        return reverse(acting_user(), record,
                        reason=form.reason.data or "", **dated)
 
     return submit(form, call, done, back, lambda: render_template(

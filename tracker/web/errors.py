@@ -21,6 +21,7 @@ from tracker.errors import DomainError, Invalid
 from tracker.logs import current_request_id
 from tracker.web.api.problems import input_problems, is_api_request, problem
 from tracker.web.oversize import drain
+from tracker.web.permissions import acting_user
 from tracker.web.requestlog import ERROR
 from tracker.web.security import escaped
 
@@ -153,7 +154,7 @@ def audit_refusal(reason: str) -> None:
     """Every 403 lands on the audit trail, in a transaction of its own once what the request
     changed is rolled back. A failure to record it is logged, never shown."""
     db.session.rollback()
-    actor = current_user._get_current_object() if current_user.is_authenticated else None
+    actor = acting_user() if current_user.is_authenticated else None
     try:
         audit.record_denied(actor, request.method, request.path, reason)
         db.session.commit()

@@ -21,6 +21,12 @@ from tracker.accounts.models import User
 Rule = Callable[[User], bool]
 
 
+def acting_user() -> User:
+    """The logged-in user as the `User` row itself, not Flask-Login's proxy: what every view
+    hands to the services and to the models' predicates as the acting user."""
+    return current_user._get_current_object()
+
+
 def requires(rule: Rule | property) -> Callable:
     """Log in first (like `login_required`), then 403 unless `rule(user)` holds. A property
     of `User` (`User.is_hq_admin`) is read as its getter."""
@@ -31,7 +37,7 @@ def requires(rule: Rule | property) -> Callable:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
-            if not check(current_user._get_current_object()):
+            if not check(acting_user()):
                 abort(403)
             return view(*args, **kwargs)
 

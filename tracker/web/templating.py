@@ -26,7 +26,7 @@ from tracker.techfields import services as techfields
 from tracker.web import tables
 from tracker.web.forms import is_choice_group, is_message, new_token
 from tracker.web.navigation import page_url_args
-from tracker.web.permissions import may_open, pages_open
+from tracker.web.permissions import acting_user, may_open, pages_open
 from tracker.workdays import services as workdays
 
 
@@ -139,7 +139,7 @@ def navigation() -> list[MenuItem]:
     """The menu of the logged-in user: the user found once, not once per item."""
     if not current_user.is_authenticated:
         return []
-    shown = set(pages_open(current_user._get_current_object(), _MENU_PAGES))
+    shown = set(pages_open(acting_user(), _MENU_PAGES))
     return [item for item in MENU if item.endpoint in shown]
 
 
@@ -168,7 +168,7 @@ def menu_links() -> Markup:
 
 def user_may_open(endpoint: str) -> bool:
     """Whether the logged-in user may open the page at `endpoint` (for links to it)."""
-    return current_user.is_authenticated and may_open(current_user._get_current_object(),
+    return current_user.is_authenticated and may_open(acting_user(),
                                                       endpoint)
 
 

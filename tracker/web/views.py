@@ -23,6 +23,7 @@ from tracker.incentives.services import grants_to
 from tracker.pms.services import record_of
 from tracker.web import health, work
 from tracker.web.navigation import safe_next
+from tracker.web.permissions import acting_user
 
 bp = Blueprint("web", __name__)
 
@@ -32,7 +33,7 @@ bp = Blueprint("web", __name__)
 def home() -> str:
     on = today()
     full = request.args.get("full")
-    user = current_user._get_current_object()
+    user = acting_user()
     return render_template("home.html", today=on, grants=grants_to(user),
                            contributions=contributions_of(user),
                            pm_record=record_of(user),
@@ -46,7 +47,7 @@ def set_language() -> Response:
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated and current_user.locale != locale:
-            set_locale(current_user._get_current_object(), locale)
+            set_locale(acting_user(), locale)
             db.session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("web.home"))
 

@@ -23,9 +23,9 @@ from tracker.reminders.models import OutboxMessage
 from tracker.web.api import more_schemas as s
 from tracker.web.api.args import query_args
 from tracker.web.api.paging import Keyset, page
-from tracker.web.api.reads import answer, caller, listing, load_project
+from tracker.web.api.reads import answer, listing, load_project
 from tracker.web.api.spec import operation
-from tracker.web.permissions import may_open
+from tracker.web.permissions import acting_user, may_open
 
 
 def _by_id(model: type[s.BaseModel], query, column, args) -> Response:
@@ -60,10 +60,10 @@ def centres() -> Response:
            query=s.NeedQuery)
 def needs() -> Response:
     """The needs list's rows and filters (`matched_or_contracted` as the dashboard counts)."""
-    if not TechnologyNeed.can_list(caller()):
+    if not TechnologyNeed.can_list(acting_user()):
         abort(403)
     args = query_args(s.NeedQuery)
-    return _by_id(s.NeedPage, organisations.needs(caller(), args.q, args.state, args.institute,
+    return _by_id(s.NeedPage, organisations.needs(acting_user(), args.q, args.state, args.institute,
                                                   args.year), TechnologyNeed.id, args)
 
 
@@ -96,7 +96,7 @@ def project_reviews(project_id: int) -> Response:
                  selectinload(GateReview.panel).options(selectinload(PanelMember.user),
                                                         selectinload(PanelMember.scores)))
         .order_by(GateReview.id)).all()
-    user = caller()
+    user = acting_user()
     visible = [r for r in reviews if r.can_view(user)]
     if not visible:
         load_project(project_id)  # 404 unless the project is the caller's to see
@@ -107,7 +107,7 @@ def project_reviews(project_id: int) -> Response:
            query=s.OutboxQuery)
 def outbox() -> Response:
     """HQ admins only, as the page; latest first."""
-    if not may_open(caller(), "reminders.outbox"):
+    if not may_open(acting_user(), "reminders.outbox"):
         abort(403)
     args = query_args(s.OutboxQuery)
     query = select(OutboxMessage).where(OutboxMessage.state == args.state)

@@ -20,8 +20,9 @@ from tracker.reports.filters import Filters, registered
 from tracker.web.api import more_schemas as s
 from tracker.web.api.args import query_args
 from tracker.web.api.paging import Keyset, encode, page
-from tracker.web.api.reads import answer, caller, listing, load_project, visible
+from tracker.web.api.reads import answer, listing, load_project, visible
 from tracker.web.api.spec import operation
+from tracker.web.permissions import acting_user
 
 
 def _filters(args: s.PortfolioQuery) -> Filters:
@@ -35,10 +36,10 @@ def _filters(args: s.PortfolioQuery) -> Filters:
            response=s.ContractPage, query=s.PortfolioQuery)
 def contracts() -> Response:
     """The contract research page's contracts and filters, latest signed first."""
-    if not ResearchContract.can_list(caller()):
+    if not ResearchContract.can_list(acting_user()):
         abort(403)
     args = query_args(s.PortfolioQuery)
-    query = contract_queries.contracts(and_(visible_to(caller()),
+    query = contract_queries.contracts(and_(visible_to(acting_user()),
                                             _filters(args).projects()))
     rows, cursor = page(query, Keyset([ResearchContract.signed_on, ResearchContract.id], True),
                         args.cursor, args.limit, key_of=lambda r: (r.signed_on, r.id))
@@ -64,7 +65,7 @@ _AGREEMENT = (selectinload(FundingAgreement.project),
            response=s.AgreementPage, query=s.FundingQuery)
 def agreements() -> Response:
     """Every agreement (HQ-wide roles, as the page), soonest conversion deadline first."""
-    if not FundingAgreement.can_list(caller()):
+    if not FundingAgreement.can_list(acting_user()):
         abort(403)
     args = query_args(s.FundingQuery)
     query = select(FundingAgreement).where(FundingAgreement.standing()).options(*_AGREEMENT)
@@ -103,7 +104,7 @@ def _company_row(company: Company) -> dict:
 def companies() -> Response:
     """The companies page's companies and filters (each checked with `Company.can_view`), in
     the order they were recorded."""
-    user = caller()
+    user = acting_user()
     if not Company.can_list(user):
         abort(403)
     args = query_args(s.CompanyQuery)

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from flask import Response, abort, g, jsonify
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.dates import today
 from tracker.milestones import overdue
 from tracker.milestones.models import Milestone
@@ -23,10 +21,7 @@ from tracker.web.api.args import query_args
 from tracker.web.api.blueprint import bp
 from tracker.web.api.paging import Keyset, page
 from tracker.web.api.spec import document, operation
-
-
-def caller() -> User:
-    return current_user._get_current_object()
+from tracker.web.permissions import acting_user
 
 
 def answer(model: type[BaseModel], value, etag: str | None = None) -> Response:
@@ -59,7 +54,7 @@ def openapi() -> Response:
 @operation("/me", summary=_l("The token's person and scope"), tag="account",
            response=schemas.Me)
 def me() -> Response:
-    user, token = caller(), g.api_token
+    user, token = acting_user(), g.api_token
     return answer(schemas.Me, {"id": user.id, "name": user.name, "email": user.email,
                                "roles": sorted(r.value for r in user.roles),
                                "token_scope": token.scope,
@@ -77,7 +72,7 @@ def projects() -> Response:
     filters = ProjectFilters(q=args.q, phase=args.phase, type=args.type, field=args.field,
                              institute=args.institute, pm=args.pm, manager=args.manager,
                              year=args.year, source=args.source)
-    rows, cursor = page(project_rows(caller(), filters), Keyset([Project.id]), args.cursor,
+    rows, cursor = page(project_rows(acting_user(), filters), Keyset([Project.id]), args.cursor,
                         args.limit, key_of=lambda r: (r.id,))
     return listing(schemas.ProjectPage, rows, cursor)
 
@@ -86,7 +81,7 @@ def visible(query):
     """The one record `query` selects when the caller may see it: 404 when it is absent or not
     theirs alike, so the answer never tells which."""
     record = db.session.scalar(query)
-    if record is None or not record.can_view(caller()):
+    if record is None or not record.can_view(acting_user()):
         abort(404)
     return record
 
@@ -138,7 +133,7 @@ def milestone(milestone_id: int) -> Response:
            response=schemas.OverduePage, query=schemas.OverdueQuery)
 def overdue_milestones() -> Response:
     """The overdue list across projects, with its filters and sorts (most late first)."""
-    if not Milestone.can_list_overdue(caller()):
+    if not Milestone.can_list_overdue(acting_user()):
         abort(403)
     args, on = query_args(schemas.OverdueQuery), today()
     filters = overdue.OverdueFilters(
@@ -147,7 +142,7 @@ def overdue_milestones() -> Response:
         sort=args.sort, type=args.type, year=args.year, source=args.source)
     columns, backwards = overdue.ORDERS[args.sort]
     fields = overdue.ORDER_FIELDS[args.sort]
-    rows, cursor = page(overdue.rows_query(caller(), filters, on), Keyset(columns, backwards),
+    rows, cursor = page(overdue.rows_query(acting_user(), filters, on), Keyset(columns, backwards),
                         args.cursor, args.limit,
                         key_of=lambda r: tuple(getattr(r, f) for f in fields))
     return listing(schemas.OverduePage, [overdue.as_row(r, on) for r in rows], cursor)

@@ -14,8 +14,9 @@ from tracker.files import services as files
 from tracker.milestones import evidence, services
 from tracker.web.api import schemas
 from tracker.web.api.problems import input_problems
-from tracker.web.api.reads import answer, caller, etag_of, load_milestone
+from tracker.web.api.reads import answer, etag_of, load_milestone
 from tracker.web.api.spec import operation
+from tracker.web.permissions import acting_user
 
 
 def check_if_match(record) -> None:
@@ -38,11 +39,11 @@ def post_progress(milestone_id: int) -> Response:
     check_if_match(milestone)
     # Who may post (and whether the milestone takes progress now) before what was posted:
     # someone who may not post hears 403, not what their body lacked.
-    evidence.may_post(caller(), milestone)
+    evidence.may_post(acting_user(), milestone)
     uploads = [(f.stream, f.filename or "") for f in request.files.getlist("files")
                if f and f.filename]
     body = _progress(uploads)
-    update = services.post_update(caller(), milestone, body.percent, body.note, uploads)
+    update = services.post_update(acting_user(), milestone, body.percent, body.note, uploads)
     db.session.commit()
     return answer(schemas.ProgressPosted, {
         "id": update.id, "percent": update.percent, "note": update.note, "at": update.at,
@@ -72,6 +73,6 @@ def submit_milestone(milestone_id: int) -> Response:
     """As the milestone page's Submit button: by the PM, from in progress."""
     milestone = load_milestone(milestone_id)
     check_if_match(milestone)
-    services.submit_milestone(caller(), milestone)
+    services.submit_milestone(acting_user(), milestone)
     db.session.commit()
     return answer(schemas.Milestone, milestone, etag_of(milestone))
