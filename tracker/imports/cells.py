@@ -256,14 +256,16 @@ class References:
     LOAD_AFTER = 20
 
     def __init__(self) -> None:
-        self._found: dict[tuple[str, str], int] = {}
+        self._found: dict[tuple[str, str, int | None], int] = {}
         self._asked: dict[str, int] = {}
         self._all: dict[str, dict[str, int]] = {}
 
-    def find(self, ref: str, text: str) -> int:
-        key = (ref, normalise_header(text))
+    def find(self, ref: str, text: str, within: int | None = None) -> int:
+        """The id `text` names; `within`: the record of the column it is read among first
+        (`Column.within`)."""
+        key = (ref, normalise_header(text), within)
         if key not in self._found:
-            found_id = self._find(ref, text.strip())
+            found_id = self._find(ref, text.strip(), within)
             if found_id is None:
                 said = _MISSING[ref]() % {"key": text.strip()}
                 # A name ending in a full stop (Co., Ltd.) is not followed by another.
@@ -271,7 +273,9 @@ class References:
             self._found[key] = found_id
         return self._found[key]
 
-    def _find(self, ref: str, text: str) -> int | None:
+    def _find(self, ref: str, text: str, within: int | None) -> int | None:
+        if ref == Ref.NEED:
+            return need_id(text, within)
         if ref not in _KEYED:
             return _FINDERS[ref](text)
         column, spelt = _KEYED[ref]
@@ -346,10 +350,21 @@ _FINDERS: dict[str, Callable[[str], int | None]] = {
         .order_by(JointInnovationCentre.id).limit(1)),
     Ref.USER: _keyed(Ref.USER),
     Ref.PROJECT: _keyed(Ref.PROJECT),
-    Ref.NEED: lambda text: db.session.scalar(
-        select(TechnologyNeed.id).where(TechnologyNeed.title == text)
-        .order_by(TechnologyNeed.id).limit(1)),
 }
+
+
+def need_id(text: str, enterprise: int | None) -> int | None:
+    """A need by its title: the partner enterprise's (`enterprise`) if it stated one of that
+    title (needs are found again by enterprise and title, so two may share one), else the
+    first of that title, which the service refuses as another enterprise's when the row names
+    a partner; without one, a title several enterprises' needs have names none of them."""
+    found = db.session.execute(select(TechnologyNeed.id, TechnologyNeed.enterprise_id).where(
+        TechnologyNeed.title == text).order_by(TechnologyNeed.id)).all()
+    theirs = [need for need, stated_by in found if stated_by == enterprise]
+    if enterprise is None and len({stated_by for _need, stated_by in found}) > 1:
+        raise CellError(_("Several enterprises have stated a technology need titled %(key)s: "
+                          "name the project's partner enterprise, whose need it is.", key=text))
+    return (theirs or [need for need, _by in found] or [None])[0]
 
 # Said in the importing user's language when asked, hence functions.
 _MISSING: dict[str, Callable[[], str]] = {

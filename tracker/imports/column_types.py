@@ -33,6 +33,9 @@ class Column:
     required: bool = False
     note: object = ""
     ref: str | None = None  # one of Ref
+    # The reference column whose record this reference is read among first (a project's
+    # need among its partner enterprise's: needs are found again by enterprise and title).
+    within: str = ""
     choices: type[enum.Enum] | None = None  # a value, or its label in either language
     many: bool = False  # several choices, separated by , ; or 、
     is_date: bool = False

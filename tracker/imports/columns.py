@@ -123,7 +123,9 @@ PROJECTS = Kind("projects", _l("Projects"), (
            note=_l("Several separated by commas; the PM is not listed.")),
     Column("partner_enterprise_id", _l("Partner enterprise credit code or name"),
            ref=Ref.ENTERPRISE),
-    Column("need_id", _l("Technology need (title)"), ref=Ref.NEED),
+    Column("need_id", _l("Technology need (title)"), ref=Ref.NEED, within="partner_enterprise_id",
+           note=_l("Read among the partner enterprise's needs first: two enterprises may "
+                   "state needs of the same title.")),
     Column("trl_now", _l("TRL now"), True),
     Column("trl_target", _l("TRL targeted"), True),
     Column("budget_total", _l("Budget total (CNY)"), True),

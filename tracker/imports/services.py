@@ -96,7 +96,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
                 found[column.key] = ids
                 given[column.key] = [str(i) for i in ids]
             elif column.ref:
-                found[column.key] = refs.find(column.ref, text)
+                found[column.key] = refs.find(column.ref, text, found.get(column.within))
                 given[column.key] = [str(found[column.key])]
             elif column.choices:
                 value = cells.choice(column, text)
