@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,76 @@ class Milestone:
     found = {f.name: sorted(_read(f) - _who_names()) for f in functions}
     assert found == {"can_edit": ["MilestoneState", "PLANNED", "state"],
                      "can_void": ["is_void"], "can_record": []}
+
+
+# What a role is read by instead of a predicate (tests/test_views_shape.py's ROLE_READS, and the
+# user's HQ-wide and director's views).
+ROLE_READS = {"is_hq_admin", "is_external_expert", "is_enterprise_contact", "is_limited",
+              "has_role", "sees_whole_portfolio", "directed_institute_ids"}
+
+
+def _refuses(statements: list[ast.stmt]) -> bool:
+    """Whether `statements` refuse the user: raise Forbidden, or abort with 403 or 404."""
+    for node in (n for statement in statements for n in ast.walk(statement)):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if getattr(raised, "id", getattr(raised, "attr", "")) == "Forbidden":
+                return True
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "abort"
+                and node.args and getattr(node.args[0], "value", None) in (403, 404)):
+            return True
+    return False
+
+
+def role_refusals(path: Path) -> list[int]:
+    """The lines of `path` where a condition reading a role refuses the user: a rule of who
+    written again outside the predicates (the page's `requires` asked one, its service read
+    `is_hq_admin` itself: the two could part)."""
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.If)
+            and {n.attr for n in ast.walk(node.test) if isinstance(n, ast.Attribute)} & ROLE_READS
+            and _refuses(node.body)]
+
+
+def test_no_service_refuses_by_reading_a_role_itself():
+    """Found in session 27: the gate templates' page asked GateTemplate.can_configure and their
+    service `actor.is_hq_admin`; the imports' page ImportRun.can_import and the imported
+    submission, decision and bulk rows `is_hq_admin`; the settings' page and service each read
+    the role, with no predicate at all. Each asks the page's predicate now."""
+    found = [f"{path.relative_to(ROOT).as_posix()}:{line}"
+             for path in sorted((ROOT / "tracker").rglob("*.py"))
+             if not path.name.endswith("models.py") for line in role_refusals(path)]
+    assert found == [], "ask the model's can_<verb>(user), as the page does"
+
+
+def test_the_role_scan_finds_a_service_refusing_by_a_role(tmp_path):
+    (tmp_path / "services.py").write_text(
+        "def save(actor):\n    if not actor.is_hq_admin:\n        raise Forbidden()\n"
+        "def view(user):\n    if user.has_role(Role.OBSERVER) and x:\n        abort(403)\n"
+        "def shown(user):\n    if user.is_hq_admin:\n        return 1\n"
+        "def asked(actor):\n    if not GateTemplate.can_configure(actor):\n"
+        "        raise Forbidden()\n", encoding="utf-8")
+    assert role_refusals(tmp_path / "services.py") == [2, 5]
+
+
+def _page_rules() -> list[tuple[str, str]]:
+    """(module, rule) of each `@requires(rule)` of tracker/."""
+    found = []
+    for path in sorted((ROOT / "tracker").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                found += [(path.relative_to(ROOT).as_posix(), ast.unparse(d.args[0]))
+                          for d in node.decorator_list if isinstance(d, ast.Call)
+                          and getattr(d.func, "id", "") == "requires" and d.args]
+    return found
+
+
+def test_every_page_rule_is_a_model_s_predicate():
+    """A page's `requires` names a model's predicate (or the account's `User.is_hq_admin`), so
+    that templates, services and the menu ask the same: the PM register's rule was a function of
+    its views module, and the record's page wrote it again in Jinja (`can_see_register(...) or
+    current_user.directed_institute_ids`) around its link to the register."""
+    rules = _page_rules()
+    assert len(rules) > 100
+    assert [(module, rule) for module, rule in rules
+            if not re.fullmatch(r"[A-Z]\w*\.(can_\w+|is_hq_admin)", rule)] == []

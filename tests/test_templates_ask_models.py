@@ -135,3 +135,42 @@ def test_the_scan_finds_an_action_offered_by_a_macro(tmp_path):
         "{% endfor %}", encoding="utf-8")
     assert guarded_forms(tmp_path, frozenset({"transfers.new"})) == {
         ("page.html", "not d.achievement.is_void")}
+
+
+# Who the reader is, read on the account in a template: a rule of who written in Jinja.
+ROLE = re.compile(r"current_user\.(roles|has_role|is_hq_admin|is_limited|is_external_expert"
+                  r"|is_enterprise_contact|sees_whole_portfolio|directed_institutes?"
+                  r"|directed_institute_ids|liaised_centre_ids)\b")
+# Conditions that read the account to say what it is, not what it may do.
+SAYS_WHAT_IT_IS = {("accounts/account.html", "current_user.directed_institutes")}
+
+
+def role_conditions(root: Path = TEMPLATES) -> set[tuple[str, str]]:
+    """(template, condition) of every `{% if %}`/`{% elif %}` reading the reader's roles or
+    the records they stand for."""
+    return {(path.relative_to(root).as_posix(), " ".join(tag.group(2).split()))
+            for path in sorted(root.rglob("*.html"))
+            for tag in TAG.finditer(path.read_text(encoding="utf-8"))
+            if tag.group(1) in ("if", "elif") and ROLE.search(tag.group(2))}
+
+
+def test_no_template_works_out_who_the_reader_may_be():
+    """Found in session 27: the PM record's page linked to the register under
+    `record.can_see_register(current_user) or current_user.directed_institute_ids` (the page's
+    rule written again; it asks `may_open` now), and the home page to the delegations under
+    `work.approvals or current_user.directed_institutes` (a third rule beside the page's
+    `can_delegate`, which the view passes)."""
+    assert role_conditions() - SAYS_WHAT_IT_IS == set(), "pass the predicate's answer instead"
+    assert SAYS_WHAT_IT_IS <= role_conditions(), "gone: take it out of SAYS_WHAT_IT_IS"
+
+
+def test_the_role_scan_finds_the_two_shapes_it_was_written_for(tmp_path):
+    (tmp_path / "page.html").write_text(
+        "{% if record.can_see_register(current_user) or current_user.directed_institute_ids %}"
+        "<a></a>{% endif %}{% if work.approvals or current_user.directed_institutes %}<a></a>"
+        "{% elif current_user.is_authenticated %}{% endif %}{% if may_open('pms.register') %}"
+        "{% endif %}", encoding="utf-8")
+    assert role_conditions(tmp_path) == {
+        ("page.html", "record.can_see_register(current_user) or "
+                      "current_user.directed_institute_ids"),
+        ("page.html", "work.approvals or current_user.directed_institutes")}

@@ -324,3 +324,21 @@ def test_signing_twice_at_a_level_says_when_and_for_whom_it_waits(client, locale
             else "(Endorsed)" in said), said
     assert f"/changes/{change.id}" in page  # the request's page again, leading to its change
     assert sum(1 for s in request.steps if s.signed_by_id == finance.id) == 1
+
+
+def test_whoever_may_delegate_finds_the_way_from_the_home_page_with_nothing_waiting(client):
+    """The home page linked to the delegations under "My work" only, and by its own rule (an
+    approval waiting, or an institute directed): a director or a level's named approver with
+    nothing waiting now, going away next week, found no way to the page. It is offered by
+    `can_delegate`, the page's own rule, whatever waits."""
+    finance, pm = make_user(name="Finance Signer"), make_user(Role.PROJECT_MANAGER)
+    director = make_user(name="Zhou Director")
+    make_institute(director=director)
+    approvals.add_level(make_user(Role.HQ_ADMIN), name="财务会签", name_en="Finance",
+                        director=False, approver_ids=[finance.id], applies_to=AppliesTo.ALL)
+    _commit()
+    link = 'href="/approvals/delegations"'
+    for user, offered in ((director, True), (finance, True), (pm, False)):
+        login(client, user)
+        assert (link in client.get("/").get_data(as_text=True)) is offered, user.name
+        assert approvals.can_delegate(user) is offered

@@ -51,7 +51,7 @@ def save_template(
     `criteria.<i>.<key>` is the i-th criterion given.
     `template` may be new (not yet in the session): it is then created.
     """
-    if not actor.is_hq_admin:
+    if not GateTemplate.can_configure(actor):
         raise Forbidden()
     problems = Problems()
     name = (name or "").strip()

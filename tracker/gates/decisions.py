@@ -37,6 +37,7 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.gates.services import open_request, touch
+from tracker.imports.models import ImportRun
 from tracker.notifications.services import emit
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase, Step
@@ -352,7 +353,7 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
     like any decision's, so the project goes on (or stays ended) as if decided in the
     tracker: an open condition holds back the next gate as it would have. Its day is one the
     tracker could have dated it (`tracker.gates.dating`)."""
-    if not actor.is_hq_admin:
+    if not ImportRun.can_import(actor):
         raise Forbidden()
     gate = lifecycle.PHASE_GATE.get(project.phase)
     if gate is None:

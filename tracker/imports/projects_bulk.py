@@ -35,6 +35,7 @@ from tracker.gates.models import (
     ReviewState,
 )
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
+from tracker.imports.models import ImportRun
 from tracker.imports.projects import FORM_FIELDS, Projects, check_new, decision_days
 from tracker.organisations.models import Headquarters, Institute
 from tracker.projects import codes, drafts, lifecycle
@@ -133,7 +134,7 @@ class ProjectBatch(Batch):
             return False  # a CONDITIONAL GO: the row-by-row path records it with its conditions
         pm = self._get(User, values["pm_id"])
         phase = values["phase"]
-        if phase is not Phase.DRAFT and not self.actor.is_hq_admin:
+        if phase is not Phase.DRAFT and not ImportRun.can_import(self.actor):
             raise Forbidden()  # submit_imported, record_imported_go
         # Every problem of the row at once, as the row-by-row path finds them; a code is
         # taken by a project recorded or held in this batch.

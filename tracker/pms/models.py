@@ -115,6 +115,12 @@ class PmRecord(Versioned, Base):
         return user.sees_whole_portfolio
 
     @staticmethod
+    def can_open_register(user: User) -> bool:
+        """The register's page: HQ-wide roles (the whole register), a director (their
+        institutes' records)."""
+        return PmRecord.can_see_register(user) or bool(user.directed_institute_ids)
+
+    @staticmethod
     def can_manage(user: User) -> bool:
         """Candidates, interviews, appointments and teams are recorded by HQ admins."""
         return user.is_hq_admin

@@ -17,7 +17,6 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from tracker import db
-from tracker.accounts.models import User
 from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.display.formatting import day
@@ -53,12 +52,8 @@ YEARS_SHOWN = 5
 
 
 
-def _sees_some(user: User) -> bool:
-    return PmRecord.can_see_register(user) or bool(user.directed_institute_ids)
-
-
 @bp.get("/")
-@requires(_sees_some)
+@requires(PmRecord.can_open_register)
 def register() -> str | Response:
     """Every record (HQ-wide roles) or the director's institutes' ones, by state, with each
     appointed PM's figures; HQ-wide roles also see the new PMs of the last years. Each of the

@@ -17,6 +17,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Refused
+from tracker.imports.models import ImportRun
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase, Step
 from tracker.projects.models import PhaseChange, Project
@@ -44,7 +45,7 @@ def _may_take(actor: User, project: Project, step: Step,
               decision: GateDecision | None, imported_in_id: int | None = None) -> bool:
     if step is Step.SUBMIT:
         # A submission before the tracker is recorded by the HQ admin who imports it.
-        return actor.is_hq_admin if imported_in_id else actor.id == project.pm_id
+        return ImportRun.can_import(actor) if imported_in_id else actor.id == project.pm_id
     if step in (Step.GO, Step.HOLD) or (step is Step.KILL and project.phase is not Phase.ON_HOLD):
         # Gate decisions: recorded by the chair of that review.
         return decision is not None and decision.decided_by_id == actor.id and (

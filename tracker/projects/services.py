@@ -23,6 +23,7 @@ from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
 from tracker.gates.models import Deliverable
+from tracker.imports.models import ImportRun
 from tracker.milestones.models import (
     Evidence,
     Milestone,
@@ -243,7 +244,7 @@ def enter_review(project: Project) -> None:
 def submit_imported(actor: User, project: Project, code: str, imported: tuple[int, datetime]):
     """A proposal submitted before the tracker, brought in by an HQ admin's import (`imported`:
     it and when): it enters proposal review, by that admin, under its code (no deliverables)."""
-    if not actor.is_hq_admin:
+    if not ImportRun.can_import(actor):
         raise Forbidden()
     change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT, imported=imported)
     codes.adopt_code(actor, project, code)

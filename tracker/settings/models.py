@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db import Base, UTCDateTime, Versioned, utcnow
+
+if TYPE_CHECKING:
+    from tracker.accounts.models import User
 
 
 class SettingValue(Versioned, Base):
@@ -19,3 +23,8 @@ class SettingValue(Versioned, Base):
     value: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @staticmethod
+    def can_change(user: User) -> bool:
+        """HQ admins tune the settings, on /admin/settings (the page asks this too)."""
+        return user.is_hq_admin

@@ -88,7 +88,7 @@ def get(key: str) -> Decimal | int:
 
 
 def set_value(actor: User, key: str, raw: str) -> None:
-    if not actor.is_hq_admin:
+    if not SettingValue.can_change(actor):
         raise Forbidden()
     definition = CATALOGUE[key]
     try:
@@ -154,7 +154,7 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
 
 def save(actor: User, values: dict[str, Decimal | int]) -> int:
     """Change the settings given (key -> value), each audited; return how many changed."""
-    if not actor.is_hq_admin:
+    if not SettingValue.can_change(actor):
         raise Forbidden()
     unknown = [key for key in values if key not in CATALOGUE]
     if unknown:

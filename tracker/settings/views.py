@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from tracker.accounts.models import User
 from tracker.reminders.rules import RULES
 from tracker.settings import services as settings
 from tracker.settings.catalogue import (
@@ -20,6 +19,7 @@ from tracker.settings.catalogue import (
     SESSIONS,
 )
 from tracker.settings.forms import settings_form
+from tracker.settings.models import SettingValue
 from tracker.web.actions import submit
 from tracker.web.permissions import acting_user, requires
 
@@ -36,7 +36,7 @@ GROUPS = [("domain", _l("Projects and equity"), DOMAIN),
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
-@requires(User.is_hq_admin)
+@requires(SettingValue.can_change)
 def edit() -> Response | tuple[str, int]:
     actor = acting_user()
     form = settings_form({key: settings.get(key) for key in CATALOGUE},

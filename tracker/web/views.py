@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from tracker import db
 from tracker.accounts.services import set_locale
 from tracker.achievements.queries import contributions_of
+from tracker.approvals.services import can_delegate
 from tracker.dates import today
 from tracker.incentives.services import grants_to
 from tracker.pms.services import record_of
@@ -36,7 +37,7 @@ def home() -> str:
     user = acting_user()
     return render_template("home.html", today=on, grants=grants_to(user),
                            contributions=contributions_of(user),
-                           pm_record=record_of(user),
+                           pm_record=record_of(user), delegates=can_delegate(user),
                            work=work.for_user(user, on, full if full in work.LISTS else None))
 
 
