@@ -80,8 +80,8 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
                   "unchanged": run.unchanged, "id": run.id}
         # A dry run says what would be done: it did nothing.
         # A failed or cancelled import for real wrote nothing: no count says otherwise.
-        if run.wrote_nothing:
-            click.echo(_("%(state)s: nothing was written (import #%(id)d)", **counts))
+        if run.wrote_nothing:  # its state says so: "Refused: nothing written"
+            click.echo(_("%(state)s (import #%(id)d)", **counts))
         else:
             click.echo(_("%(state)s: %(created)d would be created, %(updated)d would be "
                          "updated, %(unchanged)d unchanged (import #%(id)d)", **counts)
