@@ -110,6 +110,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_records'))
     )
     with op.batch_alter_table('audit_records', schema=None) as batch_op:
+        # One object's history (audit.views, /history/<type>/<id>): WHERE object_type = :t AND
+        # object_id IN (...) ORDER BY id; an assessment's evidence of a need's history.
         batch_op.create_index('ix_audit_records_object', ['object_type', 'object_id', 'id'], unique=False)
 
     op.create_table('role_grants',

@@ -123,6 +123,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('gate_reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_gate_reviews_project_id'), ['project_id'], unique=False)
+        # The gate_scores reminder rule (state = 'open' AND due_date ...) and the late reviews
+        # of the gates awaiting decision and the dashboard (state IN (...) AND due_date < :today).
         batch_op.create_index('ix_gate_reviews_state_due', ['state', 'due_date'], unique=False)
 
     op.create_table('project_members',

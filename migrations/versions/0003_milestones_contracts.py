@@ -49,6 +49,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_milestones'))
     )
     with op.batch_alter_table('milestones', schema=None) as batch_op:
+        # The milestone_due reminder rule: the milestones not accepted nor waived whose due_date
+        # falls in the scan's window (reminders.items).
         batch_op.create_index('ix_milestones_open_due', ['due_date', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_milestones_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_milestones_reviewer_id'), ['reviewer_id'], unique=False)
@@ -81,6 +83,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('instalments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_instalments_contract_id'), ['contract_id'], unique=False)
+        # The PM's and director's to-do list of instalments falling due (web.work: due_date <=
+        # :instalments_until ORDER BY due_date). The instalment reminder rule reads them all.
         batch_op.create_index(batch_op.f('ix_instalments_due_date'), ['due_date'], unique=False)
 
     op.create_table('milestone_events',

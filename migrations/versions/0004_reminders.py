@@ -60,8 +60,14 @@ def upgrade() -> None:
     sa.UniqueConstraint('rule', 'item_id', 'occurrence', 'recipient_id', name=op.f('uq_reminder_outbox_rule_item_id_occurrence_recipient_id'))
     )
     with op.batch_alter_table('reminder_outbox', schema=None) as batch_op:
+        # A person's notifications and bell (notifications.views, notifications.unread:
+        # recipient_id = :me) and the reminders of a PM handed over (changes.plan).
         batch_op.create_index(batch_op.f('ix_reminder_outbox_recipient_id'), ['recipient_id'], unique=False)
+        # The outbox page of HQ (/admin/reminders/?state=...): WHERE state = :state
+        # ORDER BY id DESC, paged.
         batch_op.create_index('ix_reminder_outbox_state_id', ['state', 'id'], unique=False)
+        # The sender: WHERE state = 'pending' AND next_attempt_at <= :now, however long the
+        # history of sent ones.
         batch_op.create_index('ix_reminder_outbox_unsent', ['next_attempt_at', 'recipient_id'], unique=False, sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
 
     # ### end Alembic commands ###

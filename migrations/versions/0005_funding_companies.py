@@ -118,7 +118,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('project_id', name=op.f('uq_funding_agreements_project_id'))
     )
     with op.batch_alter_table('funding_agreements', schema=None) as batch_op:
+        # The conversion_deadline reminder rule (the deadline within its window) and the
+        # funding list and API ordered by deadline (funding.views, web.api.portfolio).
         batch_op.create_index(batch_op.f('ix_funding_agreements_conversion_deadline'), ['conversion_deadline'], unique=False)
+        # The agreements still open (outcome IS NULL): the funding list's filter, the API's
+        # `open`, the conversion_deadline rule.
         batch_op.create_index(batch_op.f('ix_funding_agreements_outcome'), ['outcome'], unique=False)
 
     op.create_table('ip_deals',
@@ -174,7 +178,11 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_share_entries'))
     )
     with op.batch_alter_table('share_entries', schema=None) as batch_op:
+        # A company's cap table on a date: WHERE company_id = :c AND on_date <= :on
+        # (companies.ledger), the ledger's entries in date order.
         batch_op.create_index('ix_share_entries_company_date', ['company_id', 'on_date'], unique=False)
+        # The lockup_expiry reminder rule: team shares whose lock_up_until falls in the window
+        # (reminders.items).
         batch_op.create_index(batch_op.f('ix_share_entries_lock_up_until'), ['lock_up_until'], unique=False)
 
     op.create_table('co_funders',

@@ -22,6 +22,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('research_contracts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('number', sa.String(length=60), nullable=True))
+        # A contract found by its number: the number an institute has used
+        # (contracts.services: number = :n), the contracts import's natural key.
         batch_op.create_index(batch_op.f('ix_research_contracts_number'), ['number'],
                               unique=False)
 

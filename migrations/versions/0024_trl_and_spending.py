@@ -36,6 +36,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('spending_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_spending_entries_budget_line_id'), ['budget_line_id'], unique=False)
+        # A project's spending, and the HQ list's sums by project and year (spending).
         batch_op.create_index('ix_spending_entries_project_spent_on', ['project_id', 'spent_on'], unique=False)
 
     op.create_table('trl_records',

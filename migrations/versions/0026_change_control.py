@@ -40,6 +40,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_change_requests'))
     )
     with op.batch_alter_table('change_requests', schema=None) as batch_op:
+        # HQ's home page and the reminder rule: requests waiting for HQ, oldest first.
         batch_op.create_index('ix_change_requests_pending', ['requested_at'], unique=False, sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
         batch_op.create_index(batch_op.f('ix_change_requests_project_id'), ['project_id'], unique=False)
 

@@ -38,6 +38,8 @@ def upgrade() -> None:
                                       server_default='email', nullable=False))
         batch_op.add_column(sa.Column('read_at', tracker.db.UTCDateTime(timezone=True),
                                       nullable=True))
+        # The bell's count and the notifications list: a person's unread notifications
+        # (notifications.unread: recipient_id = :me AND kind = 'event' AND read_at IS NULL).
         batch_op.create_index('ix_reminder_outbox_unread', ['recipient_id'], unique=False,
                               sqlite_where=UNREAD, postgresql_where=UNREAD)
 

@@ -38,6 +38,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('year', 'name', name=op.f('uq_assessment_indicators_year_name'))
     )
     with op.batch_alter_table('assessment_indicators', schema=None) as batch_op:
+        # A year's assessment: its indicators (assessment.services: year = :y).
         batch_op.create_index(batch_op.f('ix_assessment_indicators_year'), ['year'], unique=False)
 
     op.create_table('assessment_evidence',

@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_experts')),
         sa.UniqueConstraint('user_id', name=op.f('uq_experts_user_id')),
     )
+    # The expert pool's list, ordered by name (experts.views: ORDER BY name, id).
     op.create_index('ix_experts_name', 'experts', ['name'], unique=False)
     with op.batch_alter_table('gate_templates', schema=None) as batch_op:
         batch_op.add_column(sa.Column('min_experts', sa.Integer(), server_default='0',

@@ -85,6 +85,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('approval_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_approval_requests_change_request_id'), ['change_request_id'], unique=False)
+        # The to-do lists and the approval_waiting rule read the requests under way, by the
+        # day they reached their level (level_since).
         batch_op.create_index('ix_approval_requests_pending', ['level_since'], unique=False, sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
         batch_op.create_index(batch_op.f('ix_approval_requests_project_id'), ['project_id'], unique=False)
 

@@ -43,6 +43,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('centre_agreements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_centre_agreements_centre_id'), ['centre_id'], unique=False)
+        # The centre_expiry reminder rule (an agreement's ends_on within its window,
+        # reminders.items) and the annual report's agreements of a year (ends_on >= 1 January).
         batch_op.create_index(batch_op.f('ix_centre_agreements_ends_on'), ['ends_on'], unique=False)
 
     op.create_table('centre_payments',

@@ -42,6 +42,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_partners')),
         sa.UniqueConstraint('uscc', name=op.f('uq_partners_uscc')))
     with op.batch_alter_table('partners', schema=None) as batch_op:
+        # The funding agreements and their import find a co-funder by its name (cells.partner_id:
+        # WHERE name = :name).
         batch_op.create_index('ix_partners_name', ['name'], unique=False)
     op.execute("INSERT INTO partners (name, kind, city, note, version) "
                "SELECT DISTINCT trim(name), 'government', '', '', 1 FROM co_funders")

@@ -42,6 +42,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('report_obligations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_obligations_contract_id'), ['contract_id'], unique=False)
+        # The reports owed: the to-do lists (web.work: due_on <= :duties_until ORDER BY due_on)
+        # and the list of reports owed under an agreement or a contract (obligations.queries).
         batch_op.create_index(batch_op.f('ix_report_obligations_due_on'), ['due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_report_obligations_funding_agreement_id'), ['funding_agreement_id'], unique=False)
 

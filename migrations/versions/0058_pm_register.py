@@ -111,6 +111,7 @@ def upgrade() -> None:
         sa.UniqueConstraint('renews_id', name=op.f('uq_pm_terms_renews_id')))
     op.create_index(op.f('ix_pm_terms_record_id'), 'pm_terms', ['record_id'])
     op.create_index(op.f('ix_pm_terms_institute_id'), 'pm_terms', ['institute_id'])
+    # The pm_term_end reminder rule (pms.reminders: ends_on within its window).
     op.create_index(op.f('ix_pm_terms_ends_on'), 'pm_terms', ['ends_on'])
     op.create_table(
         'pm_teams',
