@@ -254,3 +254,23 @@ def test_the_audit_page_says_why_a_sign_in_failed_in_words(client, app, clock, l
     assert "wrong_code" not in page and "reused_code" not in page
     for words in said:
         assert words in page
+
+
+def test_new_recovery_codes_asked_with_two_step_sign_in_off_are_refused_on_the_page(client):
+    """The button's POST answered by hand: with two-step sign-in off (turned off in another tab),
+    the refusal reached the app's error page. Through `submit` it is said above the account's
+    two-step page (409); asked with it on, the new codes are shown on that answer only."""
+    pm = make_user(Role.PROJECT_MANAGER, mfa=False)
+    login(client, pm)
+    refused = post(client, "/account/mfa/recovery-codes", {})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "Turn two-step sign-in on first." in page
+    assert 'action="/account/mfa"' in page  # the enrolment's own page, its form below
+    client.get("/account/mfa")
+    db.session.refresh(pm)
+    post(client, "/account/mfa", {"code": pyotp.TOTP(pm.totp_secret).now()})
+    renewed = post(client, "/account/mfa/recovery-codes", {})
+    assert renewed.status_code == 200
+    assert len(re.findall(r"<code>([0-9a-f-]{23})</code>", renewed.get_data(as_text=True))) == 10
+    assert "New recovery codes" in renewed.get_data(as_text=True)
+    assert "user.mfa_recovery_codes" in _actions(pm)

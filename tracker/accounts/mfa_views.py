@@ -4,7 +4,7 @@ An HQ admin's reset is on the user's page (accounts.views)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -22,7 +22,8 @@ from tracker.accounts.throttle import (
 from tracker.accounts.views import sign_in
 from tracker.phones import gateways
 from tracker.phones import services as phones
-from tracker.web.actions import press
+from tracker.web.actions import press, submit
+from tracker.web.forms import Button
 from tracker.web.navigation import safe_next
 from tracker.web.permissions import acting_user
 
@@ -84,36 +85,44 @@ def _status_page(codes: list[str] | None = None) -> str:
     return render_template("accounts/mfa.html", user=acting_user(), codes=codes)
 
 
+def _secret(user: User) -> str:
+    """The key of the app being set up: made once, not in force until a code confirms it."""
+    if user.totp_secret is None:
+        user.totp_secret = mfa.new_secret()
+        db.session.commit()
+    return user.totp_secret
+
+
+def _enrolment_page(user: User, form: CodeForm) -> str:
+    return render_template("accounts/mfa_setup.html", form=form, secret=_secret(user),
+                           qr=mfa.qr_code_svg(user, _secret(user)))
+
+
+def _two_step_page() -> str:
+    """The account's two-step page as it is now: on, its status; off, the enrolment."""
+    user = acting_user()
+    return _status_page() if user.mfa_enabled else _enrolment_page(user, CodeForm(formdata=None))
+
+
 @bp.route("/account/mfa", methods=["GET", "POST"])
 @login_required
-def setup() -> str | tuple[str, int]:
+def setup() -> str | Response | tuple[str, int]:
     user = acting_user()
     if user.mfa_enabled:
         return _status_page()
-    if user.totp_secret is None:
-        user.totp_secret = mfa.new_secret()  # not in force until a code confirms it
-        db.session.commit()
-    form = CodeForm()
-    if form.validate_on_submit():
-        if mfa.shows(user.totp_secret, form.code.data):
-            # Shown on this answer only, never stored: not a redirect.
-            codes = mfa.enable(user, user.totp_secret, form.code.data)
-            db.session.commit()
-            flash(_("Two-step sign-in is on."), "success")
-            return _status_page(codes)
-        form.code.errors.append(mfa.wrong_enrolment_code())
-    return render_template("accounts/mfa_setup.html", form=form, secret=user.totp_secret,
-                           qr=mfa.qr_code_svg(user, user.totp_secret)), (
-        400 if form.errors else 200)
+    secret, form = _secret(user), CodeForm()
+    # The recovery codes are shown on this answer only, never stored: not a redirect.
+    return submit(form, lambda: mfa.enable(user, secret, form.code.data),
+                  _("Two-step sign-in is on."), url_for("mfa.setup"),
+                  lambda: _enrolment_page(user, form), shown=_status_page)
 
 
 @bp.post("/account/mfa/recovery-codes")
 @login_required
-def recovery_codes() -> str:
-    codes = mfa.new_recovery_codes(acting_user())
-    db.session.commit()
-    flash(_("New recovery codes: the old ones no longer work."), "success")
-    return _status_page(codes)
+def recovery_codes() -> str | Response | tuple[str, int]:
+    return submit(Button(), lambda: mfa.new_recovery_codes(acting_user()),
+                  _("New recovery codes: the old ones no longer work."), url_for("mfa.setup"),
+                  _two_step_page, shown=_status_page)
 
 
 @bp.post("/account/mfa/off")

@@ -9,7 +9,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -34,7 +33,7 @@ from tracker.reminders.mail import external_url
 from tracker.reminders.models import Channel, MessageState, OutboxMessage
 from tracker.reminders.rules import RULES
 from tracker.web.actions import press, saved_if_changed, submit
-from tracker.web.forms import Form
+from tracker.web.forms import Button, Form
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import acting_user, requires
 from tracker.workdays import services as workdays
@@ -209,19 +208,22 @@ def preferences() -> Response | tuple[str, int]:
 
 @bp.post("/reminders/feed/regenerate")
 @login_required
-def regenerate_feed() -> str:
+def regenerate_feed() -> str | Response | tuple[str, int]:
     """Make a new address and show it on this answer only: the database keeps its hash."""
     user = acting_user()
-    token = choices.regenerate_feed_token(user)
-    db.session.commit()
-    flash(_("Your calendar has a new address: the old one no longer works. Copy it now: it is "
-            "shown only this once."), "success")
-    preference = choices.preferences_of(user)
-    form = forms.preferences_form(preference.per_item, choices.opted_out_rules(user), None)
-    # From BASE_URL, never from the Host header this request came with.
-    feed_url = external_url(url_for("reminders.feed", token=token))
-    return render_template("reminders/preferences.html", form=form, rules=RULES,
-                           preference=preference, feed_url=feed_url)
+
+    def shown(token: str) -> str:
+        preference = choices.preferences_of(user)
+        form = forms.preferences_form(preference.per_item, choices.opted_out_rules(user), None)
+        # From BASE_URL, never from the Host header this request came with.
+        return render_template("reminders/preferences.html", form=form, rules=RULES,
+                               preference=preference, feed_url=external_url(
+                                   url_for("reminders.feed", token=token)))
+
+    return submit(Button(), lambda: choices.regenerate_feed_token(user),
+                  _("Your calendar has a new address: the old one no longer works. Copy it "
+                    "now: it is shown only this once."), url_for("reminders.preferences"),
+                  lambda: _preferences_page(user, _preferences_form(user)), shown=shown)
 
 
 @bp.post("/reminders/feed/revoke")
