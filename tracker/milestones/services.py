@@ -255,6 +255,13 @@ def post_update(actor: User, milestone: Milestone, percent: int, note: str,
     return update
 
 
+def review_due_on(submitted: date) -> date:
+    """The day a milestone submitted on `submitted` is due for review, stored on it at its
+    submission (by the PM, or by an import of a submitted milestone): the setting the review
+    reminder counts from, so that its page, the lists and the e-mail say the same day."""
+    return add_business_days(submitted, settings.get("reminder_milestone_review_after"))
+
+
 def submit_milestone(actor: User, milestone: Milestone) -> None:
     """The PM submits; the review is due after the setting's number of business days."""
     if not milestone.can_manage(actor):
@@ -263,9 +270,7 @@ def submit_milestone(actor: User, milestone: Milestone) -> None:
         raise Refused(said)
     _step(actor, milestone, Action.SUBMIT)
     milestone.submitted_at = db.utcnow()
-    # The same setting the review reminder counts from, so page and e-mail agree.
-    days = settings.get("reminder_milestone_review_after")
-    milestone.review_due = add_business_days(today(), days)
+    milestone.review_due = review_due_on(today())
     audit.record(actor, "milestone.submit", milestone)
     db.session.flush()
 
@@ -360,8 +365,7 @@ def imported_fields(state: MilestoneState, percent: int, waiver_reason: str) -> 
               "state": state}
     if state is MilestoneState.SUBMITTED:
         fields["submitted_at"] = db.utcnow()
-        fields["review_due"] = add_business_days(
-            today(), settings.get("reminder_milestone_review_after"))
+        fields["review_due"] = review_due_on(today())
     return fields
 
 
