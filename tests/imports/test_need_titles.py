@@ -13,11 +13,12 @@ import io
 
 from sqlalchemy import func, select
 
-from tests.factories import make_enterprise
+from tests.factories import make_centre, make_enterprise, make_hq, make_user
 from tests.imports.helpers import run
 from tests.imports.test_empty_database import empty_network, import_in_order
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
+from tracker.accounts.models import Role
 from tracker.imports import export
 from tracker.imports.models import ImportState
 from tracker.organisations.models import TechnologyNeed
@@ -83,3 +84,19 @@ def test_centres_needs_and_their_projects_round_trip_into_an_empty_database(app,
         import_in_order(importer, exported)
         again = {kind: export.export_csv(kind).decode() for kind in export.ROWS}
     assert again == {k: v.decode() for k, v in exported.items()}
+
+
+def test_a_needs_centre_is_read_among_its_enterprises_centres():
+    """The same for a need's centre, which must be its enterprise's: two enterprises' centres
+    may share a name in the tracker; the name found the first centre of it anywhere."""
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    valves, pumps = make_enterprise(name="Valve Works"), make_enterprise(name="Pump Works")
+    make_centre(enterprise=valves, name="联合创新中心")
+    theirs = make_centre(enterprise=pumps, name="联合创新中心")
+    result = run(admin, "needs", [["title", "enterprise", "centre", "state"],
+                                  ["Quieter pumps", "Pump Works", "联合创新中心", "collected"]])
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    assert db.session.scalar(select(TechnologyNeed.centre_id)) == theirs.id
+    again = run(admin, "needs", _rows(export.export_csv("needs")))
+    assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors

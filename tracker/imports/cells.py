@@ -274,8 +274,8 @@ class References:
         return self._found[key]
 
     def _find(self, ref: str, text: str, within: int | None) -> int | None:
-        if ref == Ref.NEED:
-            return need_id(text, within)
+        if ref in _WITHIN:
+            return _WITHIN[ref](text, within)
         if ref not in _KEYED:
             return _FINDERS[ref](text)
         column, spelt = _KEYED[ref]
@@ -345,26 +345,42 @@ _FINDERS: dict[str, Callable[[str], int | None]] = {
     Ref.INSTITUTE: _keyed(Ref.INSTITUTE),
     Ref.ENTERPRISE: enterprise_id,
     Ref.PARTNER: partner_id,
-    Ref.CENTRE: lambda text: db.session.scalar(
-        select(JointInnovationCentre.id).where(JointInnovationCentre.name == text)
-        .order_by(JointInnovationCentre.id).limit(1)),
     Ref.USER: _keyed(Ref.USER),
     Ref.PROJECT: _keyed(Ref.PROJECT),
 }
 
 
+def _named(model: Any, column: Any, text: str, enterprise: int | None) -> list[Any]:
+    """(id, enterprise id) of the records of `model` that `column` names `text`, those of
+    `enterprise` first: a need or a centre belongs to an enterprise, and two enterprises' may
+    share a name."""
+    found = db.session.execute(select(model.id, model.enterprise_id).where(column == text)
+                               .order_by(model.id)).all()
+    return sorted(found, key=lambda record: record[1] != enterprise)
+
+
 def need_id(text: str, enterprise: int | None) -> int | None:
-    """A need by its title: the partner enterprise's (`enterprise`) if it stated one of that
-    title (needs are found again by enterprise and title, so two may share one), else the
-    first of that title, which the service refuses as another enterprise's when the row names
-    a partner; without one, a title several enterprises' needs have names none of them."""
-    found = db.session.execute(select(TechnologyNeed.id, TechnologyNeed.enterprise_id).where(
-        TechnologyNeed.title == text).order_by(TechnologyNeed.id)).all()
-    theirs = [need for need, stated_by in found if stated_by == enterprise]
+    """A project's need by its title, among its partner enterprise's (`enterprise`) first:
+    else the first of that title, which the service refuses as another enterprise's; without
+    a partner, a title several enterprises' needs have names none of them."""
+    found = _named(TechnologyNeed, TechnologyNeed.title, text, enterprise)
     if enterprise is None and len({stated_by for _need, stated_by in found}) > 1:
         raise CellError(_("Several enterprises have stated a technology need titled %(key)s: "
                           "name the project's partner enterprise, whose need it is.", key=text))
-    return (theirs or [need for need, _by in found] or [None])[0]
+    return found[0][0] if found else None
+
+
+def centre_id(text: str, enterprise: int | None) -> int | None:
+    """A need's centre by its name, among its enterprise's centres first (the service refuses
+    another enterprise's)."""
+    found = _named(JointInnovationCentre, JointInnovationCentre.name, text, enterprise)
+    return found[0][0] if found else None
+
+
+# The references read among the records of another column's (`Column.within`).
+_WITHIN: dict[str, Callable[[str, int | None], int | None]] = {
+    Ref.NEED: need_id, Ref.CENTRE: centre_id}
+
 
 # Said in the importing user's language when asked, hence functions.
 _MISSING: dict[str, Callable[[], str]] = {

@@ -94,7 +94,7 @@ NEEDS = Kind("needs", _l("Technology needs"), (
     Column("title", _l("Title"), True),
     Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
     Column("description", _l("Description")),
-    Column("centre_id", _l("Joint innovation centre"), ref=Ref.CENTRE,
+    Column("centre_id", _l("Joint innovation centre"), ref=Ref.CENTRE, within="enterprise_id",
            note=_l("The centre's name; it must belong to the same enterprise.")),
     Column("institute_id", _l("Matched to institute (code)"), ref=Ref.INSTITUTE),
     Column("intended_investment", _l("Intended investment (CNY)")),
