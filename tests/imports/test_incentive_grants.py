@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from tests.imports.helpers import run
+from tests.imports.helpers import csv_bytes, run
 from tests.imports.test_company_ledger import KEYS as COMPANY_KEYS
 from tests.imports.test_company_ledger import ROW as COMPANY
 from tests.imports.test_company_ledger import _setting_with_projects
@@ -24,6 +24,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.companies import ledger
 from tracker.companies.models import Company
+from tracker.imports import replay
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 from tracker.incentives import dilution, services
@@ -164,3 +165,24 @@ def test_a_column_left_out_of_the_file_is_its_default_for_a_new_record():
     assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
     grant = db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.person_name == "Wang Wu"))
     assert (grant.vesting_months, grant.cliff_months) == (48, 12)
+
+
+def test_a_kind_the_cell_does_not_name_is_said_beside_its_column_by_both_imports():
+    """A grant's kind left empty, or none of the choices, is refused beside its column, by
+    the grants import and by the companies import with its grants file (`--grants`): the
+    lookup of a recorded grant asked the database for a grant of no kind, and the whole import
+    ended in a StatementError, no row said (found by an HQ admin's check, issue 13)."""
+    admin = _setting()
+    empty = [*SHARES[:2], "", *SHARES[3:]]
+    unknown = [*OPTIONS[:2], "stock", *OPTIONS[3:]]
+    result = run(admin, "incentive_grants", [KEYS, empty, unknown])
+    assert result.state is ImportState.FAILED
+    assert [(r, c) for r, c, _m in result.errors] == [
+        (2, "Kind of grant"), (3, "Kind of grant")], result.errors
+    assert "Not one of the choices: stock" in result.errors[1][2]
+    both = replay.run_import(admin, [("companies.csv", io.BytesIO(csv_bytes(
+        [COMPANY_KEYS, COMPANY]))), ("grants.csv", io.BytesIO(csv_bytes([KEYS, empty])))])
+    assert both.state is ImportState.FAILED
+    assert [(r, c) for r, c, _m in both.errors] == [(2, "grants.csv, Kind of grant")], (
+        both.errors)
+    assert db.session.scalar(select(func.count()).select_from(IncentiveGrant)) == 0

@@ -44,7 +44,7 @@ from tracker.imports.grant_cells import (
 )
 from tracker.incentives import services
 from tracker.incentives.forms import GrantForm
-from tracker.incentives.models import IncentiveGrant
+from tracker.incentives.models import GrantKind, IncentiveGrant
 from tracker.organisations import uscc
 
 GRANTED = ("pool_id", "user_id", "person_name", "kind", "shares", "exercise_price",
@@ -116,6 +116,9 @@ class IncentiveGrants(Adapter):
         try:
             user = person_named(str(values.get("person") or ""))
             granted_on = date.fromisoformat(str(values.get("granted_on") or ""))
+            # A kind the cell does not name (empty, or none of the choices) finds no grant:
+            # its column says why, as any other cell's (it was a query of no kind, a crash).
+            kind = GrantKind(str(values.get("kind") or ""))
         except (CellError, ValueError):
             return None
         if company is None:
@@ -125,8 +128,8 @@ class IncentiveGrants(Adapter):
                   & (IncentiveGrant.person_name == str(values.get("person") or "").strip())))
         return db.session.scalar(select(IncentiveGrant).where(
             IncentiveGrant.company_id == company.id, whose,
-            IncentiveGrant.kind == str(values.get("kind") or ""),
-            IncentiveGrant.granted_on == granted_on).order_by(IncentiveGrant.id).limit(1))
+            IncentiveGrant.kind == kind, IncentiveGrant.granted_on == granted_on)
+            .order_by(IncentiveGrant.id).limit(1))
 
     def name(self, values):
         return " · ".join(str(values.get(k) or "") for k in ("company", "person"))
