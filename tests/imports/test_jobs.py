@@ -8,7 +8,7 @@ import io
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.conftest import login, post
 from tests.factories import make_hq, make_user
@@ -165,3 +165,57 @@ def test_an_import_no_worker_takes_says_the_scheduler_must_run(client, clock):
     db.session.refresh(run)
     assert "The import has not started" not in client.get(
         f"/admin/import/{run.id}").get_data(as_text=True)
+
+
+def test_a_running_job_leaves_its_run_alone_for_its_progress_and_cancel(app, engine):
+    """On PostgreSQL a running job's progress reports and the page's Cancel write its run's
+    row through connections of their own while the import's transaction is open, so that
+    transaction must not write the row before the import ends: it did (the run's state, start
+    and total, flushed at the start), and a real upload of 10,000 projects hung at its first
+    report of 50 rows, the report waiting for the import's transaction and the import for the
+    report, its Cancel waiting with them (found by an HQ admin's check on PostgreSQL, issue
+    13). Both imports are watched: one kind's and the companies file's with its grants."""
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    institutes = [GOOD[0]] + [[f"JOB-{n}", f"Institute {n}", "Materials", "joint"]
+                              for n in range(120)]
+    grants = [["company", "person", "kind", "shares", "granted_on", "vesting_start"]] + [
+        ["No such company", f"Person {n}", "shares", "100", "2021-01-01", "2021-01-01"]
+        for n in range(60)]
+    written: list[str] = []
+
+    def watch(conn, cursor, statement: str, *args) -> None:
+        if statement.lstrip().upper().startswith("UPDATE IMPORT_RUNS"):
+            written.append(statement)
+
+    class Watching(jobs.SessionReporter):
+        """Each report: what the import's transaction had written of the run until then."""
+
+        def __init__(self, run_id: int) -> None:
+            super().__init__(None, run_id)
+            self.seen: list[list[str]] = []
+
+        def progress(self, done: int, total: int | None) -> None:
+            self.seen.append(list(written))
+
+    for kind, upload, grants_file in (
+            ("institutes", csv_bytes(institutes), None),
+            ("companies", csv_bytes([["name", "project_codes"]]),
+             ("grants.csv", csv_bytes(grants)))):
+        run = jobs.queue(admin, kind, f"{kind}.csv", upload, dry_run=False, locale="en",
+                         grants=grants_file)
+        claimed = jobs.claim_next()
+        assert claimed.id == run.id
+        reporter = Watching(run.id)
+        written.clear()
+        event.listen(engine, "before_cursor_execute", watch)
+        try:
+            jobs.carry_out(claimed, reporter, db.session.flush)
+        finally:
+            event.remove(engine, "before_cursor_execute", watch)
+        assert reporter.seen and reporter.seen[0] == [], (kind, reporter.seen[0])
+        assert all(seen == [] for seen in reporter.seen), kind
+        db.session.refresh(run)
+        assert run.state in (ImportState.DONE, ImportState.FAILED), kind
+        assert run.done_rows == run.total_rows == len(institutes if grants_file is None
+                                                      else grants) - 1, kind

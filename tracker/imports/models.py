@@ -110,6 +110,19 @@ class ImportRun(Base):
         return cls(kind=kind, filename=filename[:255], actor_id=actor.id, dry_run=dry_run,
                    errors=[], changes=[], **fields)
 
+    @classmethod
+    def running(cls, actor: User, kind: str, filename: str, dry_run: bool,
+                **fields: Any) -> ImportRun:
+        """A run of the command line, running from now on. A queued run is never written so
+        by the import: its claim committed it running (`jobs.claim_next`), and its row is
+        left alone until the import ends, because on PostgreSQL its progress reports and the
+        page's Cancel write that row through connections of their own while the import's
+        transaction is open: had the transaction written it, they would wait for its end,
+        which waits for them (an upload of more than 50 rows hung at its first progress
+        report, and its Cancel with it; issue 13)."""
+        return cls.of(actor, kind, filename, dry_run, state=ImportState.RUNNING,
+                      started_at=utcnow(), **fields)
+
     @staticmethod
     def can_import(user: User) -> bool:
         return user.is_hq_admin

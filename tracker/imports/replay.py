@@ -122,12 +122,11 @@ def run_import(actor: User, files: list[tuple[str, IO[bytes]]], *, dry_run: bool
 
 def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
     queued = run is not None
-    if run is None:
-        run = ImportRun.of(actor, "companies", files[0][0], dry_run,
-                           grants_filename=files[1][0][:255])
+    if run is None:  # a queued run is left alone until its end (`ImportRun.running`)
+        run = ImportRun.running(actor, "companies", files[0][0], dry_run,
+                                grants_filename=files[1][0][:255])
         db.session.add(run)
-    run.state, run.started_at = ImportState.RUNNING, db.utcnow()
-    db.session.flush()
+        db.session.flush()
     read: list[File] = []
     errors: list[list] = []
     for (name, stream), adapter in zip(files, (_KeptCompanies(), _KeptGrants()), strict=True):
@@ -142,8 +141,10 @@ def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
     if errors:
         run.errors = errors
         return services.finish(actor, run, ImportState.FAILED, queued=queued)
-    run.total_rows = sum(f.table.total or 0 for f in read)
-    state = _Replay(actor, run, read, progress, cancelled).rows()
+    total = sum(f.table.total or 0 for f in read)
+    if not queued:  # a queued run's progress reports say it
+        run.total_rows = total
+    state = _Replay(actor, run, read, progress, cancelled, total).rows()
     return services.finish(actor, run, state, queued=queued)
 
 
@@ -155,8 +156,9 @@ class _Replay:
     """The run's rows: the companies rows saved, their ledgers kept; the grants rows of other
     companies imported; then each company's ledger and grants recorded in date order."""
 
-    def __init__(self, actor, run, files, progress, cancelled) -> None:
+    def __init__(self, actor, run, files, progress, cancelled, total: int) -> None:
         self.actor, self.run, self.progress, self.cancelled = actor, run, progress, cancelled
+        self.total = total
         self.companies, self.grants = files
         self.errors: list[tuple[int, int, str, str]] = []  # (file, row, column, message)
         self.changes: list[list] = []
@@ -330,7 +332,7 @@ class _Replay:
         self.done += 1
         if self.done % services.PROGRESS_EVERY == 0:
             if self.progress:
-                self.progress(self.done, self.run.total_rows)
+                self.progress(self.done, self.total)
             if self.cancelled and self.cancelled():
                 raise _Cancelled()
 

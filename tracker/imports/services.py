@@ -285,17 +285,17 @@ def run_import(actor: User, kind_name: str, filename: str, stream: IO[bytes], *,
 def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) -> ImportRun:
     adapter = ADAPTERS[kind_name]
     queued = run is not None
-    if run is None:
-        run = ImportRun.of(actor, kind_name, filename, dry_run)
+    if run is None:  # a queued run is left alone until its end (`ImportRun.running`)
+        run = ImportRun.running(actor, kind_name, filename, dry_run)
         db.session.add(run)
-    run.state, run.started_at = ImportState.RUNNING, db.utcnow()
-    db.session.flush()
+        db.session.flush()
     try:
         table = reading.read(adapter.kind, filename, stream, current_app.config["LANGUAGES"])
     except reading.UnreadableFile:
         run.errors = [[1, "", reading.unreadable()]]
         return finish(actor, run, ImportState.FAILED, queued=queued)
-    run.total_rows = table.total or 0
+    if not queued:  # a queued run's progress reports say it
+        run.total_rows = table.total or 0
     run.errors = header_errors(adapter.kind, table)
     if run.errors:
         return finish(actor, run, ImportState.FAILED, queued=queued)
