@@ -99,10 +99,33 @@ def request_cancel(actor, run: ImportRun) -> ImportRun:
     if run.state is ImportState.QUEUED:
         run.state, run.finished_at = ImportState.CANCELLED, db.utcnow()
         run.upload = run.grants_upload = None
+    else:
+        _asked_at_once(run.id)
     run.cancel_requested = True
     audit.record(actor, "import.cancel", run, {"state": [None, run.state.value]})
+    # On PostgreSQL the audit record waits here for the running import's transaction, which
+    # holds the trail's lock from its first record to its end: until it has stopped.
     db.session.flush()
+    if run.state is ImportState.RUNNING:
+        db.session.refresh(run)
+        if run.state not in (ImportState.RUNNING, ImportState.CANCELLED):
+            raise Refused(_("Import #%(id)d ended before its cancellation reached it: its "
+                            "page shows what it did.", id=run.id))
     return run
+
+
+def _asked_at_once(run_id: int) -> None:
+    """A running run's Cancel, written through a connection of its own and committed at once
+    (PostgreSQL), as its job reads it (`Reporter.cancelled`): asked in the request's own
+    transaction, it was seen only once the import had ended, since the request's audit record
+    waits for the import's transaction (10,000 projects were all written after their Cancel,
+    which said "nothing of it is kept"; issue 13). SQLite lets one connection write at a time:
+    there a running run is not cancelled (its job reads no Cancel, `SessionReporter`)."""
+    engine = current_app.extensions["engine"]
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(update(RUNS).where(RUNS.c.id == run_id).values(
+                cancel_requested=True))
 
 
 class Reporter:
