@@ -27,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker import db
 from tracker.accounts import services as accounts
+from tracker.accounts.models import User
 from tracker.achievements import annuities as annuity_rules
 from tracker.achievements import services as register
 from tracker.achievements.forms import (
@@ -76,7 +77,7 @@ def contributors(text: str, project: Project | None, column: str = "contributors
     """'li@example.cn: 60; Wang Wu: 40' as the contributors' table's rows: a user (by e-mail,
     among those the form offers) or a person named, and the share as typed. `column` and
     `parts`: another column's list of them (a receipt's shares, separated by commas)."""
-    offered = {u.id for u in contributor_candidates(project)} if project else set()
+    offered = {u.id for u in contributor_candidates(project)} if project else None
     rows = []
     how = _("Write each contributor as an e-mail or a name and a share, e.g. li@example.cn: "
             "60; Wang Wu: 40.")
@@ -89,7 +90,7 @@ def contributors(text: str, project: Project | None, column: str = "contributors
             if user is None:
                 raise CellError(_("No account has the e-mail %(key)s.", key=who),
                                 column)
-            if user.id not in offered:
+            if offered is not None and user.id not in offered:
                 raise CellError(_("%(name)s may not be chosen as a contributor: only the "
                                   "project's institute's people, its PM and its team.",
                                   name=who), column)
@@ -236,12 +237,18 @@ class Achievements(Adapter):
 
     def form(self, formdata, obj, refs):
         project = db.session.get(Project, refs.get("project_id") or 0)
+        # A project the row does not name is said beside its column; whom it offers as
+        # contributors is not checked (`more_formdata`): the users the row names are offered.
+        named = [db.session.get(User, int(v)) for k, v in formdata.items()
+                 if k.endswith("-user_id") and v.isdigit() and int(v)]
         return AchievementForm(formdata=formdata, data=self.form_data(obj),
-                               users=contributor_candidates(project) if project else [])
+                               users=contributor_candidates(project) if project else named)
 
     def more_formdata(self, given, obj):
         project = db.session.get(Project, int((given.get("project_id") or ["0"])[0] or 0))
         rows = None
+        if unreadable("project_id"):  # what rests on it is not checked (cells.unreadable)
+            project = None
         if "contributors" in given:
             rows = read("contributors", contributors, (given["contributors"] or [""])[0],
                         project)

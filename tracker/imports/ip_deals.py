@@ -217,6 +217,8 @@ class IpDeals(Adapter):
 
     def values(self, form, given):
         text = {k: (v[0] if v else "") for k, v in given.items()}
+        if unreadable("project_id"):  # said beside it; its achievement is not looked for
+            return None
         achievement = _achievement(int(text.get("project_id") or 0), text.get("achievement"))
         if achievement is None:
             raise CellError(_("The project has no achievement called %(title)s.",
