@@ -186,3 +186,25 @@ def test_a_kind_the_cell_does_not_name_is_said_beside_its_column_by_both_imports
     assert [(r, c) for r, c, _m in both.errors] == [(2, "grants.csv, Kind of grant")], (
         both.errors)
     assert db.session.scalar(select(func.count()).select_from(IncentiveGrant)) == 0
+
+
+def test_a_correction_of_what_no_longer_changes_is_refused_beside_its_column():
+    """The schedule of options exercised, the window of a person who left and the lock-up of
+    shares the ledger locks up are fixed, as the correction page shows them: a row changing
+    them is refused beside each column it changes, all at once, in the page's sentences. The
+    service's refusal was the row's alone ("row 3, -: … so the lock-up stays as it was") and
+    said only the first (found by an HQ admin's check, issue 13)."""
+    admin = _setting()
+    assert run(admin, "incentive_grants", [KEYS, OPTIONS, SHARES]).state is ImportState.DONE
+    options = [*OPTIONS[:8], "36", *OPTIONS[9:11], "60", *OPTIONS[12:]]
+    shares = [*SHARES[:10], "2025-03-01", *SHARES[11:]]
+    result = run(admin, "incentive_grants", [KEYS, options, shares])
+    assert result.state is ImportState.FAILED
+    said = {(row, column): message for row, column, message in result.errors}
+    assert list(said) == [(2, "Vesting period (months)"),
+                          (2, "Exercise window after leaving (days, options)"),
+                          (3, "Locked up until")], result.errors
+    assert "the first on Jan 10, 2023: it stays as it was" in said[(2, "Vesting period (months)")]
+    assert "so the lock-up stays as it was" in said[(3, "Locked up until")]
+    grant = db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.kind == "options"))
+    assert grant.vesting_months == 48

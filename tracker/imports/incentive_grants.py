@@ -42,7 +42,7 @@ from tracker.imports.grant_cells import (
     recorded_exercises,
     recorded_leaving,
 )
-from tracker.incentives import services
+from tracker.incentives import fixed, services
 from tracker.incentives.forms import GrantForm
 from tracker.incentives.models import GrantKind, IncentiveGrant
 from tracker.organisations import uscc
@@ -101,6 +101,20 @@ def _not_redated(company: Company, values: dict) -> None:
             "not by an import.", person=grant.person_name or grant.user.name,
             shares=number(grant.shares), pool=grant.pool.shown_name,
             recorded=day(grant.granted_on)))
+
+
+def _not_fixed(grant: IncentiveGrant, values: dict) -> None:
+    """A correction of what no longer changes (the schedule once options were exercised or the
+    person left, the lock-up once the ledger's shares carry one, the window once they left)
+    refused beside the column it changes, each at once, in the sentence the correction page
+    shows beside those fields (`fixed.fixed_fields`): the service's refusal named no column
+    ("row 3, -: … the lock-up stays as it was", issue 13)."""
+    problems = Problems()
+    for names, said_why in fixed.fixed_fields(grant).items():
+        changed = [name for name in names if values[name] != getattr(grant, name)]
+        if changed:
+            problems.add(changed[0], said_why)
+    problems.raise_any()
 
 
 class IncentiveGrants(Adapter):
@@ -229,6 +243,7 @@ class IncentiveGrants(Adapter):
                         "does, not what was granted."))
                 problems.raise_any()
             if any(values[f] != getattr(obj, f) for f in services.EDITABLE):
+                _not_fixed(obj, values)
                 services.update_grant(actor, obj, **{f: values[f] for f in services.EDITABLE})
         problems = Problems()  # every problem of the row at once, each in its column
         found_exercises = grant_cells.compared(
