@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from tests.factories import make_enterprise
@@ -21,6 +22,7 @@ from tracker.achievements import deals, queries
 from tracker.achievements.deal_models import IncomeReceipt, RoyaltyReport, Transfer
 from tracker.audit.models import AuditRecord
 from tracker.errors import Invalid
+from tracker.imports import services
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 
@@ -155,3 +157,25 @@ def test_shares_of_a_receipt_are_checked_as_the_contributors_table_is():
     assert "No account has the e-mail x@import.cn" in run(
         admin, "ip_deals", [KEYS, stranger]).errors[0][2]
     assert _count(IncomeReceipt) == 0
+
+
+def test_a_rate_typed_as_a_percentage_in_excel_is_the_percentage_shown():
+    """Typed as 5 % and 60 % into the XLSX template, a royalty rate and the contributors'
+    share are kept by Excel as 0.05 and 0.6 in a cell formatted as a percentage: the import
+    reads what the sheet shows, 5 and 60, where it read 0.05 % and 0.6 % (the share then
+    refused as below the article 45 minimum, the rate imported silently; found by an HQ
+    admin's check, issue 13). A number not so formatted is read as it is."""
+    admin = _setting()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(KEYS)
+    sheet.append([*DEAL[:8], 0.05, *DEAL[9:14], 0.6, *DEAL[15:]])
+    sheet.cell(row=2, column=KEYS.index("royalty_pct") + 1).number_format = "0%"
+    sheet.cell(row=2, column=KEYS.index("contributor_pct") + 1).number_format = "0.0%"
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    result = services.run_import(admin, "ip_deals", "deals.xlsx", data)
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    deal = db.session.scalar(select(Transfer))
+    assert (deal.royalty_pct, deal.contributor_pct) == (Decimal("5"), Decimal("60"))
