@@ -6,7 +6,7 @@ language. Views (and `tracker.web.errors`) turn them into 403, 404, 409 or a fie
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -42,6 +42,17 @@ class Refused(DomainError):
     """A rule of the domain forbids this change now (a guard, a stale state, a conflict)."""
 
     status = 409
+
+
+def require(may: bool, refusal: Callable[[], str | None]) -> None:
+    """Who, then when, in that order: `Forbidden` (403) unless `may` (the model's
+    `can_<verb>(user)`), then `Refused` (409) with the sentence of `refusal` (the action's
+    `*_refusal`, asked only of who may act) when the record's state refuses it now. Someone
+    who may not act hears nothing of the record's state."""
+    if not may:
+        raise Forbidden()
+    if (said := refusal()) is not None:
+        raise Refused(said)
 
 
 class Invalid(DomainError):

@@ -33,7 +33,7 @@ from tracker.dates import today
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
 from tracker.display.said import listed
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Refused, require
 from tracker.notifications.services import emit
 from tracker.projects.models import Project
 
@@ -195,10 +195,7 @@ def withdrawal_refusal(request: ApprovalRequest) -> str | None:
 
 def withdraw(actor: User, request: ApprovalRequest) -> None:
     """The applicant takes the request back (撤回) while nobody has acted on it."""
-    if not request.can_withdraw(actor):
-        raise Forbidden()
-    if (said := withdrawal_refusal(request)) is not None:
-        raise Refused(said)
+    require(request.can_withdraw(actor), lambda: withdrawal_refusal(request))
     _close(request, RequestState.WITHDRAWN)
     audit.record(actor, "approval.withdraw", request.project, {
         "approval": [None, request.subject.value],

@@ -39,7 +39,7 @@ from tracker.changes import services as changes
 from tracker.dates import org_zone, today
 from tracker.display.collation import ordered_rows
 from tracker.display.formatting import day, on_day
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Problems, Refused, require
 from tracker.organisations.models import Institute
 from tracker.projects import services as proposals
 from tracker.projects.lifecycle import Phase
@@ -167,10 +167,7 @@ def cancel_refusal(delegation: ApprovalDelegation) -> str | None:
 
 
 def cancel_delegation(actor: User, delegation: ApprovalDelegation) -> None:
-    if not delegation.can_cancel(actor):
-        raise Forbidden()
-    if (said := cancel_refusal(delegation)) is not None:
-        raise Refused(said)
+    require(delegation.can_cancel(actor), lambda: cancel_refusal(delegation))
     delegation.cancelled_at = db.utcnow()
     audit.record(actor, "approval.undelegate", delegation)
     db.session.flush()

@@ -29,7 +29,7 @@ from tracker.dates import local_date
 from tracker.display.formatting import day
 from tracker.display.said import listed
 from tracker.display.words import FIELDS
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Invalid, Problems, Refused, require
 from tracker.notifications.services import emit
 from tracker.projects import services as proposals
 from tracker.projects.closed import closed
@@ -84,10 +84,7 @@ def correction_refusal(request: ChangeRequest) -> str | None:
 def correct_decision(actor: User, request: ChangeRequest, reason: str) -> ChangeCorrection:
     """The decision on `request` superseded by its opposite, with the reason."""
     project = request.project
-    if not request.decides(actor):
-        raise Forbidden()
-    if (said := correction_refusal(request)) is not None:
-        raise Refused(said)
+    require(request.decides(actor), lambda: correction_refusal(request))
     problems = Problems()
     reason = reversals.stated(problems, reason)
     problems.raise_any()

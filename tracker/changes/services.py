@@ -31,7 +31,7 @@ from tracker.changes import plan
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.dates import today
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Invalid, Problems, Refused, require
 from tracker.money import cents
 from tracker.notifications.services import emit
 from tracker.projects import services as proposals
@@ -114,10 +114,7 @@ def apply_change(actor: User, project: Project, request: ChangeRequest) -> None:
 
 
 def _start(actor: User, project: Project, reason: str) -> str:
-    if not ChangeRequest.can_request(actor, project):
-        raise Forbidden()  # who may not ask, before what the project's phase says
-    if (said := plan_refusal(project)) is not None:
-        raise Refused(said)
+    require(ChangeRequest.can_request(actor, project), lambda: plan_refusal(project))
     if not reason.strip():
         raise Invalid("reason", _("Say why the plan changes."))
     return reason.strip()
@@ -272,10 +269,8 @@ def change_end_date(actor: User, project: Project, *, end_date: date,
 
 def hand_over(actor: User, project: Project, *, user_id: int, reason: str) -> ChangeRequest:
     """HQ or the director hands the project over at once; the PM asks them to."""
-    if not (project.can_hand_over(actor) or ChangeRequest.can_request(actor, project)):
-        raise Forbidden()
-    if (said := plan_refusal(project)) is not None:
-        raise Refused(said)
+    require(project.can_hand_over(actor) or ChangeRequest.can_request(actor, project),
+            lambda: plan_refusal(project))
     if project.can_hand_over(actor):
         if not reason.strip():
             raise Invalid("reason", _("Say why the plan changes."))
@@ -317,10 +312,7 @@ def decide(actor: User, request: ChangeRequest, approve: bool, reason: str) -> N
     """HQ approves (the change is applied, and the plan becomes the new baseline) or refuses
     with a reason (nothing changes)."""
     project = request.project
-    if not request.can_decide(actor):
-        raise Forbidden()  # who decides, before what state it is in
-    if (said := decide_refusal(request)) is not None:
-        raise Refused(said)
+    require(request.can_decide(actor), lambda: decide_refusal(request))
     reason = reason.strip()
     if not approve and not reason:
         raise Invalid("reason", _("Say why the change is refused."))

@@ -30,7 +30,7 @@ from tracker.contracts import services
 from tracker.contracts.models import ContractType, Instalment, ResearchContract
 from tracker.display.formatting import day, on_day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Problems, Refused, require
 from tracker.obligations import queries as obligations
 from tracker.voids import Blocker
 
@@ -53,10 +53,8 @@ def lock(contract: ResearchContract) -> None:
 
 def _allowed(actor: User, contract: ResearchContract) -> None:
     """Who may correct it, and a voided contract corrected by no one (an old page, Back)."""
-    if not ResearchContract.can_record(actor, contract.project):
-        raise Forbidden()
-    if (said := services.correction_refusal(contract)) is not None:
-        raise Refused(said)
+    require(ResearchContract.can_record(actor, contract.project),
+            lambda: services.correction_refusal(contract))
 
 
 def voided(contract: ResearchContract) -> str:

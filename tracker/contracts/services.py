@@ -17,7 +17,7 @@ from tracker.contracts.models import ContractType, Instalment, Payment, Research
 from tracker.dates import today
 from tracker.display.formatting import day, on_day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Problems, Refused, require
 from tracker.files import attached
 from tracker.funding.models import FundingAgreement
 from tracker.money import cents
@@ -64,10 +64,7 @@ def check_contract(actor: User, project: Project, problems: Problems, *,
     new contract by it): who records, the project open, the terms (`check_terms`, `taken` as
     it takes it) and the schedule. Raises who and when; the terms' problems go to `problems`.
     Returns the number as kept."""
-    if not ResearchContract.can_record(actor, project):
-        raise Forbidden()
-    if (said := open_refusal(project)) is not None:  # payments keep coming in after it closes
-        raise Refused(said)
+    require(ResearchContract.can_record(actor, project), lambda: open_refusal(project))
     number = check_terms(problems, project, enterprise_id=enterprise_id, amount=amount,
                          signed_on=signed_on, number=number, taken=taken)
     check_schedule(problems, amount, signed_on, instalments)
@@ -160,10 +157,7 @@ def register_contract(actor: User, contract: ResearchContract, *, number: str,
     corrects the registration, with the reason (as every correction); a certificate already
     kept stays unless another is sent, or it is taken off (`remove_certificate`: attached by
     mistake; it stays stored, and the history links it: `tracker.files.attached`)."""
-    if not contract.can_register(actor):
-        raise Forbidden()
-    if (said := correction_refusal(contract)) is not None:
-        raise Refused(said)
+    require(contract.can_register(actor), lambda: correction_refusal(contract))
     problems = Problems()
     correcting = contract.is_registered
     if correcting:

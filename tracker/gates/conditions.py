@@ -13,7 +13,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Refused, require
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.projects.models import Project
 
@@ -83,10 +83,7 @@ def mark_condition_met(actor: User, condition: Condition, evidence: str) -> None
 def confirm_condition(actor: User, condition: Condition, accept: bool = True,
                       note: str = "") -> None:
     """The chair or an HQ admin clears a met condition, or sends it back open."""
-    if not condition.can_confirm(actor):
-        raise Forbidden()
-    if (said := confirm_refusal(condition)) is not None:
-        raise Refused(said)
+    require(condition.can_confirm(actor), lambda: confirm_refusal(condition))
     if accept:
         condition.state = ConditionState.CONFIRMED
         condition.confirmed_by_id = actor.id

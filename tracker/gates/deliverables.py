@@ -19,7 +19,7 @@ from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Invalid, Problems, require
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.gates.models import Deliverable
@@ -81,10 +81,7 @@ def correct_deliverable(actor: User, deliverable: Deliverable, *,
                         reason: str | None) -> Deliverable:
     """Replace the deliverable's file by `upload`, or take the deliverable off (`take_off`),
     with `reason`."""
-    if not deliverable.can_correct(actor):
-        raise Forbidden()
-    if (said := refusal(deliverable)) is not None:
-        raise Refused(said)
+    require(deliverable.can_correct(actor), lambda: refusal(deliverable))
     if upload is None and not take_off:
         raise corrections.unchanged()
     problems = Problems()

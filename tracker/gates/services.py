@@ -21,7 +21,7 @@ from tracker.accounts.models import REVIEWING_ROLES, User
 from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.said import listed
-from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
+from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused, require
 from tracker.experts import panels, recusal
 from tracker.experts.recusal import stake_refusal  # noqa: F401  (pages ask it here too)
 from tracker.files import services as files
@@ -138,10 +138,7 @@ def open_review(project: Project, reviews: list[GateReview] | None = None) -> st
 
 def upload_deliverable(actor: User, project: Project, gate: int, name: str, stream: IO[bytes],
                        filename: str) -> Deliverable:
-    if not project.can_prepare(actor):
-        raise Forbidden()
-    if (said := deliverables.upload_refusal(project)) is not None:
-        raise Refused(said)
+    require(project.can_prepare(actor), lambda: deliverables.upload_refusal(project))
     if open_review(project):
         raise Refused(_("A gate review is under way with the material it was requested with; "
                         "new deliverables can be uploaded once it is decided."))
@@ -203,10 +200,7 @@ def open_request(actor: User, project: Project, gate: int) -> GateReview:
 
 def request_gate(actor: User, project: Project) -> GateReview:
     """The PM asks HQ to review the gate that closes the project's current phase."""
-    if not project.can_request_gate(actor):
-        raise Forbidden()
-    if (said := gate_refusal(project)) is not None:
-        raise Refused(said)
+    require(project.can_request_gate(actor), lambda: gate_refusal(project))
     gate = PHASE_GATE[project.phase]
     # Two requests at once: the second waits here and then finds the first one's review open.
     db.session.refresh(project, with_for_update=True)
@@ -222,10 +216,7 @@ def request_gate(actor: User, project: Project) -> GateReview:
 def name_panel(actor: User, review: GateReview, chair: User, evaluators: list[User],
                due_date: date | None) -> None:
     """HQ names the panel (the chair is one of the evaluators) and the due date."""
-    if not GateReview.can_name_panel(actor):
-        raise Forbidden()
-    if (said := panel_refusal(review.state)) is not None:
-        raise Refused(said)
+    require(GateReview.can_name_panel(actor), lambda: panel_refusal(review.state))
     # Every problem at once (`Problems`), each beside its field. The chair is one of the
     # evaluators: never added to the panel unasked, nor counted towards the quorum.
     problems = Problems()

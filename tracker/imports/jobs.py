@@ -31,7 +31,7 @@ from tracker.audit import services as audit
 from tracker.display import said
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Forbidden, Invalid, Refused, require
 from tracker.imports import replay, services
 from tracker.imports.models import ImportRun, ImportState
 
@@ -92,10 +92,7 @@ def ended_said(run: ImportRun) -> tuple[str, str] | None:
 def request_cancel(actor, run: ImportRun) -> ImportRun:
     """The progress page's Cancel: a queued run never starts; a running one stops at its next
     progress report and keeps nothing."""
-    if not run.can_cancel(actor):
-        raise Forbidden()
-    if (said := cancel_refusal(run)) is not None:
-        raise Refused(said)
+    require(run.can_cancel(actor), lambda: cancel_refusal(run))
     if run.state is ImportState.QUEUED:
         run.state, run.finished_at = ImportState.CANCELLED, db.utcnow()
         run.upload = run.grants_upload = None
@@ -223,10 +220,7 @@ def checked_refusal(checked: ImportRun) -> str | None:
 def import_checked(actor, checked: ImportRun) -> ImportRun:
     """The dry run's "Import this file" button: the file it checked, kept with it, is queued
     for real as a new run (the file then leaves the dry run: it is imported once)."""
-    if not checked.can_import_checked(actor):
-        raise Forbidden()
-    if (said := checked_refusal(checked)) is not None:
-        raise Refused(said)
+    require(checked.can_import_checked(actor), lambda: checked_refusal(checked))
     data, grants = db.session.execute(select(ImportRun.upload, ImportRun.grants_upload).where(
         ImportRun.id == checked.id)).one()
     run = queue(actor, checked.kind, checked.filename, data, dry_run=False,

@@ -17,7 +17,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import local_date
 from tracker.display.formatting import day
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, require
 from tracker.milestones.models import (
     DONE,
     Milestone,
@@ -85,10 +85,7 @@ def _due_after(entry: Rebaseline):
 def correct_rebaseline(actor: User, entry: Rebaseline, reason: str) -> RebaselineCorrection:
     """HQ's decision on `entry` superseded by its opposite, with the reason; the milestone's
     due date follows, and its version moves (a stale page's correction is refused)."""
-    if not Milestone.can_administer(actor):
-        raise Forbidden()
-    if (said := correction_refusal(entry)) is not None:
-        raise Refused(said)
+    require(Milestone.can_administer(actor), lambda: correction_refusal(entry))
     problems = Problems()
     reason = reversals.stated(problems, reason)
     problems.raise_any()

@@ -27,7 +27,7 @@ from sqlalchemy import func, select, tuple_
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.errors import Forbidden, Invalid, Refused
+from tracker.errors import Invalid, require
 from tracker.files import services as files
 from tracker.files.models import StoredFile
 from tracker.milestones.models import DraftEvidence, Milestone
@@ -39,10 +39,7 @@ MB = 1024 * 1024
 def may_post(actor: User, milestone: Milestone) -> None:
     """The PM or a team member (`Milestone.can_post`) posts progress on a milestone in work
     (`refusals.progress_refusal`)."""
-    if not milestone.can_post(actor):
-        raise Forbidden()
-    if (said := progress_refusal(milestone)) is not None:
-        raise Refused(said)
+    require(milestone.can_post(actor), lambda: progress_refusal(milestone))
 
 
 def drafts(actor: User, milestone: Milestone) -> list[DraftEvidence]:

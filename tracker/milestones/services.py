@@ -15,7 +15,7 @@ from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused, require
 from tracker.files import services as files
 from tracker.funding.releases import released_tranches
 from tracker.milestones import evidence
@@ -148,10 +148,7 @@ def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable
                    due_date: date, weight: Decimal) -> None:
     """Edit the plan. After the proposal gate a new due date goes through `rebaseline`."""
     project = milestone.project
-    if not milestone.can_edit(actor):
-        raise Forbidden()
-    if (said := edit_refusal(milestone)) is not None:
-        raise Refused(said)
+    require(milestone.can_edit(actor), lambda: edit_refusal(milestone))
     problems = Problems()  # every problem at once, each beside its field
     if due_date != milestone.due_date:
         if project.phase not in PLANNING_PHASES:
@@ -212,10 +209,7 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
 
 
 def decide_rebaseline(actor: User, entry: Rebaseline, approve: bool) -> None:
-    if not Milestone.can_administer(actor):
-        raise Forbidden()
-    if (said := decision_refusal(entry, approve)) is not None:
-        raise Refused(said)
+    require(Milestone.can_administer(actor), lambda: decision_refusal(entry, approve))
     milestone = entry.milestone
     entry.state = RebaselineState.APPROVED if approve else RebaselineState.REJECTED
     entry.approved_by_id = actor.id
@@ -264,10 +258,7 @@ def review_due_on(submitted: date) -> date:
 
 def submit_milestone(actor: User, milestone: Milestone) -> None:
     """The PM submits; the review is due after the setting's number of business days."""
-    if not milestone.can_manage(actor):
-        raise Forbidden()
-    if (said := submit_refusal(milestone)) is not None:
-        raise Refused(said)
+    require(milestone.can_manage(actor), lambda: submit_refusal(milestone))
     _step(actor, milestone, Action.SUBMIT)
     milestone.submitted_at = db.utcnow()
     milestone.review_due = review_due_on(today())

@@ -18,7 +18,7 @@ from tracker.contracts.models import ResearchContract
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display.formatting import day, instant
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, Refused, require
 from tracker.files import services as files
 from tracker.funding.models import CoFunder, FundingAgreement
 from tracker.obligations import recipients
@@ -170,10 +170,7 @@ def add_obligation(actor: User, subject: Subject, *, kind: ReportKind, due_on: d
                    co_funder_id: int | None = None) -> ReportObligation:
     """Who it goes to: an organisation chosen (`goes_to`) or a name typed (`recipient`); both
     may be left empty for a co-funder's report: it goes to the co-funder."""
-    if not ReportObligation.can_add(actor, subject):
-        raise Forbidden()
-    if (said := add_refusal(actor, subject)) is not None:
-        raise Refused(said)
+    require(ReportObligation.can_add(actor, subject), lambda: add_refusal(actor, subject))
     problems = Problems()
     co_funder = _co_funder(problems, subject, co_funder_id)
     goes = _recipient(problems, subject, goes_to, recipient, co_funder)
@@ -195,10 +192,7 @@ def save_obligation(actor: User, obligation: ReportObligation, *, goes_to: str =
                     why_changed: str = "") -> ReportObligation:
     """Its recipient, co-funder or note corrected; its kind or due date (None: unchanged) only
     by who holds the terms, with the reason, and never once a report is on record."""
-    if not obligation.can_manage(actor):
-        raise Forbidden()
-    if (said := manage_refusal(actor, obligation)) is not None:
-        raise Refused(said)
+    require(obligation.can_manage(actor), lambda: manage_refusal(actor, obligation))
     kind = kind or obligation.kind
     due_on = due_on or obligation.due_on
     moves = (kind, due_on) != (obligation.kind, obligation.due_on)
@@ -244,10 +238,7 @@ def withdraw_obligation(actor: User, obligation: ReportObligation,
     """An obligation recorded by mistake (the funder asks for no such report): it stays, marked
     cancelled with the reason, and its reminders stop. HQ's (the committee's too for an
     agreement), never the PM who owes it."""
-    if not obligation.can_withdraw(actor):
-        raise Forbidden()
-    if (said := withdraw_refusal(actor, obligation)) is not None:
-        raise Refused(said)
+    require(obligation.can_withdraw(actor), lambda: withdraw_refusal(actor, obligation))
     problems = Problems()
     reason = _reason(problems, "why_withdrawn", reason,
                      _("Say why it is cancelled (required)."))
@@ -285,10 +276,7 @@ def restore_obligation(actor: User, obligation: ReportObligation,
                        reason: str) -> ReportObligation:
     """A cancellation made by mistake undone: the report is owed again (late, if its date has
     passed) and its reminders resume. The cancellation stays in the history."""
-    if not obligation.can_restore(actor):
-        raise Forbidden()
-    if (said := restore_refusal(actor, obligation)) is not None:
-        raise Refused(said)
+    require(obligation.can_restore(actor), lambda: restore_refusal(actor, obligation))
     problems = Problems()
     reason = _reason(problems, "why_restored", reason,
                      _("Say why it is owed again (required)."))
@@ -320,10 +308,7 @@ def submit_report(actor: User, obligation: ReportObligation, *, submitted_on: da
                   upload: tuple[IO[bytes], str] | None, reason: str = "") -> ReportSubmission:
     """The report as sent to its recipient; once one is on record, a corrected file replaces
     it with the reason (both stay)."""
-    if not obligation.writes_report(actor):
-        raise Forbidden()
-    if (said := owed_refusal(obligation)) is not None:
-        raise Refused(said)
+    require(obligation.writes_report(actor), lambda: owed_refusal(obligation))
     problems = Problems()
     if upload is None:
         problems.add("file", _("Choose the report's file (required)."))

@@ -18,7 +18,7 @@ from tracker.budgets import services as budgets
 from tracker.contracts.models import ResearchContract
 from tracker.display.formatting import day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused, require
 from tracker.files.models import StoredFile
 from tracker.funding.models import FundingAgreement
 from tracker.gates import services as gates
@@ -180,10 +180,7 @@ def milestones_within(project: Project, start: date, end: date,
 
 def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[str, Decimal]],
                     member_ids: list[int], **values) -> None:
-    if not project.can_edit_proposal(actor):
-        raise Forbidden()
-    if (said := closed.proposal_refusal(project)) is not None:
-        raise Refused(said)
+    require(project.can_edit_proposal(actor), lambda: closed.proposal_refusal(project))
     _validate(values, budget_lines, member_ids, actor, project)
     for key, value in values.items():
         setattr(project, key, value)

@@ -18,7 +18,7 @@ from tracker.audit import services as audit
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.display.collation import ordered
 from tracker.display.formatting import on_day
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Invalid, Problems, Refused, require
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
 from tracker.projects.models import Project, ProjectMember
 
@@ -99,10 +99,7 @@ def answerable(user: User, members: list[ProjectMember]) -> set[int]:
 def answer(actor: User, member: ProjectMember, confirm: bool) -> None:
     """The person, or the institute's director, confirms the place or declines it (the place
     is then removed). Audited on the project."""
-    if not member.can_answer(actor):
-        raise Forbidden()
-    if (said := answer_refusal(member)) is not None:
-        raise Refused(said)
+    require(member.can_answer(actor), lambda: answer_refusal(member))
     project = member.project
     seat = open_panel_seat(project, member.user_id) if confirm else None
     if seat is not None and not hq_saw_the_conflict(project, member.user_id):

@@ -19,7 +19,7 @@ from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.formatting import on_day
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Problems, Refused, require
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.gates.decision_models import GateDecision
@@ -41,10 +41,7 @@ def _checked(problems: Problems, level: int | None, note: str | None, has_file: 
 def record_trl(actor: User, project: Project, level: int, note: str,
                upload: tuple[IO[bytes], str] | None = None) -> TrlRecord:
     """A new TRL with its evidence (a note, a file, or both); audited with the level before."""
-    if not project.can_manage_plan(actor):  # who runs it hears that it is closed; nobody else
-        raise Forbidden()
-    if (said := plan_refusal(project)) is not None:
-        raise Refused(said)
+    require(project.can_manage_plan(actor), lambda: plan_refusal(project))
     problems = Problems()  # every problem at once, each beside its field
     note = _checked(problems, level, note, upload is not None)
     if upload is not None:

@@ -14,7 +14,7 @@ from tracker.audit import services as audit
 from tracker.audit.models import AuditRecord
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Refused
+from tracker.errors import Forbidden, Refused, require
 from tracker.reminders.models import MessageState, OutboxMessage
 
 
@@ -27,10 +27,7 @@ def refusal(message: OutboxMessage) -> str | None:
 
 
 def retry(actor: User, message: OutboxMessage) -> None:
-    if not message.can_retry(actor):
-        raise Forbidden()
-    if (said := refusal(message)) is not None:
-        raise Refused(said)
+    require(message.can_retry(actor), lambda: refusal(message))
     before = message.state
     message.state = MessageState.PENDING
     message.attempts = 0

@@ -15,7 +15,7 @@ from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, Refused, require
 from tracker.files import services as files
 from tracker.money import cents
 from tracker.projects.closed import plan_refusal
@@ -29,10 +29,7 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
     """One expense against one of the project's budget lines. Spending over a line's amount is
     recorded (it happened) once the PM has confirmed it (the view's confirmation step,
     `tracker.spending.previews`), and warned about on the project's pages, never refused."""
-    if not SpendingEntry.can_record(actor, project):
-        raise Forbidden()
-    if (said := plan_refusal(project)) is not None:
-        raise Refused(said)
+    require(SpendingEntry.can_record(actor, project), lambda: plan_refusal(project))
     db.session.refresh(project, with_for_update=True)  # two expenses at once can't both pass
     spent = _spent(project)
     if (said := all_spent(project, spent)) is not None:
