@@ -92,3 +92,16 @@ def test_the_scan_sees_a_post_through_a_helper_and_one_by_hand(app):
     for endpoint in ("spending.reverse", "changes.correct", "projects.resume"):
         assert reaches_the_shape(inspect.unwrap(views[endpoint])), endpoint
     assert not reaches_the_shape(inspect.unwrap(views["web.set_language"]))
+
+
+# The local helpers of a POST that stood beside `submit` (issue 11 point 1): gone, and their
+# names with them, so that a reader meeting one does not look for a second shape.
+OLD_HELPERS = {"_save_proposal", "_act", "_done", "_back_to_project", "_save"}
+
+
+def test_no_view_module_defines_the_old_post_helpers():
+    found = [f"{path.relative_to(ROOT)}:{node.name}"
+             for path in sorted(ROOT.rglob("*views.py"))
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.FunctionDef) and node.name in OLD_HELPERS]
+    assert found == []

@@ -198,7 +198,8 @@ def _record_form(record: PmRecord | None) -> RecordForm:
     return form
 
 
-def _save(record: PmRecord | None, form: RecordForm):
+def _record_call(record: PmRecord | None, form: RecordForm):
+    """The service call the record's form makes, for `submit`."""
     return lambda: services.save_record(
         acting_user(), record, name=form.name.data, email=form.email.data, origin=form.origin.data,
         institute_id=form.institute_id.data or None, field_ids=form.field_ids.data or [],
@@ -214,7 +215,7 @@ def _to_record(saved) -> str:
 @requires(PmRecord.can_manage)
 def new() -> Response | tuple[str, int]:
     form = _record_form(None)
-    return submit(form, _save(None, form), _("Candidate recorded."), _to_record,
+    return submit(form, _record_call(None, form), _("Candidate recorded."), _to_record,
                   lambda: render_template("pms/record_form.html", form=form, record=None))
 
 
@@ -223,7 +224,7 @@ def new() -> Response | tuple[str, int]:
 def edit(record_id: int) -> Response | tuple[str, int]:
     record = _record(record_id)
     form = _record_form(record)
-    return submit(form, _save(record, form), _("Saved."), _to_record,
+    return submit(form, _record_call(record, form), _("Saved."), _to_record,
                   lambda: render_template("pms/record_form.html", form=form, record=record),
                   record=record)
 
@@ -265,7 +266,7 @@ def _step_form(record: PmRecord, step: PmStep):
         password=form.password.data or "")
 
 
-def _done(step: PmStep) -> str:
+def _step_said(step: PmStep) -> str:
     return {PmStep.INTERVIEW: _("Interview recorded."), PmStep.APPOINT: _("Appointed."),
             PmStep.DECLINE: _("Recorded: not appointed."),
             PmStep.RENEW: _("Appointment renewed."), PmStep.END: _("Appointment ended.")}[step]
@@ -280,7 +281,8 @@ def step(record_id: int, step: str) -> Response | tuple[str, int]:
     taken = PmStep(step)
     offered(services.step_refusal(record, taken), url_for("pms.show", record_id=record.id))
     form, call = _step_form(record, taken)
-    return submit(form, call, _done(taken), lambda _r: url_for("pms.show", record_id=record.id),
+    return submit(form, call, _step_said(taken),
+                  lambda _r: url_for("pms.show", record_id=record.id),
                   lambda: render_template("pms/step_form.html", form=form, record=record,
                                           step=taken))
 
