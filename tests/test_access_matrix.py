@@ -12,10 +12,13 @@ runs in a savepoint rolled back after it, so every answer is to the same world
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from tests.conftest import shared_data
 from tests.world import (
@@ -29,6 +32,8 @@ from tests.world import (
     signed_in_people,
     url_for_rule,
 )
+from tracker import db
+from tracker.accounts.models import User
 
 OK = {"200", "redirect", "400", "409"}  # reached the action
 # An enterprise's contact is a limited account (tracker/accounts/walls.py): "all" leaves them
@@ -631,3 +636,33 @@ def test_who_gets_what(app, world, people, endpoint):
                 wrong.append(f"{method} {path} as {who}: expected {expected[who]}, got {got}")
     assert wrong == []
 
+
+
+MISSING = 987654321  # an id no record of the world has
+
+
+def test_a_page_refused_by_its_rule_is_refused_whatever_the_id(app, world, people):
+    """403 before 404: a page behind `requires(rule)` answers 403 to whom the rule refuses,
+    also for an id that names nothing (tracker/web/permissions.py), so its answer tells them
+    nothing of which records exist. Every such page with an id in its address, by GET and POST,
+    for each signed-in person its rule refuses (the contact's wall answers 403 before it)."""
+    pages = []
+    for endpoint, rule in sorted(rules(app).items()):
+        ints = {name for name, converter in rule._converters.items()
+                if isinstance(converter, IntegerConverter)}
+        check = getattr(app.view_functions[endpoint], "access_rule", None)
+        if not ints or check is None or rule.rule.startswith("/api/"):
+            continue
+        path = url_for_rule(SimpleNamespace(
+            endpoint=endpoint, arguments=rule.arguments - ints,
+            rule=re.sub(rf"<int:({'|'.join(ints)})>", str(MISSING), rule.rule)), world)
+        users = {who: db.session.get(User, world.people[who]) for who in PEOPLE if who != WALLED}
+        refused = sorted(who for who, user in users.items() if not check(user))
+        pages += [(method, path, who) for method in sorted({"GET", "POST"} & rule.methods)
+                  for who in refused]
+    db.session.rollback()  # asked before the requests, each in its own savepoint
+    wrong = [f"{method} {path} as {who}: {got}" for method, path, who in pages
+             if (got := classify(people.request(who, method, path))) != "403"]
+    asked = len(pages)
+    assert asked > 100  # the pages were found
+    assert wrong == [], "\n".join(wrong)

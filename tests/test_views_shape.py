@@ -109,3 +109,45 @@ def test_the_acting_user_is_got_in_one_place():
                   and getattr(node.value, "id", None) == "current_user" and path != one):
                 copies.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert copies == [], "call tracker.web.permissions.acting_user()"
+
+
+# Where a 404 is not "that record is not there, or not yours to see" (which is
+# `tracker.web.permissions.loaded`'s or `found`'s), and why each is different.
+OWN_404 = {
+    ("web/permissions.py", "found"): "the loader itself",
+    ("pms/views.py", "step"): "an address naming no step of the register",
+    ("reminders/views.py", "feed"): "a calendar feed's secret matching no one (no login)",
+    ("assessment/views.py", "_year"): "a year outside the assessments' range",
+    ("assessment/views.py", "drill_down"): "an indicator of another year than the address's",
+    ("audit/views.py", "history"): "a kind that is no table; a deleted record's trail, read "
+                                   "by AuditRecord.can_view_history, and one never recorded",
+    ("gates/admin_views.py", "_template_or_404"): "a gate number that is none of the gates",
+    ("imports/views.py", "template"): "a kind or format of template that is none",
+    ("documents/views.py", "edit_template"): "a kind of document that is none",
+    ("sso/views.py", "oidc_start"): "a way of signing in that is not configured",
+    ("sso/views.py", "oidc_callback"): "a way of signing in that is not configured",
+    ("sso/views.py", "cas_start"): "a way of signing in that is not configured",
+    ("sso/views.py", "cas_callback"): "a way of signing in that is not configured",
+    ("sso/views.py", "ldap_login"): "a way of signing in that is not configured",
+    ("phones/views.py", "only_with_a_gateway"): "no text-message gateway configured",
+    ("web/metrics.py", "scrape"): "the metrics, hidden from an address not let in",
+}
+
+
+def _aborts_404(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "abort"
+            and bool(node.args) and getattr(node.args[0], "value", None) == 404)
+
+
+def test_a_record_is_loaded_or_404_in_one_place():
+    """A view loads the record its address names with `loaded(Model, id)` (or `found(record)`
+    for one a query selected): 404 when it is not there and when the user may not see it,
+    alike. Every other 404 says why it is different, above."""
+    found = {}
+    for path in sorted(ROOT.rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(function, ast.FunctionDef) and any(
+                    _aborts_404(node) for node in ast.walk(function)):
+                found[(str(path.relative_to(ROOT)), function.name)] = function.lineno
+    assert set(found) - set(OWN_404) == set(), "load it with tracker.web.permissions.loaded"
+    assert set(OWN_404) - set(found) == set(), "gone: remove it from OWN_404"

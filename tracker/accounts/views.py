@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     redirect,
     render_template,
@@ -47,7 +46,7 @@ from tracker.sso import providers
 from tracker.web.actions import press, submit
 from tracker.web.forms import page_has_errors
 from tracker.web.navigation import choice_arg, paginate, safe_next, text_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -143,9 +142,7 @@ def account() -> Response | tuple[str, int]:
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = loaded(User, user_id, may=None)
     return user
 
 

@@ -56,7 +56,7 @@ from tracker.web.corrections import (
 )
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, int_arg, paginate, text_arg, year_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, loaded, requires
 
 bp = Blueprint("transfers", __name__)
 
@@ -69,14 +69,12 @@ FIELDS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "upfront_d
 
 def load_transfer(transfer_id: int, manage: bool = False) -> Transfer:
     """404 unless the user sees the achievement; 403 when `manage` and they may not record."""
-    transfer = db.session.scalar(select(Transfer).where(Transfer.id == transfer_id).options(
+    transfer = found(db.session.scalar(select(Transfer).where(Transfer.id == transfer_id).options(
         selectinload(Transfer.reports).selectinload(RoyaltyReport.reversal),
         selectinload(Transfer.reports).selectinload(RoyaltyReport.receipts),
         selectinload(Transfer.receipts).options(
             selectinload(IncomeReceipt.shares), selectinload(IncomeReceipt.reversed_by),
-            selectinload(IncomeReceipt.reverses))))
-    if transfer is None:
-        abort(404)
+            selectinload(IncomeReceipt.reverses)))), may=None)  # seen when its achievement is:
     load_achievement(transfer.achievement_id)
     if manage and not Transfer.can_manage(acting_user()):
         abort(403)
@@ -328,10 +326,8 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
 def statement(user_id: int) -> str | Response:
     """A contributor's income statement, printable (of one year with `?year=`; a bad year is
     400): theirs, HQ's and the committee's to read; anyone else is told it is not there."""
-    person = db.session.get(User, user_id)
-    user = acting_user()
-    if person is None or not IncomeShare.can_read_statement(user, person.id):
-        abort(404)
+    person = loaded(User, user_id,
+                    may=lambda person, user: IncomeShare.can_read_statement(user, person.id))
     year = year_arg()
     return _statement_page(person.name, None, queries.statement(person, year), year)
 
@@ -341,10 +337,7 @@ def statement(user_id: int) -> str | Response:
 def named_statement(contributor_id: int) -> str | Response:
     """The statement of a contributor named as written (no user account), for the achievement
     they are named on: HQ's and the committee's to read and print for them."""
-    contributor = db.session.get(Contributor, contributor_id)
-    user = acting_user()
-    if contributor is None or not contributor.can_read_statement(user):
-        abort(404)
+    contributor = loaded(Contributor, contributor_id, may=Contributor.can_read_statement)
     achievement = load_achievement(contributor.achievement_id)
     if contributor.user_id is not None:  # a user's statement is theirs, whatever achievement
         return redirect(url_for("transfers.statement", user_id=contributor.user_id,

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker import db, voids
+from tracker import voids
 from tracker.achievements import annuities, services, spinoff_deals, withdrawals
 from tracker.achievements.columns import ACHIEVEMENT_COLUMNS
 from tracker.achievements.forms import (
@@ -42,7 +42,7 @@ from tracker.search import matching
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, ReverseForm, offered, reversal_page
 from tracker.web.navigation import paginate, text_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("achievements", __name__)
 
@@ -52,9 +52,7 @@ def load_achievement(achievement_id: int, manage: bool = False,
                      keep_input: bool = True) -> Achievement:
     """404 unless the user sees it; 403 when `manage` and they may not keep it; 409 when
     `manage` and it was withdrawn: above the form as sent when `keep_input`, else alone."""
-    achievement = db.session.get(Achievement, achievement_id)
-    if achievement is None or not achievement.can_view(acting_user()):
-        abort(404)
+    achievement = loaded(Achievement, achievement_id)
     if manage and not achievement.can_manage(acting_user()):
         abort(403)
     if manage:
@@ -67,11 +65,9 @@ def load_achievement(achievement_id: int, manage: bool = False,
 def _load_right(right_id: int, manage: bool = False, *, page: bool = False) -> IpRight:
     """`page`: with its annuities and their reversals, which its page lists, in one statement
     each, read again if the session holds it (expired by a refused form's rollback)."""
-    right = db.session.get(IpRight, right_id, options=[
+    right = loaded(IpRight, right_id, may=None, options=[  # seen when its achievement is, below
         selectinload(IpRight.annuities).selectinload(Annuity.reversals)] if page else (),
         populate_existing=page)
-    if right is None:
-        abort(404)
     load_achievement(right.achievement_id, manage)
     if manage:
         offered(voids.voided(right) if right.is_void else None,
@@ -281,9 +277,7 @@ def pay_annuity(annuity_id: int) -> Response | tuple[str, int]:
 
 def _load_annuity(annuity_id: int) -> Annuity:
     """404 unless the user sees its patent; 403 unless they keep the register."""
-    annuity = db.session.get(Annuity, annuity_id)
-    if annuity is None:
-        abort(404)
+    annuity = loaded(Annuity, annuity_id, may=None)  # seen when its right is:
     _load_right(annuity.right_id, manage=True)
     return annuity
 

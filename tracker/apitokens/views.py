@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -12,7 +12,7 @@ from tracker.apitokens import services
 from tracker.apitokens.forms import TokenForm
 from tracker.apitokens.models import AccessToken, TokenScope
 from tracker.web.actions import press, submit
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("tokens", __name__)
 
@@ -45,9 +45,7 @@ def every() -> str:
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required
 def revoke(token_id: int) -> Response | tuple[str, int]:
-    token = db.session.get(AccessToken, token_id)
-    if token is None or not token.can_revoke(acting_user()):
-        abort(404)
+    token = loaded(AccessToken, token_id, may=AccessToken.can_revoke)
     back = url_for("tokens.mine" if token.user_id == acting_user().id else "tokens.every")
     return press(lambda: services.revoke_token(acting_user(), token), _("Token revoked."), back,
                  lambda: _page(TokenForm()) if token.user_id == acting_user().id

@@ -3,12 +3,11 @@ applicant's withdrawal, delegations, and HQ's levels."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from tracker import db
 from tracker.accounts.models import User
 from tracker.approvals import chain, services
 from tracker.approvals.forms import DelegationForm, LevelForm, SignForm
@@ -21,17 +20,15 @@ from tracker.approvals.models import (
 from tracker.changes import queries
 from tracker.dates import today
 from tracker.web.actions import press, submit
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("approvals", __name__)
 
 
 
 def _load(request_id: int) -> ApprovalRequest:
-    found = db.session.get(ApprovalRequest, request_id)
-    if found is None or not found.can_view(acting_user(), today()):
-        abort(404)
-    return found
+    return loaded(ApprovalRequest, request_id,
+                  may=lambda request, user: request.can_view(user, today()))
 
 
 def _page(found: ApprovalRequest, form: SignForm | None = None) -> str:
@@ -114,10 +111,7 @@ def delegations() -> str | Response | tuple[str, int]:
 @bp.post("/approvals/delegations/<int:delegation_id>/end")
 @login_required
 def end_delegation(delegation_id: int) -> Response | tuple[str, int]:
-    delegation = db.session.get(ApprovalDelegation, delegation_id)
-    user = acting_user()
-    if delegation is None or not delegation.can_view(user):
-        abort(404)
+    delegation, user = loaded(ApprovalDelegation, delegation_id), acting_user()
     return press(lambda: services.cancel_delegation(user, delegation),
                  _("The delegation is ended."), url_for("approvals.delegations"),
                  lambda: _delegation_page(DelegationForm(users=_others())))
@@ -149,9 +143,7 @@ def levels() -> str | Response | tuple[str, int]:
 @bp.post("/admin/approval-levels/<int:level_id>/move")
 @requires(ApprovalLevel.can_configure)
 def move_level(level_id: int) -> Response | tuple[str, int]:
-    level = db.session.get(ApprovalLevel, level_id)
-    if level is None:
-        abort(404)
+    level = loaded(ApprovalLevel, level_id, may=None)
     up = request.form.get("direction") != "down"
     return press(lambda: services.move_level(acting_user(), level, up),
                  _("The level is moved up.") if up else _("The level is moved down."),
@@ -161,8 +153,6 @@ def move_level(level_id: int) -> Response | tuple[str, int]:
 @bp.post("/admin/approval-levels/<int:level_id>/remove")
 @requires(ApprovalLevel.can_configure)
 def remove_level(level_id: int) -> Response | tuple[str, int]:
-    level = db.session.get(ApprovalLevel, level_id)
-    if level is None:
-        abort(404)
+    level = loaded(ApprovalLevel, level_id, may=None)
     return press(lambda: services.remove_level(acting_user(), level), _("The level is removed."),
                  url_for("approvals.levels"), lambda: _levels_page(LevelForm()))

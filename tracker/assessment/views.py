@@ -35,7 +35,7 @@ from tracker.web import downloads
 from tracker.web.actions import press, submit
 from tracker.web.corrections import WithdrawForm, correctable, offered
 from tracker.web.navigation import year_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("assessment", __name__)
 
@@ -48,10 +48,8 @@ def _year(year: int) -> int:
 
 
 def _institute(institute_id: int) -> Institute:
-    institute = db.session.get(Institute, institute_id)
-    if institute is None or not Indicator.can_view_institute(acting_user(), institute):
-        abort(404)
-    return institute
+    return loaded(Institute, institute_id,
+                  may=lambda institute, user: Indicator.can_view_institute(user, institute))
 
 
 def _assessment(year: int) -> AssessmentYear | None:
@@ -112,9 +110,7 @@ def indicators(year: int) -> str | Response | tuple[str, int]:
 @bp.route("/assessment/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
 @requires(Indicator.can_define)
 def edit_indicator(indicator_id: int) -> str | Response | tuple[str, int]:
-    indicator = db.session.get(Indicator, indicator_id)
-    if indicator is None:
-        abort(404)
+    indicator = loaded(Indicator, indicator_id, may=None)
     form = IndicatorForm(obj=indicator, editing=True)
     return submit(
         form, lambda: services.save_indicator(
@@ -201,8 +197,9 @@ def enter_evidence(year: int, institute_id: int) -> Response | tuple[str, int]:
 def drill_down(year: int, institute_id: int, indicator_id: int) -> str | Response:
     """Exactly the records an indicator counted for the institute, with the date rule."""
     institute = _institute(institute_id)
-    indicator = db.session.get(Indicator, indicator_id)
-    if indicator is None or indicator.year != year:
+    # An indicator is of one year: the address of another year's names none.
+    indicator = loaded(Indicator, indicator_id, may=None)
+    if indicator.year != year:
         abort(404)
     if not indicator.is_computed:
         entries = [e for e in _entries(year, institute.id) if e.indicator_id == indicator.id]
@@ -227,9 +224,7 @@ def drill_down(year: int, institute_id: int, indicator_id: int) -> str | Respons
 
 
 def _entry(entry_id: int) -> EvidenceEntry:
-    entry = db.session.get(EvidenceEntry, entry_id)
-    if entry is None or not entry.can_view(acting_user()):
-        abort(404)
+    entry = loaded(EvidenceEntry, entry_id)
     return entry
 
 
@@ -313,9 +308,7 @@ def withdraw_evidence(entry_id: int) -> str | Response | tuple[str, int]:
 def evidence_file(entry_id: int, file_id: int) -> Response | tuple[str, int]:
     """One of the entry's files, withdrawn ones too, for who may see the entry."""
     entry = _entry(entry_id)
-    link = db.session.get(EvidenceFile, (entry.id, file_id))
-    if link is None:
-        abort(404)
+    link = loaded(EvidenceFile, (entry.id, file_id), may=None)
     return downloads.send(link.file)
 
 

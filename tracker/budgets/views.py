@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from tracker.budgets.forms import BudgetTemplateForm, template_data
 from tracker.budgets.models import BudgetTemplate
 from tracker.projects.models import Project
 from tracker.web.actions import submit
-from tracker.web.permissions import requires
+from tracker.web.permissions import loaded, requires
 
 bp = Blueprint("budget_admin", __name__, url_prefix="/admin/budgets")
 
@@ -52,7 +52,7 @@ def new_template() -> str | Response | tuple[str, int]:
 @bp.route("/<int:template_id>", methods=["GET", "POST"])
 @requires(BudgetTemplate.can_configure)
 def edit_template(template_id: int) -> str | Response | tuple[str, int]:
-    template = db.session.get(BudgetTemplate, template_id) or abort(404)
+    template = loaded(BudgetTemplate, template_id, may=None)
     form = BudgetTemplateForm(data=None if request.method == "POST" else template_data(template))
     return submit(form, lambda: services.save_template(current_user, template, **form.values()),
                   _("Saved."), url_for("budget_admin.list_templates"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -29,7 +29,7 @@ from tracker.settings import services as settings
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered, reversal_page, reversible
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("centres", __name__)
 
@@ -99,16 +99,12 @@ def overview() -> str | Response:
 
 
 def _centre(centre_id: int) -> JointInnovationCentre:
-    centre = db.session.get(JointInnovationCentre, centre_id)
-    if centre is None or not centre.can_view(acting_user()):
-        abort(404)
+    centre = loaded(JointInnovationCentre, centre_id)
     return centre
 
 
 def _agreement(agreement_id: int) -> CentreAgreement:
-    agreement = db.session.get(CentreAgreement, agreement_id)
-    if agreement is None or not agreement.can_view(acting_user()):
-        abort(404)
+    agreement = loaded(CentreAgreement, agreement_id)
     return agreement
 
 

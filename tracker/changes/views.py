@@ -33,7 +33,7 @@ from tracker.projects.models import Project, ProjectMember
 from tracker.projects.views import load_project
 from tracker.web.actions import submit
 from tracker.web.corrections import DecisionCorrectionForm, correctable, decision_correction
-from tracker.web.permissions import acting_user
+from tracker.web.permissions import acting_user, loaded
 
 bp = Blueprint("changes", __name__)
 
@@ -161,9 +161,7 @@ def change(project_id: int, kind: str) -> Response | tuple[str, int]:
 
 
 def _load_request(request_id: int) -> ChangeRequest:
-    found = db.session.get(ChangeRequest, request_id)
-    if found is None or not found.can_view(acting_user()):
-        abort(404)
+    found = loaded(ChangeRequest, request_id)
     return found
 
 

@@ -54,7 +54,7 @@ from tracker.web.corrections import (
 from tracker.web.fields import offer
 from tracker.web.filters import of_list
 from tracker.web.navigation import Page, date_arg, int_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, requires
 
 bp = Blueprint("companies", __name__)
 
@@ -65,9 +65,8 @@ COMPANY_FIELDS = ("name", "uscc", "registered_on", "registered_capital", "legal_
 
 def load_company(company_id: int, *, manage: bool = False) -> Company:
     """The company, or 404 unless the user may see it; 403 to change it without the role."""
-    company = db.session.scalar(select(Company).filter_by(id=company_id).options(*with_ledger()))
-    if company is None or not company.can_view(acting_user()):
-        abort(404)
+    company = found(db.session.scalar(
+        select(Company).filter_by(id=company_id).options(*with_ledger())))
     if manage and not Company.can_manage(acting_user()):
         abort(403)
     return company
@@ -367,9 +366,7 @@ def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
 @requires(Company.can_detach)
 def detach(company_id: int, project_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id)
-    project = next((p for p in company.projects if p.id == project_id), None)
-    if project is None:
-        abort(404)
+    project = found(next((p for p in company.projects if p.id == project_id), None), may=None)
     form = ReasonForm()
     facts = [(_("Company"), company.name), (_("Project"), project.name)]
     return submit(form, lambda: corrections.detach_project(acting_user(), company, project,

@@ -51,7 +51,7 @@ from tracker.web.corrections import (
 )
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate, text_arg, year_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, loaded, requires
 
 bp = Blueprint("contracts", __name__)
 
@@ -103,12 +103,10 @@ def _schedule_preview(contract: ResearchContract) -> Preview | None:
 
 
 def load_contract(contract_id: int) -> ResearchContract:
-    contract = db.session.scalar(
+    contract = found(db.session.scalar(
         select(ResearchContract).where(ResearchContract.id == contract_id)
         .options(selectinload(ResearchContract.instalments).selectinload(Instalment.payments)
-                 .selectinload(Payment.reversed_by)))
-    if contract is None or not contract.can_view(acting_user()):
-        abort(404)
+                 .selectinload(Payment.reversed_by))))
     return contract
 
 
@@ -188,9 +186,7 @@ def _instalment(instalment_id: int) -> Instalment:
     instalment = db.session.get(Instalment, instalment_id)
     if instalment is None:
         sent_once_before()  # the removal's form sent again lands on the contract, saying so
-        removal = corrections.removal_of(instalment_id)
-        if removal is None:
-            abort(404)
+        removal = found(corrections.removal_of(instalment_id), may=None)  # its contract's:
         contract = load_contract(removal.object_id)  # 404 to who may not see it
         raise Refused(corrections.removed_refusal(removal),
                       back=url_for("contracts.show", contract_id=contract.id))
@@ -288,9 +284,7 @@ def void(contract_id: int) -> str | Response | tuple[str, int]:
 @bp.post("/instalments/<int:instalment_id>/payments")
 @login_required
 def pay(instalment_id: int) -> Response | tuple[str, int]:
-    instalment = db.session.get(Instalment, instalment_id)
-    if instalment is None:
-        abort(404)
+    instalment = loaded(Instalment, instalment_id, may=None)  # seen when its contract is:
     contract = load_contract(instalment.contract_id)
     form = PaymentForm()
     return submit(

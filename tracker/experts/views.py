@@ -3,7 +3,7 @@ editing one, and giving them an account to score with."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, select
@@ -21,17 +21,14 @@ from tracker.organisations.listing import enterprise_choices
 from tracker.organisations.models import Institute
 from tracker.web.actions import submit
 from tracker.web.navigation import choice_arg, paginate, text_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("experts", __name__, url_prefix="/admin/experts")
 
 
 
 def _expert_or_404(expert_id: int) -> Expert:
-    expert = db.session.get(Expert, expert_id)
-    if expert is None:
-        abort(404)
-    return expert
+    return loaded(Expert, expert_id, may=None)  # the pages' rule: who keeps the experts
 
 
 def _form(expert: Expert | None = None) -> ExpertForm:

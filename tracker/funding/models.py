@@ -251,6 +251,12 @@ class CoFunder(Base):
     def outstanding(self) -> Decimal:
         return max(self.commitment - self.paid, Decimal("0"))
 
+    def can_see(self, user: User) -> bool:
+        """Who sees its agreement.
+        (Not `can_view`, which would also open its history to them:
+        `AuditRecord.can_view_history`.)"""
+        return self.agreement.can_view(user)
+
     @staticmethod
     def can_record_payment(user: User) -> bool:
         """HQ's admins (who keep the partners) and the investment committee record what a

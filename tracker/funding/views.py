@@ -61,7 +61,7 @@ from tracker.web.corrections import (
 )
 from tracker.web.filters import of_list
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("funding", __name__)
 # The list's outcome filter for agreements without an outcome yet.
@@ -70,16 +70,12 @@ RUNNING = "running"
 
 
 def _project(project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
-    if project is None or not FundingAgreement.can_see(acting_user(), project):
-        abort(404)
-    return project
+    return loaded(Project, project_id,
+                  may=lambda project, user: FundingAgreement.can_see(user, project))
 
 
 def _agreement(agreement_id: int, *, decide: bool = False) -> FundingAgreement:
-    agreement = db.session.get(FundingAgreement, agreement_id)
-    if agreement is None or not agreement.can_view(acting_user()):
-        abort(404)
+    agreement = loaded(FundingAgreement, agreement_id)
     if decide and not FundingAgreement.can_decide(acting_user()):
         abort(403)
     return agreement
@@ -213,9 +209,7 @@ def edit_tranche(tranche_id: int) -> Response | tuple[str, int]:
 @bp.route("/funding/tranches/<int:tranche_id>/disburse", methods=["GET", "POST"])
 @login_required
 def disburse(tranche_id: int) -> Response | tuple[str, int]:
-    tranche = db.session.get(Tranche, tranche_id)
-    if tranche is None:
-        abort(404)
+    tranche = loaded(Tranche, tranche_id, may=None)  # seen when its agreement is:
     agreement = _agreement(tranche.agreement_id, decide=True)
     offered(services.not_payable(tranche), _to_funding(agreement.project))  # said before a form
     form = DisbursementForm()

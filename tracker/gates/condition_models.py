@@ -72,6 +72,12 @@ class Condition(Base):
     def is_cleared(self) -> bool:
         return self.state is ConditionState.CONFIRMED
 
+    def can_see(self, user: User) -> bool:
+        """Who sees its project, and its owner, who may not see the rest of the project.
+        (Not `can_view`, which would also open its history to them:
+        `AuditRecord.can_view_history`.)"""
+        return user.id == self.owner_id or self.project.can_view(user)
+
     def can_mark_met(self, user: User) -> bool:
         """Only its owner reports a condition met."""
         return user.id == self.owner_id

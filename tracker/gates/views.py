@@ -49,7 +49,7 @@ from tracker.web.actions import submit
 from tracker.web.corrections import offered
 from tracker.web.filters import of_list
 from tracker.web.navigation import int_arg, page_or_home, paginate
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, loaded, requires
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -62,14 +62,12 @@ def load_review(review_id: int) -> GateReview:
     each member's person, scores and corrections in three statements, whatever its size (the
     page reads them all: one by one they were three statements a member); the project's team
     and their people likewise (whom a condition may be given to, the team as decided on)."""
-    review = db.session.scalar(select(GateReview).where(GateReview.id == review_id).options(
+    review = found(db.session.scalar(select(GateReview).where(GateReview.id == review_id).options(
         selectinload(GateReview.panel).options(selectinload(PanelMember.user),
                                                selectinload(PanelMember.scores),
                                                selectinload(PanelMember.corrections)),
         selectinload(GateReview.project).selectinload(Project.members)
-        .selectinload(ProjectMember.user)))
-    if review is None or not review.can_view(acting_user()):
-        abort(404)
+        .selectinload(ProjectMember.user))))
     return review
 
 
@@ -236,9 +234,7 @@ def decide(review_id: int) -> Response | tuple[str, int]:
 @bp.post("/decisions/<int:decision_id>/correct")
 @login_required
 def correct(decision_id: int) -> Response | tuple[str, int]:
-    decision = db.session.get(GateDecision, decision_id)
-    if decision is None:
-        abort(404)
+    decision = loaded(GateDecision, decision_id, may=None)  # seen when its review is:
     review = load_review(decision.review_id)
     return _record_decision(
         review,
@@ -251,13 +247,7 @@ def correct(decision_id: int) -> Response | tuple[str, int]:
 
 
 def _condition(condition_id: int) -> Condition:
-    condition = db.session.get(Condition, condition_id)
-    if condition is None:
-        abort(404)
-    project = db.session.get(Project, condition.project_id)
-    if not project.can_view(acting_user()) and condition.owner_id != acting_user().id:
-        abort(404)
-    return condition
+    return loaded(Condition, condition_id, may=Condition.can_see)
 
 
 @bp.post("/conditions/<int:condition_id>/met")

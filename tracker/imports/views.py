@@ -17,7 +17,7 @@ from tracker.imports.columns import KINDS
 from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
 from tracker.imports.models import ImportRun
 from tracker.web.actions import submit
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 
@@ -27,9 +27,7 @@ REFRESH_SECONDS = 3
 
 
 def _run_or_404(run_id: int) -> ImportRun:
-    run = db.session.get(ImportRun, run_id)
-    if run is None or not run.can_view(acting_user()):
-        abort(404)
+    run = loaded(ImportRun, run_id)
     return run
 
 

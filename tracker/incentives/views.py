@@ -27,7 +27,7 @@ from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.web.actions import submit
 from tracker.web.corrections import ReasonForm, offered, reversal_page, reversible
 from tracker.web.navigation import choice_arg, date_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, requires
 
 bp = Blueprint("incentives", __name__)
 
@@ -36,10 +36,8 @@ bp = Blueprint("incentives", __name__)
 def _grant_or_404(grant_id: int, *, manage: bool = False) -> IncentiveGrant:
     """The grant, or 404 unless the user may see it (its holder, or who sees the company);
     403 to change it without the role."""
-    grant = db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.id == grant_id)
-                              .options(selectinload(IncentiveGrant.all_exercises)))
-    if grant is None or not grant.can_view(acting_user()):
-        abort(404)
+    grant = found(db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.id == grant_id)
+                              .options(selectinload(IncentiveGrant.all_exercises))))
     if manage and not grant.can_manage(acting_user()):
         abort(403)
     return grant

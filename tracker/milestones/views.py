@@ -66,7 +66,7 @@ from tracker.web.navigation import (
     year_arg,
 )
 from tracker.web.oversize import drain, typed_fields
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, loaded, requires
 
 bp = Blueprint("milestones", __name__)
 
@@ -87,10 +87,8 @@ PAGE_OPTIONS = (
 
 
 def load_milestone(milestone_id: int) -> Milestone:
-    milestone = db.session.scalar(select(Milestone).where(Milestone.id == milestone_id)
-                                  .options(*PAGE_OPTIONS))
-    if milestone is None or not milestone.can_view(acting_user()):
-        abort(404)
+    milestone = found(db.session.scalar(select(Milestone).where(Milestone.id == milestone_id)
+                                  .options(*PAGE_OPTIONS)))
     return milestone
 
 
@@ -275,9 +273,7 @@ def rebaseline(milestone_id: int) -> Response | tuple[str, int]:
 @bp.post("/rebaselines/<int:rebaseline_id>/<any(approve, reject):verdict>")
 @login_required
 def decide_rebaseline(rebaseline_id: int, verdict: str) -> Response | tuple[str, int]:
-    entry = db.session.get(Rebaseline, rebaseline_id)
-    if entry is None:
-        abort(404)
+    entry = loaded(Rebaseline, rebaseline_id, may=None)  # seen when its milestone is:
     milestone = load_milestone(entry.milestone_id)
     approve = verdict == "approve"
     return press(lambda: services.decide_rebaseline(acting_user(), entry, approve),

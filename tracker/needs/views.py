@@ -35,7 +35,7 @@ from tracker.organisations.models import (
 )
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("needs", __name__)
 
@@ -51,9 +51,7 @@ def moves(state: NeedState) -> list[NeedState]:
 
 def _need(need_id: int) -> TechnologyNeed:
     """The need, 404 unless the user sees it, 403 unless they may work on it (HQ admins)."""
-    need = db.session.get(TechnologyNeed, need_id)
-    if need is None or not need.can_view(acting_user()):
-        abort(404)
+    need = loaded(TechnologyNeed, need_id)
     if not need.can_edit(acting_user()):
         abort(403)
     return need

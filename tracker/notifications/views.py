@@ -3,7 +3,7 @@ choices. No JavaScript: the count is in the page as the server renders it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,7 @@ from tracker.notifications.events import EVENTS, sentence_for
 from tracker.reminders.models import Channel, MessageKind, OutboxMessage
 from tracker.web.actions import press, saved_if_changed, submit
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import acting_user
+from tracker.web.permissions import acting_user, loaded
 
 bp = Blueprint("notifications", __name__)
 
@@ -64,9 +64,7 @@ def read_all() -> Response | tuple[str, int]:
 def read_one(message_id: int) -> Response | tuple[str, int]:
     """Mark one read and open what it is about (the button is its link)."""
     user = acting_user()
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.recipient_id != user.id or not message.is_event:
-        abort(404)
+    message = loaded(OutboxMessage, message_id, may=OutboxMessage.can_open)
     notices.mark_read(user, [message.id])
     db.session.commit()
     return redirect(message.details.get("path") or url_for("notifications.inbox"))

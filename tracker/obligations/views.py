@@ -36,7 +36,7 @@ from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
 from tracker.web.corrections import offered
 from tracker.web.navigation import choice_arg, paginate, row_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, loaded, requires
 
 bp = Blueprint("obligations", __name__)
 
@@ -104,9 +104,7 @@ def index() -> str | Response:
 
 
 def _obligation(obligation_id: int) -> ReportObligation:
-    obligation = db.session.get(ReportObligation, obligation_id)
-    if obligation is None or not obligation.can_view(acting_user()):
-        abort(404)
+    obligation = loaded(ReportObligation, obligation_id)
     return obligation
 
 
@@ -157,19 +155,15 @@ def _new(subject: FundingAgreement | ResearchContract, back: str) -> Response | 
 @bp.route("/projects/<int:project_id>/funding/reports/new", methods=["GET", "POST"])
 @login_required
 def new_for_agreement(project_id: int) -> Response | tuple[str, int]:
-    agreement = db.session.scalar(select(FundingAgreement).where(
-        FundingAgreement.project_id == project_id))
-    if agreement is None or not agreement.can_view(acting_user()):
-        abort(404)
+    agreement = found(db.session.scalar(select(FundingAgreement).where(
+        FundingAgreement.project_id == project_id)))
     return _new(agreement, url_for("funding.show", project_id=project_id))
 
 
 @bp.route("/contracts/<int:contract_id>/reports/new", methods=["GET", "POST"])
 @login_required
 def new_for_contract(contract_id: int) -> Response | tuple[str, int]:
-    contract = db.session.get(ResearchContract, contract_id)
-    if contract is None or not contract.can_view(acting_user()):
-        abort(404)
+    contract = loaded(ResearchContract, contract_id)
     return _new(contract, url_for("contracts.show", contract_id=contract_id))
 
 

@@ -41,18 +41,15 @@ from tracker.techfields import services as techfields
 from tracker.web.actions import submit
 from tracker.web.corrections import offered
 from tracker.web.navigation import choice_arg, paginate, row_arg, text_arg, year_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("organisations", __name__)
 
 
 def _load(model: type, object_id: int, *, edit: bool = False) -> Any:
     """The object, or 404 when it does not exist or the user may not see it; 403 to edit."""
-    obj = db.session.get(model, object_id)
-    user = acting_user()
-    if obj is None or not obj.can_view(user):
-        abort(404)
-    if edit and not obj.can_edit(user):
+    obj = loaded(model, object_id)
+    if edit and not obj.can_edit(acting_user()):
         abort(403)
     return obj
 

@@ -3,7 +3,7 @@ co-funds, and the form to record or correct one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -30,7 +30,7 @@ from tracker.partners.models import Partner, PartnerKind, institute_partners
 from tracker.search import matching
 from tracker.web.actions import submit
 from tracker.web.navigation import choice_arg, paginate, text_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, loaded, requires
 
 bp = Blueprint("partners", __name__)
 
@@ -39,9 +39,7 @@ bp = Blueprint("partners", __name__)
 def _partner(partner_id: int) -> Partner:
     """A partner still on its own: one merged into another is changed there, which its
     refusal names and links to (409)."""
-    partner = db.session.get(Partner, partner_id)
-    if partner is None:
-        abort(404)
+    partner = loaded(Partner, partner_id, may=None)
     if (said := merging.merged_refusal(partner)) is not None:
         raise Refused(said, back=url_for("partners.show",
                                          partner_id=merging.effective(partner).id))
@@ -129,9 +127,7 @@ def new_agreement(partner_id: int) -> Response | tuple[str, int]:
 @bp.route("/partners/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
 @requires(Partner.can_edit)
 def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
-    agreement = db.session.get(PartnerAgreement, agreement_id)
-    if agreement is None:
-        abort(404)
+    agreement = loaded(PartnerAgreement, agreement_id, may=None)
     partner = agreement.partner
     form = PartnerAgreementEditForm(obj=agreement)
     back = url_for("partners.show", partner_id=partner.id) + "#agreements"
@@ -156,11 +152,10 @@ def merge(partner_id: int) -> Response | tuple[str, int]:
         .order_by(Partner.name, Partner.id)))
     form.into.choices = [(0, "")] + [(p.id, f"{p.shown('name')}" + (aside(p.uscc) if p.uscc
                                                                       else "")) for p in others]
-    survivor = (db.session.get(Partner, form.into.data) if form.into.data else None)
 
     def call():
-        if survivor is None:
-            abort(404)
+        survivor = found(db.session.get(Partner, form.into.data) if form.into.data else None,
+                         may=None)  # the page's rule lets its user see every partner
         return merging.merge_partner(acting_user(), partner, survivor)
 
     return submit(form, call,

@@ -3,7 +3,7 @@ funding page (tracker/funding/views.py shows it)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -16,17 +16,14 @@ from tracker.partners import co_funding
 from tracker.partners.payment_models import CoFunderPayment
 from tracker.web.actions import submit
 from tracker.web.corrections import ReverseForm, offered, reversal_page, reversible
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("co_funding", __name__)
 
 
 
 def _co_funder(co_funder_id: int) -> CoFunder:
-    co_funder = db.session.get(CoFunder, co_funder_id)
-    if co_funder is None or not co_funder.agreement.can_view(acting_user()):
-        abort(404)
-    return co_funder
+    return loaded(CoFunder, co_funder_id, may=CoFunder.can_see)
 
 
 def _back(co_funder: CoFunder) -> str:

@@ -44,7 +44,7 @@ from tracker.techfields import services as techfields
 from tracker.web.actions import submit
 from tracker.web.corrections import WithdrawForm, correctable, offered
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("pms", __name__, url_prefix="/pms")
 
@@ -104,9 +104,7 @@ def register() -> str | Response:
 
 
 def _record(record_id: int, *options) -> PmRecord:
-    record = db.session.get(PmRecord, record_id, options=options)
-    if record is None or not record.can_view(acting_user()):
-        abort(404)
+    record = loaded(PmRecord, record_id, options=options)
     return record
 
 
@@ -317,7 +315,7 @@ def new_team() -> Response | tuple[str, int]:
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 @requires(PmRecord.can_manage)
 def edit_team(team_id: int) -> Response | tuple[str, int]:
-    team = db.session.get(PmTeam, team_id) or abort(404)
+    team = loaded(PmTeam, team_id, may=None)
     form = _team_form(team)
     return submit(form, _save_team(team, form), _("Saved."),
                   lambda _t: url_for("pms.register"),

@@ -346,6 +346,12 @@ class ProjectMember(Base):
     def confirmed(cls) -> ColumnElement[bool]:  # noqa: N805
         return cls.confirmed_at.is_not(None)
 
+    def can_see(self, user: User) -> bool:
+        """Who sees its project, and who answers the place (`can_answer`).
+        (Not `can_view`, which would also open its history to them:
+        `AuditRecord.can_view_history`.)"""
+        return self.can_answer(user) or self.project.can_view(user)
+
     def can_answer(self, user: User) -> bool:
         """The person named, or their institute's director, answers a place on the team (while
         it is pending: `team.answer_refusal`)."""

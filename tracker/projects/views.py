@@ -37,7 +37,7 @@ from tracker.web import downloads
 from tracker.web.actions import press, submit
 from tracker.web.corrections import offered
 from tracker.web.navigation import choice_arg, field_arg, paginate, row_arg, text_arg, year_arg
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, found, loaded, requires
 from tracker.web.views import home
 
 bp = Blueprint("projects", __name__)
@@ -50,9 +50,7 @@ PROJECT_FIELDS = ("title", "summary", "technical_route", "field", "field_id", "t
 
 def load_project(project_id: int) -> Project:
     """The project, or 404 when it does not exist or the user may not see it."""
-    project = db.session.get(Project, project_id)
-    if project is None or not project.can_view(acting_user()):
-        abort(404)
+    project = loaded(Project, project_id)
     return project
 
 
@@ -229,9 +227,7 @@ def edit(project_id: int) -> Response | tuple[str, int]:
 @bp.get("/projects/<int:project_id>")
 @login_required
 def show(project_id: int) -> str:
-    project = queries.find_project(project_id)  # with everything the page reads
-    if project is None or not project.can_view(acting_user()):
-        abort(404)
+    project = found(queries.find_project(project_id))  # with everything the page reads
     return project_page(project)
 
 
@@ -317,10 +313,7 @@ def terminate(project_id: int) -> Response | tuple[str, int]:
 @login_required
 def answer_place(member_id: int, answer: str) -> Response | tuple[str, int]:
     """The person named to a team, or the institute's director, confirms or declines."""
-    member = db.session.get(ProjectMember, member_id)
-    user = acting_user()
-    if member is None or not (member.can_answer(user) or member.project.can_view(user)):
-        abort(404)
+    member = loaded(ProjectMember, member_id, may=ProjectMember.can_see)
     confirm = answer == "confirm"
     return press(lambda: team.answer(acting_user(), member, confirm),
                  _("The place on the team is confirmed.") if confirm
@@ -337,7 +330,4 @@ def answer_place(member_id: int, answer: str) -> Response | tuple[str, int]:
 @login_required
 def download(file_id: int) -> Response | tuple[str, int]:
     """A stored file, for those who may see its project; 404 for everyone else."""
-    stored = db.session.get(StoredFile, file_id)
-    if stored is None or not stored.can_download(acting_user()):
-        abort(404)
-    return downloads.send(stored)
+    return downloads.send(loaded(StoredFile, file_id, may=StoredFile.can_download))

@@ -182,6 +182,11 @@ class OutboxMessage(Base):
     def in_business_days(self) -> bool:
         return self.occurrence.endswith("bd")
 
+    def can_open(self, user: User) -> bool:
+        """A notice in the inbox is its recipient's alone to open (and mark read); a message
+        that is no event's notice is not opened there."""
+        return self.recipient_id == user.id and self.is_event
+
     @staticmethod
     def can_retry(user: User) -> bool:
         """HQ admins send a message again (a failed or cancelled one: `retries.refusal`), one

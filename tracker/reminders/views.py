@@ -35,7 +35,7 @@ from tracker.reminders.rules import RULES
 from tracker.web.actions import press, saved_if_changed, submit
 from tracker.web.forms import Button, Form
 from tracker.web.navigation import choice_arg, paginate
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 from tracker.workdays import services as workdays
 from tracker.workdays.models import CalendarDay
 
@@ -102,9 +102,7 @@ def outbox() -> str | Response:
 @requires(OutboxMessage.can_retry)
 def retry(message_id: int) -> Response | tuple[str, int]:
     actor = acting_user()
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = loaded(OutboxMessage, message_id, may=None)
     return press(lambda: retries.retry(actor, message),
                  _("The message will be sent again at the next run."),
                  url_for("reminders.outbox", state=MessageState.PENDING.value), _outbox_page)
@@ -161,9 +159,7 @@ def calendar() -> Response | tuple[str, int]:
 @requires(User.is_hq_admin)
 def remove_day(day_id: int) -> Response | tuple[str, int]:
     actor = acting_user()
-    row = db.session.get(CalendarDay, day_id)
-    if row is None:
-        abort(404)
+    row = loaded(CalendarDay, day_id, may=None)
     return press(lambda: workdays.remove_day(actor, row), _("Removed from the calendar."),
                  url_for("reminders.calendar"),
                  lambda: _calendar_page(forms.CalendarDayForm(formdata=None)))

@@ -3,7 +3,7 @@ projects and needs are counted in it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -15,7 +15,7 @@ from tracker.techfields import services
 from tracker.techfields.forms import TechnicalFieldForm
 from tracker.techfields.models import TechnicalField
 from tracker.web.actions import submit
-from tracker.web.permissions import acting_user, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("techfields", __name__, url_prefix="/admin/fields")
 FIELDS = ("code", "name", "name_en", "active")
@@ -35,9 +35,7 @@ def index() -> str:
 
 
 def _field_or_404(field_id: int) -> TechnicalField:
-    field = db.session.get(TechnicalField, field_id)
-    if field is None:
-        abort(404)
+    field = loaded(TechnicalField, field_id, may=None)
     return field
 
 

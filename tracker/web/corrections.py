@@ -22,7 +22,7 @@ from tracker.voids import Blocker
 from tracker.web.actions import refuse_sent, sent_once_before, submit
 from tracker.web.fields import DateField
 from tracker.web.forms import Form, OneTime, SeenVersion
-from tracker.web.permissions import acting_user
+from tracker.web.permissions import acting_user, found
 
 CORRECTED = _l("Why the record was wrong: kept with the correction, and shown beside the "
                "corrected record on its page and in its history.")
@@ -149,8 +149,7 @@ def correctable(record: Any, may: Callable[[Any, Any], bool],
     review in another tab) hears the same reason above the form as sent, unless it is the very
     form that was saved (`offered`); not `keep_input`, the reason alone. Every reversal's,
     correction's and void's form is loaded here (`reversible` calls it)."""
-    if record is None or not record.can_view(user):
-        abort(404)
+    found(record)
     if not may(record, user):
         abort(403)
     offered(refusal(record), back(record), keep_input=keep_input)

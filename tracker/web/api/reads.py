@@ -21,7 +21,7 @@ from tracker.web.api.args import query_args
 from tracker.web.api.blueprint import bp
 from tracker.web.api.paging import Keyset, page
 from tracker.web.api.spec import document, operation
-from tracker.web.permissions import acting_user
+from tracker.web.permissions import acting_user, found
 
 
 def answer(model: type[BaseModel], value, etag: str | None = None) -> Response:
@@ -80,9 +80,7 @@ def projects() -> Response:
 def visible(query):
     """The one record `query` selects when the caller may see it: 404 when it is absent or not
     theirs alike, so the answer never tells which."""
-    record = db.session.scalar(query)
-    if record is None or not record.can_view(acting_user()):
-        abort(404)
+    record = found(db.session.scalar(query))
     return record
 
 
