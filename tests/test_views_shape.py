@@ -151,3 +151,18 @@ def test_a_record_is_loaded_or_404_in_one_place():
                 found[(str(path.relative_to(ROOT)), function.name)] = function.lineno
     assert set(found) - set(OWN_404) == set(), "load it with tracker.web.permissions.loaded"
     assert set(OWN_404) - set(found) == set(), "gone: remove it from OWN_404"
+
+
+def test_an_api_operation_says_who_may_call_it_in_its_declaration():
+    """Who may call an API operation at all is `operation(..., allowed=rule)` (its page's rule,
+    as `requires` says it of a page), not a 403 in its body."""
+    api = ROOT / "web" / "api"
+    found = set()
+    for path in sorted(api.rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(function, ast.FunctionDef) and any(
+                    isinstance(node, ast.Call) and getattr(node.func, "id", None) == "abort"
+                    and getattr(node.args[0], "value", None) == 403
+                    for node in ast.walk(function)):
+                found.add(f"{path.relative_to(ROOT)}:{function.name}")
+    assert found == {"web/api/spec.py:_guarded", "web/api/spec.py:guarded"}  # and its wrapper

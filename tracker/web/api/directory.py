@@ -3,7 +3,7 @@ through the API: the pages' queries and predicates, paged by cursor."""
 
 from __future__ import annotations
 
-from flask import Response, abort
+from flask import Response
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,7 +25,7 @@ from tracker.web.api.args import query_args
 from tracker.web.api.paging import Keyset, page
 from tracker.web.api.reads import answer, listing, load_project
 from tracker.web.api.spec import operation
-from tracker.web.permissions import acting_user, may_open
+from tracker.web.permissions import acting_user
 
 
 def _by_id(model: type[s.BaseModel], query, column, args) -> Response:
@@ -57,11 +57,9 @@ def centres() -> Response:
 
 
 @operation("/needs", summary=_l("Technology needs"), tag="needs", response=s.NeedPage,
-           query=s.NeedQuery)
+           query=s.NeedQuery, allowed=TechnologyNeed.can_list)
 def needs() -> Response:
     """The needs list's rows and filters (`matched_or_contracted` as the dashboard counts)."""
-    if not TechnologyNeed.can_list(acting_user()):
-        abort(403)
     args = query_args(s.NeedQuery)
     return _by_id(s.NeedPage, organisations.needs(acting_user(), args.q, args.state, args.institute,
                                                   args.year), TechnologyNeed.id, args)
@@ -104,11 +102,9 @@ def project_reviews(project_id: int) -> Response:
 
 
 @operation("/outbox", summary=_l("The reminder outbox"), tag="outbox", response=s.MessagePage,
-           query=s.OutboxQuery)
+           query=s.OutboxQuery, allowed="reminders.outbox")
 def outbox() -> Response:
     """HQ admins only, as the page; latest first."""
-    if not may_open(acting_user(), "reminders.outbox"):
-        abort(403)
     args = query_args(s.OutboxQuery)
     query = select(OutboxMessage).where(OutboxMessage.state == args.state)
     rows, cursor = page(query, Keyset([OutboxMessage.id], True), args.cursor, args.limit,

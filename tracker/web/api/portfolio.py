@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort
+from flask import Response
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
@@ -33,11 +33,9 @@ def _filters(args: s.PortfolioQuery) -> Filters:
 
 
 @operation("/contracts", summary=_l("Research contracts"), tag="contracts",
-           response=s.ContractPage, query=s.PortfolioQuery)
+           response=s.ContractPage, query=s.PortfolioQuery, allowed=ResearchContract.can_list)
 def contracts() -> Response:
     """The contract research page's contracts and filters, latest signed first."""
-    if not ResearchContract.can_list(acting_user()):
-        abort(403)
     args = query_args(s.PortfolioQuery)
     query = contract_queries.contracts(and_(visible_to(acting_user()),
                                             _filters(args).projects()))
@@ -62,11 +60,9 @@ _AGREEMENT = (selectinload(FundingAgreement.project),
 
 
 @operation("/funding", summary=_l("Allocation-investment agreements"), tag="funding",
-           response=s.AgreementPage, query=s.FundingQuery)
+           response=s.AgreementPage, query=s.FundingQuery, allowed=FundingAgreement.can_list)
 def agreements() -> Response:
     """Every agreement (HQ-wide roles, as the page), soonest conversion deadline first."""
-    if not FundingAgreement.can_list(acting_user()):
-        abort(403)
     args = query_args(s.FundingQuery)
     query = select(FundingAgreement).where(FundingAgreement.standing()).options(*_AGREEMENT)
     if args.open:
@@ -100,13 +96,11 @@ def _company_row(company: Company) -> dict:
 
 
 @operation("/companies", summary=_l("Spin-off companies"), tag="companies",
-           response=s.CompanyPage, query=s.CompanyQuery)
+           response=s.CompanyPage, query=s.CompanyQuery, allowed=Company.can_list)
 def companies() -> Response:
     """The companies page's companies and filters (each checked with `Company.can_view`), in
     the order they were recorded."""
     user = acting_user()
-    if not Company.can_list(user):
-        abort(403)
     args = query_args(s.CompanyQuery)
     filters = _filters(args)
     query = select(Company).options(selectinload(Company.projects).selectinload(Project.members))

@@ -3,7 +3,7 @@ filters), paged by cursor; each record is loaded and checked with the page's `ca
 
 from __future__ import annotations
 
-from flask import Response, abort, g, jsonify
+from flask import Response, g, jsonify
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -128,11 +128,10 @@ def milestone(milestone_id: int) -> Response:
 
 
 @operation("/milestones/overdue", summary=_l("Overdue milestones"), tag="milestones",
-           response=schemas.OverduePage, query=schemas.OverdueQuery)
+           response=schemas.OverduePage, query=schemas.OverdueQuery,
+           allowed=Milestone.can_list_overdue)
 def overdue_milestones() -> Response:
     """The overdue list across projects, with its filters and sorts (most late first)."""
-    if not Milestone.can_list_overdue(acting_user()):
-        abort(403)
     args, on = query_args(schemas.OverdueQuery), today()
     filters = overdue.OverdueFilters(
         reviews=args.late == overdue.REVIEWS, institute_id=args.institute, pm=args.pm,

@@ -14,14 +14,17 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from typing import Any
 
+from flask import abort
 from flask_babel import gettext
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from tracker.web.api.blueprint import bp
+from tracker.web.permissions import Rule, acting_user, may_open
 
 COMMON_ERRORS = (400, 401, 403, 404, 429)
 REF = "#/components/schemas/{model}"
@@ -49,8 +52,12 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
-def operation(rule: str, method: str = "GET", **declared: Any) -> Callable:
-    """Register the view on the API blueprint and declare it for the document."""
+def operation(rule: str, method: str = "GET", *, allowed: Rule | str | None = None,
+              **declared: Any) -> Callable:
+    """Register the view on the API blueprint and declare it for the document. `allowed`:
+    who may call it at all, as `requires` says it of a page (403 to anyone else, before the
+    view runs): a rule (`ResearchContract.can_list`), or the endpoint of the page whose rule
+    it shares (`"reminders.outbox"`)."""
 
     def decorate(view: Callable) -> Callable:
         # The docstring as one line: a message of the catalogue, said in the reader's
@@ -58,10 +65,24 @@ def operation(rule: str, method: str = "GET", **declared: Any) -> Callable:
         OPERATIONS.append(Operation(rule=rule, method=method, endpoint=view.__name__,
                                     description=_one_line(inspect.getdoc(view) or ""),
                                     **declared))
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
-        return view
+        guarded = view if allowed is None else _guarded(view, allowed)
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=guarded, methods=[method])
+        return guarded
 
     return decorate
+
+
+def _guarded(view: Callable, allowed: Rule | str) -> Callable:
+    check: Rule = ((lambda user: may_open(user, allowed)) if isinstance(allowed, str)
+                   else allowed)
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not check(acting_user()):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 def _path(rule: str) -> tuple[str, list[dict]]:
