@@ -37,7 +37,8 @@ from tracker.projects.lifecycle import Phase
 from tracker.spending.services import record_spending
 
 ROOT = Path(__file__).resolve().parent.parent
-RECORD_CALL = re.compile(r"record(?:_about)?\(\s*[\w.()]+,\s*\"([a-z_]+\.[a-z_]+)\"", re.S)
+RECORD_CALL = re.compile(r"record(?:_about|_if_changed)?\(\s*[\w.()]+,\s*\"([a-z_]+\.[a-z_]+)\"",
+                         re.S)
 
 
 def test_every_audited_action_has_a_name():
@@ -58,7 +59,7 @@ def test_every_key_a_service_writes_has_a_label(app):
     for path in (ROOT / "tracker").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("record", "record_about")):
+                    and node.func.attr in ("record", "record_about", "record_if_changed")):
                 for changes in (a for a in node.args[3:] if isinstance(a, ast.Dict)):
                     written.update({k.value: f"{path.relative_to(ROOT)}:{node.lineno}"
                                     for k in changes.keys if isinstance(k, ast.Constant)})

@@ -43,11 +43,13 @@ def unchanged() -> Invalid:
 
 
 def corrected(actor: User, action: str, record: Any, reason: str,
-              more: dict[str, list[Any]] | None = None) -> None:
-    """Audit the values about to be written for `record` (and `more`, what its columns do not
-    hold: files added, a panel), with the reason; refused (`unchanged`) when nothing
-    changed."""
-    changes = {**audit.pending_changes(record), **(more or {})}
+              more: dict[str, list[Any]] | None = None, *,
+              changes: dict[str, list[Any]] | None = None) -> None:
+    """Audit the values about to be written for `record` (or `changes`, those read before its
+    version was moved by hand; and `more`, what its columns do not hold: files added, a panel,
+    its co-funders), with the reason; refused (`unchanged`) when nothing changed. Every
+    correction of a record's terms is audited here."""
+    changes = {**(audit.pending_changes(record) if changes is None else changes), **(more or {})}
     if not changes:
         raise unchanged()
     audit.record(actor, action, record, {**changes, "reason": [None, reason]})

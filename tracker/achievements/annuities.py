@@ -185,9 +185,7 @@ def edit_annuity(actor: User, annuity: Annuity, *, due_on: date | None,
     check_order(right, annuity, annuity.year_no, due_on, problems)
     problems.raise_any()
     annuity.due_on, annuity.fee = due_on, fee
-    changes = audit.pending_changes(annuity)
-    if changes:
-        audit.record(actor, "annuity.update", annuity, changes)
+    audit.record_if_changed(actor, "annuity.update", annuity)
     db.session.flush()
     return annuity
 

@@ -169,9 +169,8 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     transfer.ip_deal_id = ip_deal_id or None
     changes = audit.pending_changes(transfer)
     db.session.add(transfer)
-    if creating or changes:
-        audit.record(actor, "transfer.create" if creating else "transfer.update", transfer,
-                     changes)
+    audit.record_if_changed(actor, "transfer.create" if creating else "transfer.update", transfer,
+                            changes, always=creating)
     db.session.flush()
     return transfer
 

@@ -220,9 +220,7 @@ def set_rule(actor: User, year: int, *, pool: Decimal, score_share: Decimal, flo
     found = _saved_year(year)
     found.pool, found.score_share, found.revenue_share = pool, score_share, 100 - score_share
     found.floor, found.cap = floor, cap
-    changes = audit.pending_changes(found)
-    if changes:
-        audit.record(actor, "assessment.rule", found, changes)
+    audit.record_if_changed(actor, "assessment.rule", found)
     db.session.flush()
     return found
 

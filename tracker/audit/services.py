@@ -160,6 +160,18 @@ def record(
     return record_about(actor, action, obj.__tablename__, obj.id, changes)
 
 
+def record_if_changed(actor: User | None, action: str, obj: Any,
+                      changes: dict[str, list[Any]] | None = None, *,
+                      always: bool = False) -> AuditRecord | None:
+    """`record`, when there is something to record: `changes` (by default what is pending on
+    `obj`) not empty, or `always` (a creation, recorded whatever values it has). An edit that
+    changed nothing writes no record, which is how `submit` tells it was unchanged
+    (`tracker.web.actions`)."""
+    if changes is None:
+        changes = pending_changes(obj)
+    return record(actor, action, obj, changes) if changes or always else None
+
+
 def record_about(
     actor: User | None,
     action: str,

@@ -277,8 +277,8 @@ def save_template(actor: User, template: BudgetTemplate, *, code: str, funder: s
             template.categories = rows
         changes["categories"] = [before, after]
     db.session.add(template)
-    if changes:
-        audit.record(actor, "budget_template.create" if creating else "budget_template.update",
-                     template, changes)
+    audit.record_if_changed(
+        actor, "budget_template.create" if creating else "budget_template.update", template,
+        changes)
     db.session.flush()
     return template

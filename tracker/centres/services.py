@@ -94,9 +94,7 @@ def save_agreement(actor: User, agreement: CentreAgreement, *, signed_on: date,
     problems.raise_any()
     agreement.signed_on, agreement.starts_on, agreement.ends_on = signed_on, starts_on, ends_on
     agreement.committed, agreement.note = money.cents(committed), (note or "").strip()
-    changes = audit.pending_changes(agreement)
-    if changes:
-        audit.record(actor, "centre_agreement.update", agreement, changes)
+    audit.record_if_changed(actor, "centre_agreement.update", agreement)
     db.session.flush()
     return agreement
 

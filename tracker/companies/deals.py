@@ -256,9 +256,7 @@ def save_ip_deal(actor: User, deal: IpDeal, *, achievement_id: int | None,
         changes["rights"] = [before, [r.name for r in rights]]
         if not audit.pending_changes(deal):
             deal.version = deal.version + 1  # only its rights changed: a stale tab is refused
-    if not changes:
-        raise corrections.unchanged()
-    audit.record(actor, "ip.update", deal, {**changes, "reason": [None, reason]})
+    corrections.corrected(actor, "ip.update", deal, reason, changes=changes)
     db.session.flush()
     return deal
 

@@ -203,8 +203,7 @@ def update_company(actor: User, company: Company, **values: Any) -> Company:
     after = [p.code for p in projects]
     if before != after:
         changes["projects"] = [before, after]
-    if changes:
-        audit.record(actor, "company.update", company, changes)
+    audit.record_if_changed(actor, "company.update", company, changes)
     db.session.flush()
     return company
 

@@ -144,9 +144,7 @@ def save_template(actor: User, template: DocumentTemplate, values: dict[str, str
     for key, value in cleaned.items():
         setattr(template, key, value)
     db.session.add(template)
-    changes = audit.pending_changes(template)
-    if changes:
-        audit.record(actor, "document_template.create" if creating
-                     else "document_template.update", template, changes)
+    audit.record_if_changed(actor, "document_template.create" if creating
+                            else "document_template.update", template)
     db.session.flush()
     return template

@@ -83,8 +83,8 @@ def save_expert(actor: User, expert: Expert | None, **values: Any) -> Expert:
     expert.active = bool(values.get("active", True))
     changes = audit.pending_changes(expert)
     db.session.add(expert)
-    if creating or changes:
-        audit.record(actor, "expert.create" if creating else "expert.update", expert, changes)
+    audit.record_if_changed(actor, "expert.create" if creating else "expert.update", expert,
+                            changes, always=creating)
     db.session.flush()
     return expert
 

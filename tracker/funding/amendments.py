@@ -104,9 +104,7 @@ def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decim
             # Only its co-funders' rows changed: the agreement's version moves all the same,
             # so a tab showing the old co-funders is refused its save.
             agreement.version = agreement.version + 1
-    if not changes:
-        raise corrections.unchanged()
-    audit.record(actor, "funding.update", agreement, {**changes, "reason": [None, reason]})
+    corrections.corrected(actor, "funding.update", agreement, reason, changes=changes)
     db.session.flush()
     db.session.expire(agreement, ["co_funders"])
     return agreement
@@ -265,10 +263,7 @@ def save_tranche(actor: User, tranche: Tranche, *, amount: Decimal | None,
     tranche.amount, tranche.milestone_id, tranche.gate = amount, milestone_id, gate
     tranche.condition = (ConditionKind.MILESTONE if milestone_id is not None
                          else ConditionKind.GATE)
-    changes = audit.pending_changes(tranche)
-    if not changes:
-        raise corrections.unchanged()
-    audit.record(actor, "tranche.update", tranche, {**changes, "reason": [None, reason]})
+    corrections.corrected(actor, "tranche.update", tranche, reason)
     db.session.flush()
     db.session.expire(tranche, ["milestone"])
     return tranche
@@ -310,11 +305,8 @@ def save_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreement
     agreement.repaid_amount = repaid_amount
     agreement.substitute_project_id = substitute.id if substitute else None
     agreement.outcome_note = (note or "").strip()
-    changes = audit.pending_changes(agreement)
-    if not changes:
-        raise corrections.unchanged()
-    agreement.outcome_by_id = actor.id
-    audit.record(actor, "outcome.update", agreement, {**changes, "reason": [None, reason]})
+    corrections.corrected(actor, "outcome.update", agreement, reason)
+    agreement.outcome_by_id = actor.id  # who corrected it last: not a change of the outcome
     db.session.flush()
     return agreement
 

@@ -105,9 +105,8 @@ def save_template(
         template.criteria = rows
         changes["criteria"] = [criteria_before, criteria_after]
     db.session.add(template)
-    if changes:
-        audit.record(actor, "gate_template.create" if creating else "gate_template.update",
-                     template, changes)
+    audit.record_if_changed(actor, "gate_template.create" if creating else "gate_template.update",
+                            template, changes)
     db.session.flush()
     return template
 

@@ -254,9 +254,7 @@ def update_grant(actor: User, record: IncentiveGrant, **values: Any) -> Incentiv
         setattr(record, key, (values.get(key) or "").strip() if key == "note" else values[key])
     if lock_up is not None:
         _lock(actor, fixed.entries_to_holder(record), lock_up)
-    changes = audit.pending_changes(record)
-    if changes:
-        audit.record(actor, "incentive.update", record, changes)
+    audit.record_if_changed(actor, "incentive.update", record)
     db.session.flush()
     return record
 

@@ -163,9 +163,7 @@ def edit_milestone(actor: User, milestone: Milestone, *, title: str, deliverable
     milestone.deliverable = deliverable.strip()
     milestone.due_date = due_date
     milestone.weight = weight
-    changes = audit.pending_changes(milestone)
-    if changes:
-        audit.record(actor, "milestone.edit", milestone, changes)
+    audit.record_if_changed(actor, "milestone.edit", milestone)
     db.session.flush()
 
 
@@ -382,6 +380,5 @@ def import_state(actor: User, milestone: Milestone, state: MilestoneState, *, pe
         milestone.events.append(MilestoneEvent(
             actor_id=actor.id, from_state=before, to_state=state,
             imported_in_id=import_id))
-    if changes:
-        audit.record(actor, "milestone.import_state", milestone, changes)
+    audit.record_if_changed(actor, "milestone.import_state", milestone, changes)
     db.session.flush()

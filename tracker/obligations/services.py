@@ -219,10 +219,9 @@ def save_obligation(actor: User, obligation: ReportObligation, *, goes_to: str =
         setattr(obligation, column, value)
     obligation.note = (note or "").strip()
     changes = audit.pending_changes(obligation)
-    if changes:
-        if moves:
-            changes["reason"] = [None, why_changed.strip()]
-        audit.record(actor, "report_obligation.update", obligation, changes)
+    if changes and moves:
+        changes["reason"] = [None, why_changed.strip()]
+    audit.record_if_changed(actor, "report_obligation.update", obligation, changes)
     db.session.flush()
     return obligation
 

@@ -46,8 +46,7 @@ def _apply(actor: User, obj: Any, values: dict[str, Any], action: str,
         setattr(obj, key, value)
     changes = {**audit.pending_changes(obj), **(more or {})}
     db.session.add(obj)
-    if changes or action.endswith(".create"):
-        audit.record(actor, action, obj, changes)
+    audit.record_if_changed(actor, action, obj, changes, always=action.endswith(".create"))
     db.session.flush()
     return obj
 

@@ -51,9 +51,8 @@ def save_partner(actor: User, partner: Partner | None, **values: Any) -> Partner
         setattr(partner, key, (value or None) if key.endswith("_en") else value)
     changes = audit.pending_changes(partner)
     db.session.add(partner)
-    if creating or changes:
-        audit.record(actor, "partner.create" if creating else "partner.update", partner,
-                     changes)
+    audit.record_if_changed(actor, "partner.create" if creating else "partner.update", partner,
+                            changes, always=creating)
     db.session.flush()
     return partner
 
@@ -133,8 +132,8 @@ def save_agreement(actor: User, partner: Partner, agreement: PartnerAgreement | 
     db.session.flush()
     if stored is not None:  # the agreement's for good, whatever replaces it later
         db.session.add(AgreementDocument(agreement_id=agreement.id, file_id=stored.id))
-    if creating or changes:
-        audit.record(actor, "partner_agreement.create" if creating
-                     else "partner_agreement.update", agreement, changes)
+    audit.record_if_changed(
+        actor, "partner_agreement.create" if creating else "partner_agreement.update",
+        agreement, changes, always=creating)
     db.session.expire(agreement, ["file"])
     return agreement

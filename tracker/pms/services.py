@@ -96,8 +96,8 @@ def save_record(actor: User, record: PmRecord | None, *, name: str, email: str,
     if before != after:
         changes["field_ids"] = [before, after]
     db.session.flush()
-    if created or changes:
-        audit.record(actor, "pm.create" if created else "pm.update", record, changes)
+    audit.record_if_changed(actor, "pm.create" if created else "pm.update", record, changes,
+                            always=created)
     return record
 
 

@@ -186,8 +186,7 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
         setattr(project, key, value)
     changes = audit.pending_changes(project)
     changes.update(_set_team_and_budget(project, budget_lines, member_ids))
-    if changes:
-        audit.record(actor, "project.update", project, changes)
+    audit.record_if_changed(actor, "project.update", project, changes)
     db.session.flush()
 
 

@@ -110,8 +110,8 @@ def save_field(actor: User, field: TechnicalField | None, **values: Any) -> Tech
     field.active = bool(values.get("active", True))
     changes = audit.pending_changes(field)
     db.session.add(field)
-    if creating or changes:
-        audit.record(actor, "technical_field.create" if creating else "technical_field.update",
-                     field, changes)
+    audit.record_if_changed(
+        actor, "technical_field.create" if creating else "technical_field.update", field,
+        changes, always=creating)
     db.session.flush()
     return field

@@ -1,0 +1,44 @@
+"""A record is audited when something changed (or it was created), in one place:
+`audit.record_if_changed` (and a correction's terms, with its reason or refused as unchanged,
+in `corrections.corrected`), not in an `if changes:` block before each `audit.record` (issue 11:
+no logic written twice)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import tracker
+
+pytestmark = pytest.mark.no_db  # reads the source only
+
+ROOT = Path(tracker.__file__).parent
+# Where the test is more than "anything changed", and why (none left: a creation recorded
+# whatever its values says so with `always=`).
+OWN_TEST: dict[tuple[str, str], str] = {}
+
+
+def _audits(statement: ast.stmt) -> bool:
+    return any(isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "record"
+               and getattr(node.func.value, "id", None) == "audit"
+               for node in ast.walk(statement))
+
+
+def _names_changes(test: ast.expr) -> bool:
+    return any(isinstance(node, ast.Name) and "change" in node.id for node in ast.walk(test))
+
+
+def test_audited_if_changed_in_one_place():
+    found = set()
+    for path in sorted(ROOT.rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for node in ast.walk(function):
+                if (isinstance(node, ast.If) and not node.orelse and _names_changes(node.test)
+                        and any(_audits(statement) for statement in node.body)):
+                    found.add((str(path.relative_to(ROOT)), function.name))
+    assert found - set(OWN_TEST) == set(), "audit.record_if_changed says it once"
+    assert set(OWN_TEST) - found == set(), "gone: remove it from OWN_TEST"
