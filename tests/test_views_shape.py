@@ -166,3 +166,11 @@ def test_an_api_operation_says_who_may_call_it_in_its_declaration():
                     for node in ast.walk(function)):
                 found.add(f"{path.relative_to(ROOT)}:{function.name}")
     assert found == {"web/api/spec.py:_guarded", "web/api/spec.py:guarded"}  # and its wrapper
+
+
+def test_the_correction_page_is_drawn_in_one_place():
+    """Every correction's, reversal's, withdrawal's and void's form is drawn by
+    `tracker.web.corrections.correction_page`: no view renders its template itself."""
+    drawn = [str(path.relative_to(ROOT)) for path in sorted(ROOT.rglob("*.py"))
+             if "corrections/correct.html" in path.read_text(encoding="utf-8")]
+    assert drawn == ["web/corrections.py"]

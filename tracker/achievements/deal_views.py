@@ -50,6 +50,7 @@ from tracker.web.corrections import (
     ReverseForm,
     WithdrawForm,
     correctable,
+    correction_page,
     offered,
     reversal_page,
     reversible,
@@ -267,7 +268,7 @@ def void(transfer_id: int) -> str | Response | tuple[str, int]:
 
 def _correction(transfer: Transfer, form: ReverseForm | WithdrawForm, title: str, facts: list,
                 button: str, explanation: str) -> str:
-    return render_template("corrections/correct.html", form=form, title=title, facts=facts,
+    return correction_page(form=form, title=title, facts=facts,
                            back=url_for("transfers.show", transfer_id=transfer.id),
                            button=button, explanation=explanation)
 

@@ -40,7 +40,7 @@ from tracker.projects.views import load_project
 from tracker.projects.visibility import visible_to
 from tracker.search import matching
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, offered, reversal_page
+from tracker.web.corrections import ReasonForm, ReverseForm, correction_page, offered, reversal_page
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import acting_user, loaded, requires
 
@@ -338,8 +338,8 @@ def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
                                                        form.reason.data or ""),
         _("Achievement withdrawn: it stays in the history, out of the lists, the figures and "
           "the reminders."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, facts=facts, back=back,
+        lambda: correction_page(
+            form=form, facts=facts, back=back,
             title=_("Withdraw an achievement recorded by mistake"), button=_("Withdraw it"),
             explanation=_("The achievement and its rights leave the register's lists, the "
                           "annual report and the reminders; their numbers can be registered "
@@ -360,8 +360,8 @@ def withdraw_right(right_id: int) -> str | Response | tuple[str, int]:
         form, lambda: withdrawals.withdraw_right(acting_user(), found, form.reason.data or ""),
         _("Right withdrawn: it stays in the history, out of the lists, the figures and the "
           "reminders."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, facts=facts, back=back,
+        lambda: correction_page(
+            form=form, facts=facts, back=back,
             title=_("Withdraw a right recorded by mistake"), button=_("Withdraw it"),
             explanation=_("The right leaves the achievement's list, the annual report and "
                           "the reminders of its annuities; its number can be registered again. "

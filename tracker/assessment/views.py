@@ -33,7 +33,7 @@ from tracker.export import responses as exports
 from tracker.organisations.models import Institute
 from tracker.web import downloads
 from tracker.web.actions import press, submit
-from tracker.web.corrections import WithdrawForm, correctable, offered
+from tracker.web.corrections import WithdrawForm, correctable, correction_page, offered
 from tracker.web.navigation import year_arg
 from tracker.web.permissions import acting_user, loaded, requires
 
@@ -252,7 +252,7 @@ def _evidence_page(form, entry: EvidenceEntry, back: str, title: str, explanatio
              (_("What it is and where it comes from"), entry.description),
              (_("Evidence files"), listed(link.file.original_name
                                          for link in entry.standing_files))]
-    return render_template("corrections/correct.html", form=form, back=back, title=title,
+    return correction_page(form=form, back=back, title=title,
                            facts=facts, explanation=explanation, button=button)
 
 

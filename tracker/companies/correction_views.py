@@ -13,11 +13,11 @@ from tracker import db
 from tracker.companies import corrections
 from tracker.companies.forms import PaidForm
 from tracker.companies.models import Company, ShareEntry
-from tracker.companies.views import _correction_page, _to_company, bp, load_company
+from tracker.companies.views import _to_company, bp, load_company
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, correctable
+from tracker.web.corrections import ReasonForm, correctable, correction_page
 from tracker.web.permissions import acting_user, requires
 
 
@@ -35,7 +35,7 @@ def record_paid(entry_id: int) -> Response | tuple[str, int]:
     return submit(form, lambda: corrections.record_paid(acting_user(), entry, form.paid.data,
                                                         form.reason.data),
                   _("What was paid is recorded: these shares count in HQ's cost."), back,
-                  lambda: _correction_page(
+                  lambda: correction_page(
                       form, back, _("Record what was paid for an issue"), facts,
                       _("This issue was recorded before what was paid for shares was asked. "
                         "Recorded now, once, with why, it counts in HQ's cost and multiple; "
@@ -54,7 +54,7 @@ def void_founders(company_id: int) -> Response | tuple[str, int]:
     return submit(form, lambda: corrections.void_founders(acting_user(), company,
                                                           form.reason.data or ""),
                   _("The founders' table is voided: record it again."), _to_company(company),
-                  lambda: _correction_page(
+                  lambda: correction_page(
                       form, _to_company(company), _("Void the founders' table"), facts,
                       _("Each line is reversed on its own date, so the table never counted; "
                         "it stays in the ledger, marked void, and the cap table at "

@@ -6,7 +6,6 @@ else what does answers 409 before the form, linking to where it is undone first
 
 from __future__ import annotations
 
-from flask import render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -19,7 +18,7 @@ from tracker.companies.views import _form_page, _to_company, bp
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.corrections import WithdrawForm, correctable, correction_page
 from tracker.web.permissions import acting_user
 
 
@@ -55,8 +54,8 @@ def void_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: deal_voids.void_ip_deal(acting_user(), deal, form.reason.data or ""),
         _("Licence or assignment voided: it stays in the history and counts no more."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back,
+        lambda: correction_page(
+            form=form, back=back,
             title=_("Void a licence or assignment"), facts=facts,
             button=_("Void the licence or assignment"),
             explanation=_("A licence or assignment recorded by mistake (entered twice, never "

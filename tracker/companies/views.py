@@ -47,6 +47,7 @@ from tracker.web.corrections import (
     ReasonForm,
     ReverseForm,
     ShareReverseForm,
+    correction_page,
     offered,
     reversal_page,
     reversible,
@@ -298,12 +299,6 @@ def record_exit(company_id: int) -> Response | tuple[str, int]:
 # --- corrections ---------------------------------------------------------------------------------
 
 
-def _correction_page(form, back: str, title: str, facts: list, explanation: str,
-                     button: str) -> str:
-    return render_template("corrections/correct.html", form=form, back=back, title=title,
-                           facts=facts, explanation=explanation, button=button)
-
-
 @bp.route("/companies/entries/<int:entry_id>/reverse", methods=["GET", "POST"])
 @requires(Company.can_manage)
 def reverse_entry(entry_id: int) -> Response | tuple[str, int]:
@@ -372,7 +367,7 @@ def detach(company_id: int, project_id: int) -> Response | tuple[str, int]:
     return submit(form, lambda: corrections.detach_project(acting_user(), company, project,
                                                            form.reason.data or ""),
                   _("The company is detached from the project."), _to_company(company),
-                  lambda: _correction_page(
+                  lambda: correction_page(
                       form, _to_company(company), _("Detach the company from a project"),
                       facts, _("The link goes; who detached it, when and why stay on the "
                                "company's and the project's pages."), _("Detach")))

@@ -45,6 +45,7 @@ from tracker.web.corrections import (
     ReverseForm,
     WithdrawForm,
     correctable,
+    correction_page,
     offered,
     reversal_page,
     reversible,
@@ -247,8 +248,8 @@ def remove_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
         form, lambda: corrections.remove_instalment(acting_user(), instalment,
                                                     form.reason.data or ""),
         _("Instalment removed."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back, title=_("Remove an instalment"),
+        lambda: correction_page(
+            form=form, back=back, title=_("Remove an instalment"),
             facts=[(_("Contract"), contract.title), (_("Due date"), day(instalment.due_date)),
                    (_("Amount"), money(instalment.amount))],
             button=_("Remove the instalment"),
@@ -271,8 +272,8 @@ def void(contract_id: int) -> str | Response | tuple[str, int]:
     return submit(
         form, lambda: corrections.void_contract(acting_user(), contract, form.reason.data or ""),
         _("Contract voided: it stays in the history and counts no more."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back, title=_("Void a contract"),
+        lambda: correction_page(
+            form=form, back=back, title=_("Void a contract"),
             facts=facts, button=_("Void the contract"),
             explanation=_("A contract recorded by mistake (never signed, entered twice, under "
                           "the wrong project) is voided: it stays on its page and in the "

@@ -55,6 +55,7 @@ from tracker.web.corrections import (
     ReverseForm,
     ShareReverseForm,
     correctable,
+    correction_page,
     offered,
     reversal_page,
     reversible,
@@ -352,8 +353,8 @@ def withdraw_outcome(agreement_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: amendments.withdraw_outcome(acting_user(), agreement, form.reason.data or ""),
         _("Outcome withdrawn: the agreement runs again."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back, title=_("Withdraw the outcome"),
+        lambda: correction_page(
+            form=form, back=back, title=_("Withdraw the outcome"),
             facts=facts, button=_("Withdraw the outcome"),
             explanation=_("The agreement runs again, with its deadline's reminders, until the "
                           "committee records the outcome or converts the money. The outcome "

@@ -5,7 +5,6 @@ before the form, linking to where it is reversed first (`tracker.funding.voids`)
 
 from __future__ import annotations
 
-from flask import render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -15,14 +14,8 @@ from tracker.funding import services, voids
 from tracker.funding.models import FundingAgreement, Tranche
 from tracker.funding.views import _to_funding, bp
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.corrections import WithdrawForm, correctable, correction_page
 from tracker.web.permissions import acting_user, requires
-
-
-def _page(form: WithdrawForm, back: str, title: str, facts: list, button: str,
-          explanation: str) -> str:
-    return render_template("corrections/correct.html", form=form, back=back, title=title,
-                           facts=facts, button=button, explanation=explanation)
 
 
 @bp.route("/funding/<int:agreement_id>/void", methods=["GET", "POST"])
@@ -40,8 +33,8 @@ def void_agreement(agreement_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: voids.void_agreement(acting_user(), agreement, form.reason.data or ""),
         _("Agreement voided: it stays in the history and counts no more."), back,
-        lambda: _page(form, back, _("Void an allocation-investment agreement"), facts,
-                      _("Void the agreement"), _(
+        lambda: correction_page(form, back, _("Void an allocation-investment agreement"), facts,
+                                button=_("Void the agreement"), explanation=_(
                           "An agreement recorded by mistake (the wrong project, entered twice, "
                           "never signed) is voided with its tranches: it stays on the funding "
                           "page and in the history, marked, and no longer counts in any total, "
@@ -66,8 +59,8 @@ def void_tranche(tranche_id: int) -> Response | tuple[str, int]:
     return submit(
         form, lambda: voids.void_tranche(acting_user(), tranche, form.reason.data or ""),
         _("Tranche voided: it stays on the funding page and plans nothing more."), back,
-        lambda: _page(form, back, _("Void tranche %(n)d", n=tranche.number), facts,
-                      _("Void the tranche"), _(
+        lambda: correction_page(form, back, _("Void tranche %(n)d", n=tranche.number), facts,
+                                button=_("Void the tranche"), explanation=_(
                           "A tranche recorded by mistake is voided: it stays on the funding "
                           "page and in the history, marked, and is no longer planned, paid, "
                           "reminded of or counted.")),

@@ -21,7 +21,7 @@ from tracker.gates.services import deliverable_name
 from tracker.gates.views import bp, load_review, scorecard_given
 from tracker.projects.forms import DeliverableCorrectionForm
 from tracker.web.actions import submit
-from tracker.web.corrections import correctable, offered
+from tracker.web.corrections import correctable, correction_page, offered
 from tracker.web.permissions import acting_user
 
 
@@ -71,8 +71,8 @@ def correct_declaration(review_id: int) -> str | Response | tuple[str, int]:
         lambda: corrections.correct_declaration(acting_user(), review, form.conflict.data == "yes",
                                                 form.note.data or "", form.reason.data or ""),
         _("Your declaration was corrected."), back,
-        lambda: render_template(
-            "corrections/correct.html", form=form, back=back, facts=facts,
+        lambda: correction_page(
+            form=form, back=back, facts=facts,
             title=_("Correct your declaration"), button=_("Correct the declaration"),
             explanation=_(
                 "A declaration made by mistake is corrected until the panel decides, with the "
@@ -103,8 +103,8 @@ def correct_deliverable(deliverable_id: int) -> Response | str | tuple[str, int]
                       acting_user(), deliverable, upload=form.upload(),
                       take_off=bool(form.remove_file.data), reason=form.reason.data),
                   _("Deliverable corrected."), back,
-                  lambda: render_template(
-                      "corrections/correct.html", form=form, back=back, facts=facts,
+                  lambda: correction_page(
+                      form=form, back=back, facts=facts,
                       title=_("Correct a deliverable"), button=_("Correct the deliverable"),
                       explanation=_("A new file replaces the deliverable's, or the "
                                     "deliverable is taken off and the gate asks for it "

@@ -4,7 +4,7 @@ before the form, 409)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -16,7 +16,7 @@ from tracker.milestones import posts
 from tracker.milestones.forms import PostCorrectionForm
 from tracker.milestones.models import ProgressUpdate
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.corrections import WithdrawForm, correctable, correction_page
 from tracker.web.permissions import acting_user
 
 bp = Blueprint("posts", __name__)
@@ -31,7 +31,7 @@ def _page(form, update: ProgressUpdate, title: str, explanation: str, button: st
              (_("Percent complete"), pct(update.percent)), (_("Note"), update.note or "—"),
              (_("Evidence files"), listed(e.file.original_name
                                              for e in update.standing_evidence) or "—")]
-    return render_template("corrections/correct.html", form=form, back=_back(update),
+    return correction_page(form=form, back=_back(update),
                            title=title, facts=facts, explanation=explanation, button=button)
 
 

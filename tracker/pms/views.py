@@ -42,7 +42,7 @@ from tracker.pms.models import PmInterview, PmRecord, PmTeam, PmTerm, pm_team_me
 from tracker.pms.register import PmState, PmStep, steps_from
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable, offered
+from tracker.web.corrections import WithdrawForm, correctable, correction_page, offered
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import acting_user, loaded, requires
 
@@ -140,7 +140,7 @@ def _interview_page(form, interview: PmInterview, title: str, explanation: str,
              (_("Panel"), listed(u.name for u in interview.panel)),
              (_("Interview outcome"), label(interview.outcome)),
              (_("Notes"), interview.notes or "—")]
-    return render_template("corrections/correct.html", form=form, back=_to_record(interview),
+    return correction_page(form=form, back=_to_record(interview),
                            title=title, facts=facts, explanation=explanation, button=button)
 
 

@@ -4,7 +4,7 @@ the reason, before the form, 409)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -15,7 +15,7 @@ from tracker.projects import trl
 from tracker.projects.forms import TrlCorrectionForm
 from tracker.projects.history_models import TrlRecord
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable
+from tracker.web.corrections import WithdrawForm, correctable, correction_page
 from tracker.web.permissions import acting_user
 
 bp = Blueprint("trl", __name__)
@@ -33,7 +33,7 @@ def _facts(entry: TrlRecord) -> list[tuple[str, str]]:
 
 
 def _page(form, entry: TrlRecord, title: str, explanation: str, button: str) -> str:
-    return render_template("corrections/correct.html", form=form, back=_back(entry),
+    return correction_page(form=form, back=_back(entry),
                            title=title, facts=_facts(entry), explanation=explanation,
                            button=button)
 

@@ -120,6 +120,15 @@ def _reverses(record: Any, user: Any) -> bool:
     return record.can_reverse(user)
 
 
+def correction_page(form: Form, back: str, title: str, facts: list[tuple[str, str]],
+                    explanation: str, button: str) -> str:
+    """The page of every correction's, reversal's, withdrawal's and void's form
+    (corrections/correct.html): its `title`, the record's `facts`, what the correction does
+    (`explanation`), the form with its `button`, and the way `back` to the record's page."""
+    return render_template("corrections/correct.html", form=form, back=back, title=title,
+                           facts=facts, explanation=explanation, button=button)
+
+
 def reversal_page(form: ReverseForm | ReasonForm, reverse: Callable[..., Any], record: Any, *,
                   done: str, back: str, title: str, facts: list[tuple[str, str]],
                   explanation: str, button: str) -> Any:
@@ -133,9 +142,8 @@ def reversal_page(form: ReverseForm | ReasonForm, reverse: Callable[..., Any], r
         return reverse(acting_user(), record,
                        reason=form.reason.data or "", **dated)
 
-    return submit(form, call, done, back, lambda: render_template(
-        "corrections/correct.html", form=form, back=back, title=title, facts=facts,
-        explanation=explanation, button=button))
+    return submit(form, call, done, back, lambda: correction_page(
+        form=form, back=back, title=title, facts=facts, explanation=explanation, button=button))
 
 
 def correctable(record: Any, may: Callable[[Any, Any], bool],
@@ -162,7 +170,7 @@ def decision_correction(form: DecisionCorrectionForm, call: Callable[[], Any], *
     """The page of a decision's correction (`DecisionCorrectionForm`), posted as every form
     is (`tracker.web.actions.submit`): `undo` an approval, or `approve` (the button's words)
     what was refused or rejected."""
-    return submit(form, call, done, back, lambda: render_template(
-        "corrections/correct.html", form=form, back=back, facts=facts,
+    return submit(form, call, done, back, lambda: correction_page(
+        form=form, back=back, facts=facts,
         title=_("Correct the decision"), button=_("Undo the approval") if undo else approve,
         explanation=explanation), record=record)
