@@ -63,6 +63,10 @@ READS_STATE = {
     "tracker/changes/models.py:ChangeRequest.decides":
         "whose decision a change is follows its kind (a handover is also the director's): "
         "what the change is, never a state it moves through",
+    "tracker/reminders/models.py:OutboxMessage.can_open":
+        "a notice is its recipient's (`recipient_id`, a plain column: the outbox keeps no "
+        "foreign key) and only an event's notice is opened from the inbox: what the message "
+        "is, never a state it moves through",
     "tracker/approvals/services.py:can_delegate":
         "asks the database whether an approval level names the user: a relation, read by a "
         "query rather than an attribute",
