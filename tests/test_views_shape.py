@@ -94,9 +94,15 @@ def _only_returns_the_user(function: ast.FunctionDef) -> bool:
             in {"acting_user", "_get_current_object"})
 
 
+# Request hooks below the web layer, which may not import tracker.web (tests/test_layout.py):
+# they hand Flask-Login's proxy to the account's wall and its pending sign-in step.
+BELOW_THE_WEB = {ROOT / "accounts" / "walls.py", ROOT / "accounts" / "steps.py"}
+
+
 def test_the_acting_user_is_got_in_one_place():
     """`tracker.web.permissions.acting_user` is the logged-in user: no module keeps its own
-    `_user()`, `_me()` or `caller()` copy of it, nor unwraps Flask-Login's proxy itself."""
+    `_user()`, `_me()` or `caller()` copy of it, unwraps Flask-Login's proxy itself, or hands
+    the proxy to a service or a predicate as the user."""
     one = ROOT / "web" / "permissions.py"
     copies = []
     for path in sorted(ROOT.rglob("*.py")):
@@ -107,6 +113,9 @@ def test_the_acting_user_is_got_in_one_place():
                 copies.append(f"{path.relative_to(ROOT)}:{node.name}")
             elif (isinstance(node, ast.Attribute) and node.attr == "_get_current_object"
                   and getattr(node.value, "id", None) == "current_user" and path != one):
+                copies.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            elif isinstance(node, ast.Call) and path not in BELOW_THE_WEB and any(
+                    getattr(arg, "id", None) == "current_user" for arg in node.args):
                 copies.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert copies == [], "call tracker.web.permissions.acting_user()"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -75,7 +75,7 @@ def trail() -> str | Response:
     if object_type:
         query = query.where(AuditRecord.object_type == object_type)
     columns = audit_columns(show_object=True,
-                            see_address=AuditRecord.can_see_address(current_user))
+                            see_address=AuditRecord.can_see_address(acting_user()))
     if fmt := exports.requested():
         return exports.send(columns, described(exports.stream(query)), "audit-trail", fmt,
                             title=_("Audit trail"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -15,7 +14,7 @@ from tracker.budgets.forms import BudgetTemplateForm, template_data
 from tracker.budgets.models import BudgetTemplate
 from tracker.projects.models import Project
 from tracker.web.actions import submit
-from tracker.web.permissions import loaded, requires
+from tracker.web.permissions import acting_user, loaded, requires
 
 bp = Blueprint("budget_admin", __name__, url_prefix="/admin/budgets")
 
@@ -44,7 +43,7 @@ def _page(form: BudgetTemplateForm, template: BudgetTemplate) -> str:
 def new_template() -> str | Response | tuple[str, int]:
     template = BudgetTemplate()
     form = BudgetTemplateForm(data=None if request.method == "POST" else template_data(template))
-    return submit(form, lambda: services.save_template(current_user, template, **form.values()),
+    return submit(form, lambda: services.save_template(acting_user(), template, **form.values()),
                   _("Saved."), url_for("budget_admin.list_templates"),
                   lambda: _page(form, template))
 
@@ -54,6 +53,6 @@ def new_template() -> str | Response | tuple[str, int]:
 def edit_template(template_id: int) -> str | Response | tuple[str, int]:
     template = loaded(BudgetTemplate, template_id, may=None)
     form = BudgetTemplateForm(data=None if request.method == "POST" else template_data(template))
-    return submit(form, lambda: services.save_template(current_user, template, **form.values()),
+    return submit(form, lambda: services.save_template(acting_user(), template, **form.values()),
                   _("Saved."), url_for("budget_admin.list_templates"),
                   lambda: _page(form, template), record=template)

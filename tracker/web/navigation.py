@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import Select, func, select
 from werkzeug.routing import IntegerConverter
 
 from tracker import dates, db
 from tracker.errors import DomainError
 from tracker.techfields import services as techfields
+from tracker.web.permissions import acting_user
 
 
 class IdConverter(IntegerConverter):
@@ -50,7 +50,7 @@ def safe_next(target: str | None) -> str | None:
 def page_or_home(record: Any, url: str) -> Callable[[Any], str]:
     """Where an action on `record` leads: back to its page, or to the user's home when the
     action ended their access to it (a reviewer's answer, a conflict declared)."""
-    return lambda _result: url if record.can_view(current_user) else url_for("web.home")
+    return lambda _result: url if record.can_view(acting_user()) else url_for("web.home")
 
 
 def text_arg(name: str, max_length: int = 100) -> str:
