@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 
 from tests.reminders import helpers
-from tracker import db
+from tracker import collector, db
 from tracker.reminders import scan
 from tracker.reminders.models import OutboxMessage
 from tracker.reminders.rules import RULES
@@ -79,7 +79,7 @@ def test_the_collector_resumes_after_the_scan_freed_what_it_read(monkeypatch):
         alive_at_resume.append(sum(isinstance(o, scan._Read) for o in gc.get_objects()))
         gc.enable()
 
-    monkeypatch.setattr(scan, "gc", SimpleNamespace(isenabled=gc.isenabled, disable=gc.disable,
+    monkeypatch.setattr(collector, "gc", SimpleNamespace(isenabled=gc.isenabled, disable=gc.disable,
                                                     enable=enable))
     assert scan.scan(date(2026, 5, 20)).new > 0
     assert alive_at_resume == [0]

@@ -8,11 +8,10 @@ service it flushes and never commits: the command or the job commits.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,7 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
-from tracker import db
+from tracker import collector, db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.db import utcnow
 from tracker.notifications.models import NotificationSettings
@@ -123,7 +122,7 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
     are read first, then the rows are built as they are written: on PostgreSQL the server
     stores the first rows while the later ones are being built.
     """
-    with _collector_paused():
+    with collector.paused():
         _take_turn()
         users = _active_users()
         staff = {Audience.HQ: _holders(Role.HQ_ADMIN),
@@ -234,22 +233,6 @@ def _new_rows(read: _Read, context: _Context) -> Iterator[tuple]:
                    mail.message_id(rule.name, item_id, occurrence, user_id, context.domain),
                    context.channels.get(user_id, EMAIL))
     read.found = len(seen)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a scan runs. A scan makes hundreds of
-    thousands of small objects (rows, items, keys) and no reference cycles; the collector,
-    triggered by the count of allocations alone, would walk every live object of the app
-    each time: a third of a 60,000-row scan's CPU (cProfile). Reference counting still frees
-    everything; the collector resumes, as it was, when the scan ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _take_turn() -> None:
