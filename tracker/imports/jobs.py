@@ -11,8 +11,11 @@ it out with `run_import` as the command line does: all rows or none, then the fi
 While it runs, the job reports its rows done and reads the page's Cancel through a connection
 of its own (`Reporter`), committed at once, so the page of any web worker shows the progress
 of a transaction that is still open; a cancelled job rolls its rows back and is recorded as
-cancelled. SQLite lets one connection write at a time, so there the run's row says only that
-it runs, until it ends (`SessionReporter`); a queued run is cancelled on SQLite too.
+cancelled. Its claim and each report write the time (`seen_at`): a run silent for longer than
+`STOPPED_AFTER_SECONDS` lost its worker (its process was killed, its transaction with it), its
+page says it stopped, and its Cancel ends it at once. SQLite lets one connection write at a
+time, so there the run's row says only that it runs, until it ends (`SessionReporter`); a
+queued run is cancelled on SQLite too.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def cancel_refusal(run: ImportRun) -> str | None:
     if not run.is_open:
         return _("This import ended on %(date)s (%(state)s): there is nothing to cancel. Its "
                  "page shows what it did.", date=on_day(run.finished_at), state=label(run.state))
-    if run.cancel_requested:
+    if run.cancel_requested and not run.stopped:
         return _("Its cancellation was asked already: it stops at its next progress report, "
                  "keeping nothing.")
     return None
@@ -91,13 +94,15 @@ def ended_said(run: ImportRun) -> tuple[str, str] | None:
 
 def request_cancel(actor, run: ImportRun) -> ImportRun:
     """The progress page's Cancel: a queued run never starts; a running one stops at its next
-    progress report and keeps nothing."""
+    progress report and keeps nothing; a stopped one (its worker died, `ImportRun.stopped`)
+    is cancelled at once: its transaction died with its worker, so nothing of it was written
+    (a worker still alive reads the Cancel at its next report and rolls back)."""
     require(run.can_cancel(actor), lambda: cancel_refusal(run))
-    if run.state is ImportState.QUEUED:
+    if run.state is not ImportState.QUEUED:
+        _asked_at_once(run.id)
+    if run.state is ImportState.QUEUED or run.stopped:
         run.state, run.finished_at = ImportState.CANCELLED, db.utcnow()
         run.upload = run.grants_upload = None
-    else:
-        _asked_at_once(run.id)
     run.cancel_requested = True
     audit.record(actor, "import.cancel", run, {"state": [None, run.state.value]})
     # On PostgreSQL the audit record waits here for the running import's transaction, which
@@ -134,7 +139,7 @@ class Reporter:
     def progress(self, done: int, total: int | None) -> None:
         with self.engine.begin() as connection:
             connection.execute(update(RUNS).where(RUNS.c.id == self.run_id).values(
-                done_rows=done, total_rows=max(total or 0, done)))
+                done_rows=done, total_rows=max(total or 0, done), seen_at=db.utcnow()))
 
     def cancelled(self) -> bool:
         with self.engine.connect() as connection:
@@ -167,8 +172,8 @@ def claim_next() -> ImportRun | None:
             ImportRun.state == ImportState.QUEUED).order_by(ImportRun.id).limit(5)):
         claimed = db.session.execute(update(ImportRun).where(
             ImportRun.id == run_id, ImportRun.state == ImportState.QUEUED).values(
-            state=ImportState.RUNNING, started_at=db.utcnow()).execution_options(
-            synchronize_session=False))
+            state=ImportState.RUNNING, started_at=db.utcnow(),
+            seen_at=db.utcnow()).execution_options(synchronize_session=False))
         db.session.commit()
         if claimed.rowcount == 1:
             run = db.session.get(ImportRun, run_id)

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 # How long an import may wait for a worker before its page says none is running: the scheduler
 # polls for queued imports every few seconds (tracker/imports/jobs.py).
 NOT_TAKEN_AFTER_SECONDS = 60
+# How long a running import may go without a sign of life (its worker writes one when it takes
+# the run and at each progress report, every 50 rows, `tracker.imports.jobs`) before its page
+# says it stopped: its worker is gone (its process was killed), its transaction with it, and
+# Cancel ends the run at once. On SQLite a run writes nothing until it ends, so there a run
+# longer than this is said stopped too.
+STOPPED_AFTER_SECONDS = 600
 
 
 class ImportState(enum.StrEnum):
@@ -81,7 +87,11 @@ class ImportRun(Base):
     grants_upload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     cancel_requested: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When it was queued, or started on the command line; a worker's claim sets it again.
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Its job's last sign of life: when a worker took it, then each progress report (PostgreSQL;
+    # migration 0109). None while no worker has taken it: it has not started (`started`).
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     actor: Mapped[User | None] = relationship()
@@ -120,8 +130,9 @@ class ImportRun(Base):
         transaction is open: had the transaction written it, they would wait for its end,
         which waits for them (an upload of more than 50 rows hung at its first progress
         report, and its Cancel with it; issue 13)."""
+        now = utcnow()
         return cls.of(actor, kind, filename, dry_run, state=ImportState.RUNNING,
-                      started_at=utcnow(), **fields)
+                      started_at=now, seen_at=now, **fields)
 
     @staticmethod
     def can_import(user: User) -> bool:
@@ -146,6 +157,20 @@ class ImportRun(Base):
         within seconds while the scheduler runs, so none is running (its page says so)."""
         return (self.state is ImportState.QUEUED
                 and utcnow() - self.started_at > timedelta(seconds=NOT_TAKEN_AFTER_SECONDS))
+
+    @property
+    def started(self) -> datetime | None:
+        """When it started, only if it did: a run no worker took (waiting, or cancelled while
+        it waited) has no start to show."""
+        return None if self.seen_at is None else self.started_at
+
+    @property
+    def stopped(self) -> bool:
+        """Running, with no sign of life for longer than STOPPED_AFTER_SECONDS: its worker
+        died (its process was killed), and its transaction with it, so nothing of it was
+        written; its page says so and its Cancel ends it at once (`jobs.request_cancel`)."""
+        return (self.state is ImportState.RUNNING and self.seen_at is not None
+                and utcnow() - self.seen_at > timedelta(seconds=STOPPED_AFTER_SECONDS))
 
     @property
     def wrote_nothing(self) -> bool:
