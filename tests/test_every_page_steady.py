@@ -72,20 +72,27 @@ def people(app, module_connection, world) -> Iterator[People]:
         yield people
 
 
-def test_every_get_route_answers_someone_with_a_page(app, engine, world, people):
+@pytest.fixture(scope="module")
+def asked(app, engine, module_connection, world, people) -> dict[str, tuple[str, dict]]:
+    """`pages` of the world as built, asked once for both tests (each request is rolled back,
+    so the world is the same for the second test's growth as for the first test)."""
+    with shared_data(app, module_connection):
+        return pages(app, engine, world, people)
+
+
+def test_every_get_route_answers_someone_with_a_page(app, asked):
     """Else its statements are never counted: list it in NOT_COUNTED, saying why."""
-    assert [(endpoint, path, answers) for endpoint, (path, answers) in
-            pages(app, engine, world, people).items()
+    assert [(endpoint, path, answers) for endpoint, (path, answers) in asked.items()
             if not set(answers.values()) & set(ANSWERS)] == []
     assert sorted(set(NOT_COUNTED) - set(rules(app))) == [], "routes that are gone"
 
 
-def test_every_page_runs_as_many_statements_on_more_data(app, engine, world, people):
+def test_every_page_runs_as_many_statements_on_more_data(engine, world, people, asked):
     """For everyone it answers with a page, counted on the world grown once, then twice: a
     page that loads a collection only when there is one (tracker/projects/queries.py) runs as
     many statements on both."""
     counted = [(endpoint, who, path, status)
-               for endpoint, (path, answers) in pages(app, engine, world, people).items()
+               for endpoint, (path, answers) in asked.items()
                for who, status in answers.items() if status in ANSWERS]
     counts = []
     for _ in range(2):
