@@ -3,6 +3,7 @@ beside its field, in one answer (a second sending never reveals a problem the fi
 
 from __future__ import annotations
 
+import ast
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ import pytest
 from tests.companies import helpers as company_helpers
 from tests.conftest import login, post
 from tests.factories import install_gates, make_institute, make_project, make_user
+from tests.source import TRACKER, modules, nodes
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
@@ -413,8 +415,6 @@ EXCLUSIVE = {
 
 
 def _raised_fields(function) -> set[str]:
-    import ast
-
     fields = set()
     for node in ast.walk(function):
         if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
@@ -425,14 +425,10 @@ def _raised_fields(function) -> set[str]:
 
 @pytest.mark.no_db
 def test_no_service_reports_its_problems_one_at_a_time():
-    import ast
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
     one_at_a_time = []
-    for path in sorted((root / "tracker").rglob("*.py")):
-        name = str(path.relative_to(root))
-        for node in ast.walk(ast.parse(path.read_text())):
+    for path in modules():
+        name = str(path.relative_to(TRACKER.parent))
+        for node in nodes(path):
             if (isinstance(node, ast.FunctionDef) and len(_raised_fields(node)) > 1
                     and (name, node.name) not in EXCLUSIVE):
                 one_at_a_time.append(f"{name}:{node.name} {sorted(_raised_fields(node))}")
@@ -443,8 +439,6 @@ def test_no_service_reports_its_problems_one_at_a_time():
 @pytest.mark.no_db
 def test_the_scan_finds_a_service_that_reports_one_at_a_time():
     """The scan above is no test if it finds nothing: the old exit service, for one."""
-    import ast
-
     old = ast.parse('''
 def record_exit(actor, company, *, kind, on, proceeds, note=""):
     if on > today():

@@ -5,9 +5,10 @@ percent signs."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
+
+from tests.source import TRACKER, modules, nodes
 
 pytestmark = pytest.mark.no_db  # reads the source and the catalogue only: run once (pyproject.toml)
 
@@ -16,11 +17,11 @@ GETTEXT = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "pgettext"}
 
 def test_no_message_without_values_doubles_its_percent_sign():
     found = []
-    for path in sorted(Path("tracker").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for path in modules():
+        for node in nodes(path):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id in GETTEXT and not node.keywords and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str) and "%%" in node.args[0].value):
-                found.append(f"{path}:{node.lineno}")
+                found.append(f"{path.relative_to(TRACKER.parent)}:{node.lineno}")
     assert not found, found

@@ -18,6 +18,7 @@ from tests.achievements.helpers import make_achievement, make_transfer
 from tests.companies import helpers as companies
 from tests.conftest import login, post
 from tests.factories import _commit, install_gates, make_enterprise, make_project, make_user
+from tests.source import modules, nodes
 from tests.test_edits import proposal, tab
 from tracker import db
 from tracker.accounts.models import Role
@@ -56,8 +57,8 @@ def test_every_key_a_service_writes_has_a_label(app):
     columns = {c.key for m in Base.registry.mappers for c in m.columns}
     labelled = set(FIELDS) | set(HIDDEN) | {key for _, key in history_keys.FIELDS_OF} | columns
     written = {}
-    for path in (ROOT / "tracker").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for path in modules():
+        for node in nodes(path):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr in ("record", "record_about", "record_if_changed")):
                 for changes in (a for a in node.args[3:] if isinstance(a, ast.Dict)):

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.source import TRACKER, modules, nodes, text, tree
 from tracker.display.labels import LABELS
 
 pytestmark = pytest.mark.no_db  # reads the source only: run once (pyproject.toml)
 
-ROOT = Path(__file__).resolve().parents[1]
-TRACKER = ROOT / "tracker"
+ROOT = TRACKER.parent
 MAX_LINES = 400
 
 # The only functions that may import: create_app wires every domain into the app, and the
@@ -37,8 +37,8 @@ WEB_LAYER = ("views.py", "admin_views.py", "mfa_views.py", "deal_views.py", "dut
              "forms.py", "review_forms.py")
 
 
-def _modules() -> list[Path]:
-    return sorted(TRACKER.rglob("*.py"))
+def _modules() -> tuple[Path, ...]:
+    return modules()
 
 
 def _name(path: Path) -> str:
@@ -47,14 +47,14 @@ def _name(path: Path) -> str:
 
 def test_no_module_is_over_400_lines():
     long = {_name(p): n for p in _modules()
-            if (n := len(p.read_text().splitlines())) > MAX_LINES}
+            if (n := len(text(p).splitlines())) > MAX_LINES}
     assert long == {}
 
 
 def test_only_create_app_and_the_guards_import_inside_a_function():
     found = set()
     for path in _modules():
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in nodes(path):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
                     isinstance(inner, ast.Import | ast.ImportFrom) for inner in ast.walk(node)):
                 found.add((_name(path), node.name))
@@ -67,7 +67,7 @@ def test_nothing_below_the_web_layer_imports_it():
         if path.is_relative_to(TRACKER / "web") or path.name in WEB_LAYER or (
                 path == TRACKER / "__init__.py"):
             continue
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in nodes(path):
             modules = ([node.module or ""] if isinstance(node, ast.ImportFrom)
                        else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             offenders += [(_name(path), m) for m in modules
@@ -82,7 +82,7 @@ def _module_name(path: Path) -> str:
 def _imports_at_load(path: Path, known: set[str]) -> set[str]:
     """The tracker modules `path` imports when it is loaded (not those under TYPE_CHECKING)."""
     found = set()
-    for node in ast.parse(path.read_text()).body:
+    for node in tree(path).body:
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import PG_URL, copy_database, copy_of_head, drop_database
+from tests.source import tree as parsed
 from tracker import crypto
 from tracker.db import Base, make_engine
 from tracker.migrate import alembic_config
@@ -150,7 +151,7 @@ def test_there_is_one_head():
 def test_every_revision_has_a_downgrade():
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
     for revision in script.walk_revisions():
-        tree = ast.parse(open(revision.path).read())
+        tree = parsed(revision.path)
         downgrade = next(node for node in tree.body
                          if isinstance(node, ast.FunctionDef) and node.name == "downgrade")
         assert not all(isinstance(s, ast.Pass) for s in downgrade.body), revision.revision

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import ast
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
 from wtforms import DecimalField, IntegerField
 
-import tracker
+from tests.source import TRACKER, modules, nodes
 from tracker.web.fields import Range
 from tracker.web.forms import Form
 
 pytestmark = pytest.mark.no_db  # reads the forms and the catalogue only: run once (pyproject.toml)
 
-ROOT = Path(tracker.__file__).parent
+ROOT = TRACKER
 
 
 class _Amounts(Form):
@@ -42,8 +41,8 @@ def test_the_message_names_the_bound_crossed_in_the_readers_words(app, locale, a
 
 def test_no_form_uses_wtforms_own_number_range():
     offenders = []
-    for path in sorted(ROOT.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
+    for path in modules():
+        for node in nodes(path):
             if isinstance(node, ast.ImportFrom) and node.module == "wtforms.validators" and any(
                     alias.name == "NumberRange" for alias in node.names):
                 offenders.append(str(path.relative_to(ROOT)))

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm.interfaces import MANYTOONE
 
+from tests.source import modules, nodes
+from tests.source import tree as parsed
 from tracker.accounts.models import Role
 from tracker.db import Base
 
@@ -105,8 +107,8 @@ def _read(function: ast.FunctionDef) -> set[str]:
 
 def _predicates():
     """Each `can_*` function of tracker/ and each helper of HELPERS, by `path:Class.name`."""
-    for path in sorted((ROOT / "tracker").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for path in modules():
+        tree = parsed(path)
         owners = [(None, node) for node in tree.body] + [
             (cls.name, node) for cls in tree.body if isinstance(cls, ast.ClassDef)
             for node in cls.body]
@@ -171,7 +173,7 @@ def role_refusals(path: Path) -> list[int]:
     """The lines of `path` where a condition reading a role refuses the user: a rule of who
     written again outside the predicates (the page's `requires` asked one, its service read
     `is_hq_admin` itself: the two could part)."""
-    return [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    return [node.lineno for node in nodes(path)
             if isinstance(node, ast.If)
             and {n.attr for n in ast.walk(node.test) if isinstance(n, ast.Attribute)} & ROLE_READS
             and _refuses(node.body)]
@@ -183,7 +185,7 @@ def test_no_service_refuses_by_reading_a_role_itself():
     submission, decision and bulk rows `is_hq_admin`; the settings' page and service each read
     the role, with no predicate at all. Each asks the page's predicate now."""
     found = [f"{path.relative_to(ROOT).as_posix()}:{line}"
-             for path in sorted((ROOT / "tracker").rglob("*.py"))
+             for path in modules()
              if not path.name.endswith("models.py") for line in role_refusals(path)]
     assert found == [], "ask the model's can_<verb>(user), as the page does"
 
@@ -201,8 +203,8 @@ def test_the_role_scan_finds_a_service_refusing_by_a_role(tmp_path):
 def _page_rules() -> list[tuple[str, str]]:
     """(module, rule) of each `@requires(rule)` of tracker/."""
     found = []
-    for path in sorted((ROOT / "tracker").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for path in modules():
+        for node in nodes(path):
             if isinstance(node, ast.FunctionDef):
                 found += [(path.relative_to(ROOT).as_posix(), ast.unparse(d.args[0]))
                           for d in node.decorator_list if isinstance(d, ast.Call)

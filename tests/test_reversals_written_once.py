@@ -10,19 +10,18 @@ from pathlib import Path
 
 import pytest
 
-import tracker
+from tests.source import TRACKER, modules, nodes
 from tracker.companies.reversal_models import Reversal
 from tracker.db import Base
 
 pytestmark = pytest.mark.no_db  # reads the source only: run once (pyproject.toml)
 
-ROOT = Path(tracker.__file__).parent
+ROOT = TRACKER
 WRITER = ROOT / "reversals.py"
 
 
-def _modules() -> list[tuple[Path, ast.Module]]:
-    return [(path, ast.parse(path.read_text(encoding="utf-8")))
-            for path in sorted(ROOT.rglob("*.py")) if path != WRITER]
+def _modules() -> list[Path]:
+    return [path for path in modules() if path != WRITER]
 
 
 def _record_kinds() -> set[str]:
@@ -35,7 +34,7 @@ def _where(path: Path, node: ast.AST) -> str:
 
 
 def test_no_domain_checks_a_reversal_itself():
-    offenders = [_where(path, node) for path, tree in _modules() for node in ast.walk(tree)
+    offenders = [_where(path, node) for path in _modules() for node in nodes(path)
                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                  and node.func.attr == "check" and getattr(node.func.value, "id", "")
                  == "reversals"]
@@ -44,8 +43,8 @@ def test_no_domain_checks_a_reversal_itself():
 
 def test_no_reverse_function_locks_by_hand():
     offenders = []
-    for path, tree in _modules():
-        for function in ast.walk(tree):
+    for path in _modules():
+        for function in nodes(path):
             if (isinstance(function, ast.FunctionDef) and function.name.startswith("reverse")
                     and "with_for_update" in ast.unparse(function)):
                 offenders.append(_where(path, function))
@@ -57,8 +56,8 @@ def test_every_reversal_record_is_built_with_what_record_states():
     assert {"RoundReversal", "ExitReversal", "ConversionReversal", "RoyaltyReportReversal",
             "AnnuityPaymentReversal", "ExerciseReversal", "LeavingReversal"} <= kinds
     built, offenders = set(), []
-    for path, tree in _modules():
-        for node in ast.walk(tree):
+    for path in _modules():
+        for node in nodes(path):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in kinds:
                 built.add(node.func.id)
                 if not any(k.arg is None and getattr(k.value, "id", "") == "stated"
@@ -72,8 +71,8 @@ def test_every_reversal_form_is_drawn_by_reversal_page():
     """A reverse* view is only what differs (what is loaded, the facts, the words): its form
     is posted and its page drawn by `tracker.web.corrections.reversal_page`."""
     views, offenders = [], []
-    for path, tree in _modules():
-        for function in ast.walk(tree):
+    for path in _modules():
+        for function in nodes(path):
             if (isinstance(function, ast.FunctionDef) and function.name.startswith("reverse")
                     and any(isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "route"
                             for d in function.decorator_list)):
@@ -97,8 +96,8 @@ def _loaded_by_hand(prefix: str, loader: str) -> tuple[list[str], set[str], int]
     404, 403 or the refusal themselves (`abort`, `offered`), those exempt that exist, and how
     many views were read."""
     offenders, exempt, views = [], set(), 0
-    for path, tree in _modules():
-        for function in ast.walk(tree):
+    for path in _modules():
+        for function in nodes(path):
             if not (isinstance(function, ast.FunctionDef) and function.name.startswith(prefix)
                     and any(isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "route"
                             for d in function.decorator_list)):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import pathlib
 import pkgutil
 import re
 from datetime import date
@@ -25,6 +24,7 @@ from tests.contracts.test_contracts import record
 from tests.factories import _commit, install_gates, make_project, make_user
 from tests.funding.test_amendments import agreement_of, tranche_of
 from tests.gates.test_corrections import _form, _scored_panel
+from tests.source import TRACKER, modules, nodes
 from tests.test_edits import tab
 from tests.unchanged import audited
 from tracker import db
@@ -240,10 +240,10 @@ def _local_forms() -> list[str]:
     """Form classes written inside a function whose bases are the form machinery itself: the
     walk above can't see them (they exist only once the function runs)."""
     machinery = {"Form", "FlaskForm", "BaseForm", "OneTime", "SeenVersion"}
-    root = pathlib.Path(tracker.__file__).parent
+    root = TRACKER
     found = []
-    for path in sorted(root.rglob("*.py")):
-        for function in ast.walk(ast.parse(path.read_text())):
+    for path in modules():
+        for function in nodes(path):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for node in ast.walk(function):

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import ast
 import io
-import pathlib
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
-import tracker
 from tests.assessment.conftest import PDF
 from tests.companies import helpers as company_helpers
 from tests.conftest import login, post
@@ -31,6 +29,7 @@ from tests.milestones.test_post_corrections import _posted
 from tests.pms.test_interview_corrections import _interviewed
 from tests.pms.test_query_counts import _network
 from tests.projects.test_trl_corrections import _under_way
+from tests.source import TRACKER, modules, nodes
 from tests.unchanged import UNCHANGED, audited
 from tracker import db
 from tracker.accounts import services as accounts
@@ -276,10 +275,10 @@ NO_ROW = {
 def test_every_correction_service_is_in_the_table():
     """Every `correct_*`, `save_*`, `update_*`, `register_*` or `change_*` service taking a
     reason is a row of the table above (by its module and name) or in `NO_ROW`."""
-    root = pathlib.Path(tracker.__file__).parent
+    root = TRACKER
     found = set()
-    for path in sorted(root.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
+    for path in modules():
+        for node in nodes(path):
             if isinstance(node, ast.FunctionDef) and node.name.startswith(
                     ("correct_", "save_", "update_", "register_", "change_")):
                 arguments = [a.arg for a in node.args.args + node.args.kwonlyargs]

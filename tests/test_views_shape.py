@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-import tracker
+from tests.source import TRACKER, modules, nodes, text, tree
 from tracker.web import actions
 
 pytestmark = pytest.mark.no_db  # reads the source only: run once (pyproject.toml)
 
 REFUSALS = {"Invalid", "Refused", "DomainError"}
-ROOT = Path(tracker.__file__).parent
+ROOT = TRACKER
 
 
 # A route registered on a blueprint, also one declared in another module (the corrections',
@@ -25,8 +25,8 @@ ROUTE = re.compile(r"^@\w+\.(route|get|post)\(|^@operation\(|\.add_url_rule\(", 
 
 def _view_modules() -> list[Path]:
     """Every module that declares a blueprint or registers a route."""
-    return [path for path in sorted(ROOT.rglob("*.py"))
-            if "Blueprint(" in (text := path.read_text(encoding="utf-8")) or ROUTE.search(text)]
+    return [path for path in modules()
+            if "Blueprint(" in (source := text(path)) or ROUTE.search(source)]
 
 
 def _caught(handler: ast.ExceptHandler) -> set[str]:
@@ -45,7 +45,7 @@ def test_the_view_modules_are_found():
 def test_no_view_module_catches_a_refusal_itself():
     offenders = []
     for path in _view_modules():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in nodes(path):
             if isinstance(node, ast.ExceptHandler) and _caught(node) & REFUSALS:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == [], "answer through tracker.web.actions.submit or press instead"
@@ -57,7 +57,7 @@ def test_no_view_is_named_like_the_shared_helpers():
               == actions.__name__}
     clashes = []
     for path in _view_modules():
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        for node in tree(path).body:
             if isinstance(node, ast.FunctionDef) and node.name in shared:
                 clashes.append(f"{path.relative_to(ROOT)}:{node.name}")
     assert clashes == []
@@ -76,7 +76,7 @@ STILL_TO_FIX: set[tuple[str, str]] = set()
 def test_no_view_body_reads_a_role():
     found = set()
     for path in _view_modules():
-        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for function in nodes(path):
             if isinstance(function, ast.FunctionDef) and any(
                     isinstance(node, ast.Attribute) and node.attr in ROLE_READS
                     for statement in function.body for node in ast.walk(statement)):
@@ -105,9 +105,8 @@ def test_the_acting_user_is_got_in_one_place():
     the proxy to a service or a predicate as the user."""
     one = ROOT / "web" / "permissions.py"
     copies = []
-    for path in sorted(ROOT.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+    for path in modules():
+        for node in nodes(path):
             if (isinstance(node, ast.FunctionDef) and _only_returns_the_user(node)
                     and not (path == one and node.name == "acting_user")):
                 copies.append(f"{path.relative_to(ROOT)}:{node.name}")

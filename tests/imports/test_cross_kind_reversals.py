@@ -47,7 +47,6 @@ import io
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
@@ -63,6 +62,7 @@ from tests.imports.test_empty_database import (
     import_network,
 )
 from tests.imports.test_projects import _setting
+from tests.source import TRACKER, modules, tree
 from tracker import db
 from tracker.accounts.models import User
 from tracker.companies import corrections, deals
@@ -109,12 +109,12 @@ def test_every_reversal_the_services_allow_is_placed():
     """Every reverse_*/void_* service (a function of a module that is not a view, acting as
     `actor`) is in the table,
     and every pair of a reversal with a later file needing it is handled or known."""
-    root = Path(__file__).resolve().parents[2] / "tracker"
+    root = TRACKER
     found = set()
-    for path in root.rglob("*.py"):
+    for path in modules():
         if path.stem == "views" or path.stem.endswith("_views") or "imports" in path.parts:
             continue
-        for node in ast.parse(path.read_text()).body:
+        for node in tree(path).body:
             if (isinstance(node, ast.FunctionDef) and node.name.startswith(
                     ("reverse_", "void_")) and node.args.args
                     and node.args.args[0].arg == "actor"):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 
 import pytest
 
+from tests.source import tree as parsed
 from tracker.projects import lifecycle
 from tracker.projects.lifecycle import Phase, Step
 
@@ -83,10 +85,7 @@ def test_go_targets_of_each_gate():
 
 
 def test_lifecycle_module_needs_no_flask_and_no_session():
-    import ast
-    from pathlib import Path
-
-    tree = ast.parse(Path(lifecycle.__file__).read_text())
+    tree = parsed(lifecycle.__file__)
     imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not {m for m in imported if m.startswith(("flask", "sqlalchemy", "tracker"))}
