@@ -6,15 +6,14 @@ no logic written twice)."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import pytest
 
-import tracker
+from tests.source import TRACKER, modules, nodes
 
 pytestmark = pytest.mark.no_db  # reads the source only
 
-ROOT = Path(tracker.__file__).parent
+ROOT = TRACKER
 # Where the test is more than "anything changed", and why (none left: a creation recorded
 # whatever its values says so with `always=`).
 OWN_TEST: dict[tuple[str, str], str] = {}
@@ -32,8 +31,8 @@ def _names_changes(test: ast.expr) -> bool:
 
 def test_audited_if_changed_in_one_place():
     found = set()
-    for path in sorted(ROOT.rglob("*.py")):
-        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for path in modules():
+        for function in nodes(path):
             if not isinstance(function, ast.FunctionDef):
                 continue
             for node in ast.walk(function):

@@ -10,14 +10,13 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
-from pathlib import Path
 
 from werkzeug.local import LocalProxy
 
-import tracker
+from tests.source import TRACKER, nodes
 from tracker.web import actions
 
-ROOT = Path(tracker.__file__).parent
+ROOT = TRACKER
 SHAPES = {"submit", "press"}
 
 # The POSTs that answer otherwise, and why. A new one is not added here lightly: a form that
@@ -102,6 +101,6 @@ OLD_HELPERS = {"_save_proposal", "_act", "_done", "_back_to_project", "_save"}
 def test_no_view_module_defines_the_old_post_helpers():
     found = [f"{path.relative_to(ROOT)}:{node.name}"
              for path in sorted(ROOT.rglob("*views.py"))
-             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             for node in nodes(path)
              if isinstance(node, ast.FunctionDef) and node.name in OLD_HELPERS]
     assert found == []

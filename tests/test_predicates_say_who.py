@@ -228,7 +228,7 @@ def who_then_when_by_hand(path: Path) -> list[int]:
     `if (said := <when>) is not None: raise Refused(said)`: the order of the two, written out
     again instead of asked of `tracker.errors.require`."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in nodes(path):
         body = getattr(node, "body", None)
         for first, second in pairwise(body) if isinstance(body, list) else ():
             if (isinstance(first, ast.If) and isinstance(second, ast.If)

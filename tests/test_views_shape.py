@@ -152,8 +152,8 @@ def test_a_record_is_loaded_or_404_in_one_place():
     for one a query selected): 404 when it is not there and when the user may not see it,
     alike. Every other 404 says why it is different, above."""
     found = {}
-    for path in sorted(ROOT.rglob("*.py")):
-        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for path in modules():
+        for function in nodes(path):
             if isinstance(function, ast.FunctionDef) and any(
                     _aborts_404(node) for node in ast.walk(function)):
                 found[(str(path.relative_to(ROOT)), function.name)] = function.lineno
@@ -167,7 +167,7 @@ def test_an_api_operation_says_who_may_call_it_in_its_declaration():
     api = ROOT / "web" / "api"
     found = set()
     for path in sorted(api.rglob("*.py")):
-        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for function in nodes(path):
             if isinstance(function, ast.FunctionDef) and any(
                     isinstance(node, ast.Call) and getattr(node.func, "id", None) == "abort"
                     and getattr(node.args[0], "value", None) == 403
