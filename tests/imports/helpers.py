@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from tests.factories import uscc_for
 from tracker.imports import services
 
 
@@ -17,3 +18,9 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 def run(actor, kind: str, rows: list[list[str]], **kwargs):
     return services.run_import(actor, kind, f"{kind}.csv", io.BytesIO(csv_bytes(rows)),
                                **kwargs)
+
+
+def another_company(row: list[str], n: int) -> list[str]:
+    """A companies row for another company (its own name and credit code): a file gives
+    each company once, and a second row of one is refused as given twice."""
+    return [f"{row[0]} {n}", uscc_for(900 + n), *row[2:]]

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from tests.imports.helpers import run
+from tests.imports.helpers import another_company, run
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.companies import ledger
@@ -84,8 +84,8 @@ def test_a_bad_company_row_imports_nothing_and_names_row_and_column():
     admin = _setting_with_project()
     too_much_team = ROW[:8] + ["Team Li | team | 9500000; JITRI | hq | 500000", ""]
     bad_code = [ROW[0], "913200000000000014"] + ROW[2:8] + [ROW[8], ""]
-    no_date = ROW[:6] + ["", ""] + [ROW[8], ""]
-    bad_round = ROW[:9] + ["A | 2022-05-01 | 30000000 | Fund X: investor: 0"]
+    no_date = another_company(ROW[:6] + ["", ""] + [ROW[8], ""], 1)
+    bad_round = another_company(ROW[:9] + ["A | 2022-05-01 | 30000000 | Fund X: investor: 0"], 2)
     result = run(admin, "companies", [KEYS, too_much_team, bad_code, no_date, bad_round])
     assert [(r, c) for r, c, _m in result.errors] == [
         (2, "Cap table at incorporation"), (3, "Unified social credit code"),

@@ -166,7 +166,8 @@ def test_a_bad_row_imports_nothing_and_is_named_as_the_row_by_row_path_names_it(
     errors = _errors_both_ways(admin, rows, monkeypatch)
     assert [(row, column) for row, column, _message in errors] == [
         (3, "Cap table at incorporation"), (4, "Financing rounds"), (5, "Financing rounds"),
-        (6, "Financing rounds"), (7, ""), (8, "Project codes"), (9, "Project codes")], errors
+        (6, "Financing rounds"), (7, "Unified social credit code"), (8, "Project codes"),
+        (9, "Project codes")], errors
     assert "already has a round called A" in errors[2][2]
 
 
@@ -176,7 +177,7 @@ def test_a_company_a_row_gives_twice_is_refused_by_either_path(monkeypatch):
     errors = _errors_both_ways(admin, [KEYS, _company(1), _company(1), _company(2, code="x")],
                                monkeypatch)
     assert [(row, column) for row, column, _message in errors] == [
-        (3, ""), (4, "Unified social credit code")], errors
+        (3, "Unified social credit code"), (4, "Unified social credit code")], errors
 
 
 def test_a_refused_company_raises_what_record_company_raises(held):

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests.factories import make_user
-from tests.imports.helpers import run
+from tests.imports.helpers import another_company, run
 from tests.imports.test_company_ledger import DATES, KEYS, ROW, _tables, _typed_in
 from tests.imports.test_company_ledger import _setting_with_projects as _projects
 from tests.imports.test_funding import KEYS as FUNDING_KEYS
@@ -117,7 +117,8 @@ def test_each_of_several_refused_rows_is_named_and_none_trips_on_the_one_before(
     # shareholders get the same ids again (`db.Savepoint` forgets the refused row's objects).
     admin = _setting()
     bad = [*ROW, "", "", "acquisition | 2022-01-01 | 1"]
-    result = run(admin, "companies", [ALL_KEYS, bad, bad, bad])
+    result = run(admin, "companies", [ALL_KEYS, bad, another_company(bad, 1),
+                                      another_company(bad, 2)])
     assert [(r, c) for r, c, _m in result.errors] == [(2, "Exit"), (3, "Exit"), (4, "Exit")]
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
 
@@ -133,7 +134,7 @@ def test_an_exit_reversed_is_written_in_its_own_column_and_refused_in_the_exit_o
                                          ("zh_CN", "已冲销的退出", "退出")):
         with force_locale(locale):
             result = run(admin, "companies", [ALL_KEYS, [*ROW, "", "", reversed_],
-                                              [*ROW, "", standing, ""]])
+                                              another_company([*ROW, "", standing, ""], 1)])
             errors = [(r, str(c), str(m)) for r, c, m in result.errors]
         assert result.state is ImportState.FAILED
         assert [(r, c) for r, c, _m in errors] == [(2, in_reversed), (3, in_exit)], errors

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from tests.imports.helpers import run
+from tests.imports.helpers import another_company, run
 from tests.imports.test_company_events import ALL_KEYS
 from tests.imports.test_company_events import _setting as _with_agreements
 from tests.imports.test_company_ledger import ROW
@@ -99,9 +99,10 @@ def test_a_reversal_the_ledger_refuses_is_said_beside_its_column_and_nothing_is_
     converted = [*ROW[:8], ROW[8], f"{ROW[9]}; reversal | 1 | 2022-06-01 | wrong", ROW[10],
                  ROW[11], "TEST-2019-0042 | A", "", ""]
     # A reversal naming an entry after it, and one of an entry reversed already.
-    later = [*ROW[:10], f"reversal | 2 | 2021-02-03 | early; {ROW[10]}", ROW[11], "", "", ""]
-    twice = [*ROW[:11], f"{ROW[11]}; reversal | 1 | 2021-06-10 | once; "
-             "reversal | 1 | 2021-06-11 | twice", "", "", ""]
+    later = another_company([*ROW[:10], f"reversal | 2 | 2021-02-03 | early; {ROW[10]}",
+                             ROW[11], "", "", ""], 1)
+    twice = another_company([*ROW[:11], f"{ROW[11]}; reversal | 1 | 2021-06-10 | once; "
+                             "reversal | 1 | 2021-06-11 | twice", "", "", ""], 2)
     result = run(admin, "companies", [ALL_KEYS, converted, later, twice])
     assert [(r, c) for r, c, _m in result.errors] == [
         (2, "Financing rounds"), (3, "Later share issues"), (4, "Share transfers")], (

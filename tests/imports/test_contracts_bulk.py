@@ -155,7 +155,8 @@ def test_the_bulk_path_refuses_what_the_services_refuse_with_row_and_column(monk
         by_row.setdefault(row, set()).add(column)
     assert by_row == {3: {"Instalments"}, 4: {"Payments received"}, 5: {"Payments received"},
                       6: {"Payments received"}, 7: {"Contract number"},
-                      8: {"Contract number"}, 9: {""}, 10: {"Signed on", "Instalments"},
+                      8: {"Contract number"}, 9: {"Contract number"},
+                      10: {"Signed on", "Instalments"},
                       11: {""},
                       12: {"Type"}}, in_bulk.errors
     assert len([e for e in in_bulk.errors if e[0] == 6]) == 4, in_bulk.errors

@@ -116,7 +116,7 @@ def test_the_bulk_path_refuses_a_code_given_twice_and_writes_nothing():
     rows = [HEADER, _row(), _row(title="Another"), _row(code="TEST-2019-0043", title="Fine")]
     result = run(admin, "projects", rows)
     assert result.state is ImportState.FAILED
-    assert [(r, c) for r, c, _m in result.errors] == [(3, "")]
+    assert [(r, c) for r, c, _m in result.errors] == [(3, "Project code")]
     assert db.session.scalar(select(func.count()).select_from(Project)) == 0
 
 

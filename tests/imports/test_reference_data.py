@@ -94,7 +94,7 @@ def test_the_forms_own_checks_apply_and_every_bad_row_is_listed():
             ["IMP-AM", "Twice", "Materials", "joint", ""]]   # the same record twice
     result = run(admin, "institutes", rows)
     assert [(row, column) for row, column, _m in result.errors] == [
-        (3, "Code"), (4, "Founded on"), (5, "")]
+        (3, "Code"), (4, "Founded on"), (5, "Code")]
     assert "Row 2" in result.errors[-1][2]
     assert _count(Institute) == 0
 

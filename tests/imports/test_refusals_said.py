@@ -122,11 +122,11 @@ def test_a_record_given_twice_is_refused_naming_the_row_that_gave_it(client):
     result = run(admin, "institutes", twice)
     assert result.state is ImportState.FAILED
     [(row, message)] = [(r, m) for r, _c, m in result.errors]
-    assert (row, message) == (3, "Row 2 gives this record already: a file gives each record "
-                                 "once. Put this row's values in that row, or remove one of "
-                                 "the two.")
+    assert (row, message) == (3, "Row 2 gives this record already (the same Code): a file "
+                                 "gives each record once. Put this row's values in that row, "
+                                 "or remove one of the two.")
     admin.locale = "zh_CN"
     db.session.flush()
     login(client, admin)
     page = client.get(f"/admin/import/{result.id}").get_data(as_text=True)
-    assert "第 2 行已给出此记录：同一文件中每条记录只能出现一次。" in page
+    assert "第 2 行已给出此记录（代码相同）：同一文件中每条记录只能出现一次。" in page

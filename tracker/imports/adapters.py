@@ -8,7 +8,10 @@ page's view would hand to the service, and that call.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from enum import Enum
 from functools import cache
 from typing import Any
 
@@ -62,6 +65,25 @@ def form_defaults(form_class: type) -> dict[str, Any]:
     return found
 
 
+def as_form_text(value: Any) -> list[str]:
+    """A stored value as the form's raw input: what the page shows in the field."""
+    if value is None:
+        return [""]
+    if value is True:
+        return ["y"]
+    if value is False:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, Enum):
+        return [str(value.value)]
+    if isinstance(value, date):
+        return [value.isoformat()]
+    if isinstance(value, Decimal):
+        return [format(value, "f")]
+    return [str(value)]
+
+
 def _none_for_zero(values: dict[str, Any]) -> dict[str, Any]:
     # Select fields use 0 for "none", as on the pages.
     return {k: (None if v == 0 and k.endswith("_id") else v) for k, v in values.items()}
@@ -77,6 +99,16 @@ class Adapter:
     # the key holds none): a row changing it finds no record by its key (`renamed`).
     renamed_by: str | None = None
     renamed_values: tuple[str, ...] = ()
+    # Whether the natural key's first column names a record alone when a row gives it (a
+    # project's code, a credit code); without it, the key's other columns do.
+    key_alone = False
+
+    def key_columns(self, given: Mapping[str, Any]) -> tuple[str, ...]:
+        """The columns of the natural key a row gives (`given`: its values by column)."""
+        key = self.kind.key
+        if self.key_alone:
+            return key[:1] if given.get(key[0]) else key[1:]
+        return key
 
     def find(self, values: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -119,6 +151,11 @@ class Adapter:
         return {k: "" if v is None else v for k, v in values.items()
                 if not k.startswith("_") and k not in self.renamed_values}
 
+    def column_of(self, field: str) -> str:
+        """The column a form field's value is read from (a grant's person for its user):
+        the form's problem with the field is said there, and none after the column's own."""
+        return field
+
     def name(self, values: dict[str, Any]) -> str:
         """How the row's record is named in a list of what was created or updated."""
         return str(values.get(self.kind.key[0]) or "")
@@ -153,6 +190,14 @@ class Adapter:
 
     def save(self, actor: User, obj: Any, values: dict[str, Any]) -> Any:
         raise NotImplementedError
+
+    def unchangeable(self, obj: Any, values: dict[str, Any], given: Container[str]
+                     ) -> list[tuple[str, str]]:
+        """What the row's `_` values (read from its columns for a new record only: a
+        project's decisions, a cap table's total) say of the recorded `obj` that differs,
+        each beside its column with how it is changed instead. `given`: the file's columns.
+        A row is never "unchanged" while one differs (issue 13)."""
+        return []
 
     def batch(self, actor: User) -> Any:
         """The bulk path of this kind's new records (`tracker.imports.bulk.Batch`), if any."""
@@ -211,7 +256,7 @@ class Enterprises(Adapter):
     def name(self, values):
         return values.get("uscc") or values.get("name") or ""
 
-    renamed_by, renamed_values = "name", ("name",)
+    renamed_by, renamed_values, key_alone = "name", ("name",), True
 
     def renaming(self, values):
         if values["uscc"]:  # found by its code: a name changed is corrected

@@ -9,14 +9,16 @@ same audit records and history), only in fewer statements: tests compare the two
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Hashable
 from typing import Any
 
 from flask_babel import gettext as _
 
 from tracker import bulk_rows, db
 from tracker.accounts.models import User
+from tracker.display import said
 from tracker.errors import Invalid
+from tracker.imports.columns import Kind
 from tracker.projects.models import Project
 
 # Rows held before they are written: enough for few statements, few enough for little memory.
@@ -34,10 +36,37 @@ def insert_returning_ids(model: type, rows: list[dict[str, Any]]) -> list[int]:
     return bulk_rows.insert_returning_ids(model.__table__, rows)
 
 
-def given_twice(row: int) -> str:
-    """Why a row giving the record an earlier row gave is refused, whatever path reads it."""
-    return _("Row %(row)d gives this record already: a file gives each record once. Put this "
-             "row's values in that row, or remove one of the two.", row=row)
+def given_twice(row: int, kind: Kind, columns: tuple[str, ...]) -> tuple[str, str]:
+    """Why a row giving the record an earlier row gave is refused, whatever path reads it,
+    beside the last of the key's `columns` (the record's own name or number in its scope),
+    whichever row was refused or saved first (issue 13)."""
+    return columns[-1], _(
+        "Row %(row)d gives this record already (the same %(columns)s): a file gives each "
+        "record once. Put this row's values in that row, or remove one of the two.", row=row,
+        columns=said.listed([str(kind.column(c).header) for c in columns]))
+
+
+# How a key's cell is compared with another row's: as the kinds' `find` compares it.
+_SPELLING = {"code": str.upper, "uscc": str.upper, "email": str.lower}
+
+
+def row_key(adapter: Any, row: dict[str, str], given: dict[str, list[str]],
+            found: dict[str, Any]) -> tuple[tuple[str, ...], Hashable] | None:
+    """The columns of the natural key a row gives, and what they say as its record is found
+    by them, read before anything is checked: a reference by the record it names (its text
+    when it names none), a choice or a date as read. None: the row leaves a column of its
+    key empty (two rows without a contract's number are not one contract)."""
+    columns = adapter.key_columns({k: row.get(k, "").strip() for k in adapter.kind.key})
+    values = []
+    for column in columns:
+        if column in found:
+            value = found[column]
+            values.append(tuple(value) if isinstance(value, list) else value)
+            continue
+        text = (given[column][0] if given.get(column) and not adapter.kind.column(column).ref
+                else row.get(column, "")).strip()
+        values.append(_SPELLING.get(column, str)(text))
+    return (columns, tuple(values)) if all(values) else None
 
 
 class Batch:
@@ -94,7 +123,8 @@ class Batch:
     def take(self, values: dict[str, Any], number: int) -> bool:
         key = self.key(values)
         if key in self._keys:
-            raise Invalid("", given_twice(self._keys[key]))
+            raise Invalid(*given_twice(self._keys[key], self.adapter.kind,
+                                       self.adapter.key_columns(values)))
         if not self.check(values):
             return False
         self._keys[key] = number

@@ -123,6 +123,22 @@ def table_total(table: list[Holding], total: Decimal | None) -> Decimal:
     return sum((h[2] for h in table), Decimal("0")) if total is None else total
 
 
+def total_changed(company: Company, cell: list[Entry] | None, total: Decimal | None
+                  ) -> str | None:
+    """Why a row's `total_shares` of the table that stands, which its holdings leave as
+    recorded, is refused: it is no longer read (a recorded table is not incorporated again),
+    and an import does not change a recorded table (issue 13). None: nothing to say."""
+    table = standing_table(recorded_holdings(company)[0])
+    if cell is None or total is None or not table or standing_table(cell) != table or (
+            total == table_total(table, None)):
+        return None
+    return _("The cap table at incorporation is recorded with %(recorded)s shares issued, not "
+             "%(given)s. An import does not change a recorded table: on the company's page it "
+             "is voided whole and entered again, which the holdings cell then writes (void | "
+             "its date | the reason, then the table again).",
+             recorded=number(table_total(table, None)), given=number(total))
+
+
 def holding_line(e: ShareEntry) -> Holding:
     return (e.to_holder.name, e.to_holder.kind, e.shares, e.acquired_by, e.technology,
             e.lock_up_until)

@@ -213,8 +213,12 @@ def _offered(field: Any) -> str:
     """Why a choice field refused the cell, with the choices it offers."""
     choices = ([c for _group, inner in field.iter_groups() for c in inner]
                if field.has_groups() else field.iter_choices())
-    offered = [_("%(code)s (%(label)s)", code=str(c.value), label=c.label) for c in choices
-               if str(c.value) != ""]
+    # A record is chosen by its id, which a file never writes (it names the record): its
+    # names only, never an internal id (issue 13: "Write one of 9 (Pool 3)").
+    records = field.name.endswith(("_id", "_ids"))
+    offered = [c.label if records else _("%(code)s (%(label)s)", code=str(c.value),
+                                          label=c.label)
+               for c in choices if str(c.value) not in ("", "0" if records else "")]
     given = said.listed(v for v in (field.raw_data or []) if v) or "—"
     return _("Not one of the choices: %(value)s. Write one of %(choices)s.", value=given,
              choices=said.listed(offered))

@@ -190,7 +190,7 @@ def as_recorded(company: Company, cap_table: list | None, wanted: dict) -> tuple
 
 class Companies(Adapter):
     kind, model, form_class = columns.COMPANIES, Company, CompanyForm
-    fields = COMPANY_FIELDS
+    fields, key_alone = COMPANY_FIELDS, True  # no credit code yet: its name finds it
 
     def find(self, values):
         code = uscc.normalise(values.get("uscc") or "")
@@ -249,6 +249,11 @@ class Companies(Adapter):
                                          text["recorded_order"])
                                     if "recorded_order" in text else None)
         return values
+
+    def unchangeable(self, obj, values, given):
+        said = "total_shares" in given and cap_tables.total_changed(
+            obj, values["holdings"], values["_total_shares"])
+        return [("total_shares", said)] if said else []
 
     def save(self, actor, obj, values):
         values = dict(values)

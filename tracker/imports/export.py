@@ -28,10 +28,9 @@ from tracker.achievements.models import Achievement, IpRight, Jurisdiction
 from tracker.companies import holder_names
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
-from tracker.dates import org_zone
 from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
-from tracker.gates.models import GateDecision, GateReview, Outcome
-from tracker.imports import ip_deals, ledger_order, reversal_lines
+from tracker.gates.models import GateDecision, GateReview
+from tracker.imports import ip_deals, ledger_order, reversal_lines, route_cells
 from tracker.imports.cap_tables import recorded_holdings, standing_table
 from tracker.imports.columns import KINDS
 from tracker.imports.companies import recorded_order, recorded_rounds
@@ -54,7 +53,6 @@ from tracker.organisations.models import (
     JointInnovationCentre,
     TechnologyNeed,
 )
-from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 
 
@@ -112,36 +110,6 @@ def _needs() -> Iterator[list]:
                n.intended_investment, n.state]
 
 
-def _conditions(standing: list[GateDecision], emails: dict[int, str]) -> str:
-    """The conditions of each standing CONDITIONAL GO, as the column writes them."""
-    return "; ".join(
-        f"{d.review.gate}: {c.text} | {emails[c.owner_id]} | {c.due_date.isoformat()} | "
-        f"{c.state.value}"
-        for d in standing if d.outcome is Outcome.CONDITIONAL_GO
-        for c in sorted(d.conditions, key=lambda c: c.id))
-
-
-def _route(project: Project, decisions: list[GateDecision], emails: dict[int, str]
-           ) -> tuple[str, str, str, str, str]:
-    """gates_passed_on, conditions, ended_in, rationale and revisit date, from the project's
-    decisions."""
-    superseded = {d.supersedes_id for d in decisions if d.supersedes_id}
-    standing = [d for d in decisions if d.id not in superseded]
-    zone = org_zone()
-    passed = "; ".join(f"{d.review.gate}: {d.decided_at.astimezone(zone).date().isoformat()}"
-                       for d in standing if d.outcome in (Outcome.GO, Outcome.CONDITIONAL_GO,
-                                                          Outcome.KILL, Outcome.HOLD))
-    ended_in, rationale = "", ""
-    if project.phase in (Phase.COMPLETED, Phase.TERMINATED, Phase.REJECTED, Phase.ON_HOLD):
-        last = standing[-1] if standing else None
-        if last is not None:
-            ended_in = last.review.phase.value
-            if last.outcome is Outcome.KILL:
-                rationale = last.rationale
-    return passed, _conditions(standing, emails), ended_in, rationale, _text(
-        project.revisit_date) if project.phase is Phase.ON_HOLD else ""
-
-
 def _projects() -> Iterator[list]:
     projects = db.session.scalars(select(Project).options(
         selectinload(Project.budget_lines), selectinload(Project.members),
@@ -158,7 +126,7 @@ def _projects() -> Iterator[list]:
     needs = dict(db.session.execute(select(TechnologyNeed.id, TechnologyNeed.title))
                  .tuples().all())
     for p in projects:
-        passed, conditions, ended_in, rationale, revisit = _route(
+        passed, conditions, ended_in, rationale, revisit = route_cells.recorded(
             p, decisions.get(p.id, []), users)
         yield [p.code or "", p.title, p.summary, p.field, p.type, p.funding_source,
                p.programme_level or "", p.programme_name, p.funder_project_number,

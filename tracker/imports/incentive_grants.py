@@ -31,7 +31,7 @@ from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display.formatting import day, number
 from tracker.errors import Invalid, Problems
-from tracker.imports import grant_cells, grant_columns, pool_reversals
+from tracker.imports import cells, grant_cells, grant_columns, pool_reversals
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError
 from tracker.imports.grant_cells import (
@@ -150,6 +150,9 @@ class IncentiveGrants(Adapter):
 
     renamed_by, renamed_values = "person", ("user_id", "person_name")
 
+    def column_of(self, field):
+        return COLUMN_OF.get(field, field)
+
     def renaming(self, values):
         return db.session.scalars(select(IncentiveGrant).where(
             IncentiveGrant.company_id == values["company_id"],
@@ -181,9 +184,13 @@ class IncentiveGrants(Adapter):
                               "companies first.", name=(given.get("company") or [""])[0]),
                             "company")
         if "person" in given:
-            user = person_named(given["person"][0])
-            found["user_id"] = [str(user.id if user else 0)]
-            found["person_name"] = ["" if user else given["person"][0]]
+            try:
+                user = person_named(given["person"][0])
+            except CellError as error:  # said once, beside the person; the pool still read
+                cells.note(error)
+            else:
+                found["user_id"] = [str(user.id if user else 0)]
+                found["person_name"] = ["" if user else given["person"][0]]
         pools = services.pools(company)
         wanted = (given.get("pool") or [""])[0].strip()
         if wanted:

@@ -1,16 +1,23 @@
 """What a changed row may not change of a project already recorded, each said beside its
-column: its phase and manager never (the tracker moves them), and nothing of a proposal once
+column: its phase and manager never (the tracker moves them), nothing of a proposal once
 submitted, which changes through its gates and change requests (`closed.proposal_refusal`,
-the proposal page's own sentence). A draft's row is saved as its page saves it."""
+the proposal page's own sentence), and none of its decisions (`history`). A draft's row is
+saved as its page saves it."""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
 from flask_babel import gettext as _
 
 from tracker.accounts.models import User
+from tracker.accounts.services import normalise_email
+from tracker.display.formatting import day
+from tracker.display.labels import label
 from tracker.errors import Problems
+from tracker.imports import route_cells
+from tracker.imports.cells import CellError
 from tracker.projects import closed
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
@@ -34,3 +41,81 @@ def refuse(project: Project, before: dict[str, Any], pm: User, phase: Phase,
             if key in before and value != before[key]:
                 problems.add(_COLUMN.get(key, key), said)
     problems.raise_any()
+
+
+def history(project: Project, values: dict[str, Any], given: Container[str],
+            gates: Container[int]) -> list[tuple[str, str]]:
+    """What a row says of the project's decisions (the cells `tracker.imports.route_cells`
+    reads) that is not what they recorded, each beside its column with how it is changed
+    instead: an import records a project's decisions with the project, and changes none
+    (issue 13; a changed one was reported "unchanged"). A column the file leaves out, or a
+    gate its cell leaves out or that is not one of `gates` (those the row's route passes,
+    whose days a new project's row records), is not compared; nor is anything of a row that
+    changes the phase, refused for that (`refuse`)."""
+    if values["phase"] is not project.phase:
+        return []
+    route = route_cells.recorded_of(project)
+    found = []
+    if "gates_passed_on" in given:
+        recorded = _read(route_cells.passed_on, route.gates_passed_on) or {}
+        found += [("gates_passed_on", _redated(gate, on, recorded.get(gate)))
+                  for gate, on in sorted(values["_passed_on"].items())
+                  if gate in gates and recorded.get(gate) != on]
+    if "conditions" in given and _conditions(values["_conditions"]) != _conditions(
+            _read(route_cells.conditions, route.conditions)):
+        found.append(("conditions", _(
+            "The conditions recorded are not these: %(recorded)s. An import does not change "
+            "a recorded decision: a CONDITIONAL GO's conditions are changed by correcting the "
+            "decision on its gate review's page, and each condition is marked met and "
+            "cleared on the project's page. Write the recorded conditions here.",
+            recorded=route.conditions or _("none"))))
+    phase = project.phase
+    ended = values["_ended_in"] or route_cells.ended_in_by_default(phase)
+    if "ended_in" in given and route.ended_in and phase in route_cells.ENDED and (
+            ended.value != route.ended_in):
+        found.append(("ended_in", _(
+            "The project's last decision was taken in “%(recorded)s”, not “%(given)s”. An "
+            "import does not change a recorded decision, and no correction moves one to "
+            "another gate: write the recorded phase here.",
+            recorded=label(Phase(route.ended_in)), given=label(ended))))
+    if "rationale" in given and phase in (Phase.TERMINATED, Phase.REJECTED) and (
+            values["_rationale"] != route.rationale.strip()):
+        found.append(("rationale", _(
+            "The KILL was recorded with another rationale: “%(recorded)s”. An import does not "
+            "change a recorded decision: the rationale is changed by correcting the KILL on "
+            "its gate review's page (both stay visible). Write the recorded rationale here.",
+            recorded=route.rationale)))
+    if "revisit_date" in given and phase is Phase.ON_HOLD and (
+            values["_revisit_date"] != project.revisit_date):
+        found.append(("revisit_date", _(
+            "The project is on hold until %(recorded)s, not %(given)s. An import does not "
+            "change a recorded decision: the revisit date is changed by correcting the HOLD "
+            "on its gate review's page. Write the recorded date here.",
+            recorded=day(project.revisit_date), given=day(values["_revisit_date"]))))
+    return found
+
+
+def _read(parse, text: str) -> Any:
+    try:
+        return parse(text)
+    except CellError:  # pragma: no cover - what the tracker recorded is written readable
+        return None
+
+
+def _conditions(by_gate: dict[int, list[dict]] | None) -> dict[int, list[tuple]]:
+    """Conditions as compared: in any order, an owner's e-mail in any case."""
+    return {gate: sorted((c["text"].strip(), normalise_email(c["email"]), c["due_date"],
+                          c["state"].value) for c in items)
+            for gate, items in (by_gate or {}).items()}
+
+
+def _redated(gate: int, given: Any, recorded: Any) -> str:
+    if recorded is None:
+        return _("The project has no decision recorded at gate %(gate)d: an import records a "
+                 "project's decisions only when it records the project, and its gates are "
+                 "decided in the tracker since. Leave the gate out of this cell.", gate=gate)
+    return _("Gate %(gate)d's decision is recorded as taken on %(recorded)s, not %(given)s. "
+             "An import does not change a recorded decision, and the tracker keeps the day "
+             "one was taken (a correction on the gate review's page is dated the day it is "
+             "made): write the recorded day here, or leave the gate out of this cell.",
+             gate=gate, recorded=day(recorded), given=day(given))

@@ -5,7 +5,6 @@ so that it goes on in the tracker as if it had been decided there."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -19,16 +18,13 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.display import said
-from tracker.display.formatting import not_a_date
 from tracker.errors import Invalid, Problems
 from tracker.gates import dating, decisions
 from tracker.gates import services as gates
-from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import Outcome
-from tracker.gates.review_forms import CONDITION_ROWS
-from tracker.imports import cells, columns, project_changes
+from tracker.imports import cells, columns, project_changes, route_cells
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
-from tracker.imports.cells import CellError, iso_date, note, read
+from tracker.imports.cells import CellError, note, read
 from tracker.organisations.listing import needs_named
 from tracker.organisations.models import Enterprise, Institute
 from tracker.projects import codes, lifecycle
@@ -42,8 +38,6 @@ FORM_FIELDS = ("title", "summary", "field", "type", "funding_source", "programme
                "programme_name", "funder_project_number", "managing_body", "institute_id",
                "partner_enterprise_id", "need_id", "trl_now", "trl_target", "budget_total",
                "start_date", "end_date")
-_CONDITION_STATE = columns.Column("conditions", "", choices=ConditionState)
-_GATE_DATE = re.compile(r"^\s*(?:gate\s*)?(\d)\s*[:：]\s*(.+?)\s*$", re.I)
 
 
 def gates_to(phase: Phase) -> list[Phase] | None:
@@ -77,9 +71,7 @@ def imported_route(phase: Phase, code: str, ended_in: Phase | None
     last = None
     if phase in FINAL_STEP:
         outcome, step = FINAL_STEP[phase]
-        if ended_in is None:
-            ended_in = (Phase.PROPOSAL_REVIEW if phase is Phase.REJECTED
-                        else Phase.CONTRACT_RESEARCH)
+        ended_in = ended_in or route_cells.ended_in_by_default(phase)
         try:
             lifecycle.check(ended_in, phase, step)
         except lifecycle.TransitionRefused as error:
@@ -93,15 +85,6 @@ def imported_route(phase: Phase, code: str, ended_in: Phase | None
         raise Invalid("phase", _("Choose where the project goes next."))
     route = [(p, Outcome.GO, lifecycle.go_targets(p)[0]) for p in path]
     return route + ([last] if last else [])
-
-
-def _day(text: str, column: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(iso_date(text))
-    except ValueError:
-        raise CellError(not_a_date(iso_date(text)), column) from None
 
 
 def decision_days(route, passed: dict[int, date], start: date) -> list[date]:
@@ -137,34 +120,6 @@ def _budget_lines(text: str) -> list[tuple[str, str]]:
     return lines
 
 
-def conditions(text: str) -> dict[int, list[dict]]:
-    """'1: Pilot data | pm@x.cn | 2024-06-30 | cleared; ...' as {gate: [{text, email,
-    due_date, state}]}, the owner still an e-mail (the service finds and checks them)."""
-    found: dict[int, list[dict]] = {}
-    for part in cells.parts(text):
-        match = _GATE_DATE.match(part)
-        pieces = [p.strip() for p in match.group(2).split("|")] if match else []
-        if len(pieces) == 3:
-            pieces.append("")
-        if len(pieces) != 4:
-            raise CellError(_("Write each condition as its gate, text, owner's e-mail, due date "
-                              "and state, e.g. 1: Pilot data | pm@example.cn | 2024-06-30 | "
-                              "cleared."), "conditions")
-        words, email, due, state = pieces
-        try:
-            state = cells.choice(_CONDITION_STATE, state) if state else ConditionState.OPEN
-        except CellError as error:
-            raise CellError(str(error), "conditions") from None
-        gate = int(match.group(1))
-        found.setdefault(gate, []).append({
-            "text": words, "email": email, "state": ConditionState(state),
-            "due_date": _day(due, "conditions") if due else None})
-        if len(found[gate]) > CONDITION_ROWS:
-            raise CellError(_("At most %(n)d conditions a decision.", n=CONDITION_ROWS),
-                            "conditions")
-    return found
-
-
 def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[dict]]:
     """The conditions with their owners found by e-mail (an unknown one is a problem)."""
     out = {}
@@ -177,20 +132,6 @@ def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[
                                              key=item["email"]))
             out[gate].append({**item, "owner": owner})
     return out
-
-
-def _passed_on(text: str) -> dict[int, date]:
-    found = {}
-    for part in cells.parts(text):
-        match = _GATE_DATE.match(part)
-        if match is None:
-            raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
-                            "gates_passed_on")
-        try:
-            found[int(match.group(1))] = date.fromisoformat(iso_date(match.group(2)))
-        except ValueError:
-            raise CellError(not_a_date(iso_date(match.group(2))), "gates_passed_on") from None
-    return found
 
 
 def check_new(pm: User, values: dict, passed: dict[int, date],
@@ -264,7 +205,7 @@ def check_code(institute: Institute | None, code: str, problems: Problems,
 
 class Projects(Adapter):
     kind, model, form_class = columns.PROJECTS, Project, ProjectForm
-    fields = FORM_FIELDS
+    fields, key_alone = FORM_FIELDS, True  # a draft has no code: its PM and title find it
 
     def find(self, values):
         code = (values.get("code") or "").strip().upper()
@@ -336,14 +277,23 @@ class Projects(Adapter):
         values["pm_id"] = int(text.get("pm_id") or 0)
         values["code"] = text.get("code", "").strip().upper()
         values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT
-        values["_passed_on"] = read("gates_passed_on", _passed_on,
+        values["_passed_on"] = read("gates_passed_on", route_cells.passed_on,
                                     text.get("gates_passed_on", "")) or {}
-        values["_conditions"] = read("conditions", conditions, text.get("conditions", "")) or {}
+        values["_conditions"] = read("conditions", route_cells.conditions,
+                                     text.get("conditions", "")) or {}
         values["_ended_in"] = Phase(text["ended_in"]) if text.get("ended_in") else None
         values["_rationale"] = text.get("rationale", "").strip()
-        values["_revisit_date"] = read("revisit_date", _day, text.get("revisit_date", ""),
-                                       "revisit_date")
+        values["_revisit_date"] = read("revisit_date", route_cells.day_cell,
+                                       text.get("revisit_date", ""), "revisit_date")
         return values
+
+    def unchangeable(self, obj, values, given):
+        try:  # the gates whose dates a new project's row records (none past its route)
+            route = imported_route(values["phase"], values["code"], values["_ended_in"])
+        except Invalid:
+            route = []
+        return project_changes.history(obj, values, given,
+                                       {lifecycle.PHASE_GATE[p] for p, _o, _t in route})
 
     def save(self, actor, obj, values):
         values = dict(values)

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
-from enum import Enum
 from typing import IO, Any
 
 from flask import current_app
@@ -27,8 +24,8 @@ from tracker.companies import holder_names
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
 from tracker.imports import cells, reading
-from tracker.imports.adapters import Adapter, form_defaults
-from tracker.imports.bulk import Batch, given_twice
+from tracker.imports.adapters import Adapter, as_form_text, form_defaults
+from tracker.imports.bulk import Batch, given_twice, row_key
 from tracker.imports.columns import Kind
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportRun, ImportState
@@ -43,25 +40,6 @@ MAX_CHANGES = 500
 PROGRESS_EVERY = 50
 
 Progress = Callable[[int, int | None], None]
-
-
-def _as_form_text(value: Any) -> list[str]:
-    """A stored value as the form's raw input: what the page shows in the field."""
-    if value is None:
-        return [""]
-    if value is True:
-        return ["y"]
-    if value is False:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    if isinstance(value, Enum):
-        return [str(value.value)]
-    if isinstance(value, date):
-        return [value.isoformat()]
-    if isinstance(value, Decimal):
-        return [format(value, "f")]
-    return [str(value)]
 
 
 class RowRefused(Exception):
@@ -90,7 +68,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
                 if column.is_flag:  # the form's default: a user active, no legal entity
                     given[column.key] = ["y"] if defaults.get(column.key) else []
                 elif column.key in defaults and not column.many:
-                    given[column.key] = _as_form_text(defaults[column.key])
+                    given[column.key] = as_form_text(defaults[column.key])
             elif column.ref and column.many:
                 ids = [refs.find(column.ref, part) for part in cells.split(text)]
                 found[column.key] = ids
@@ -136,18 +114,23 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     given, found, cell_errors = _convert(kind, row, refs, defaults)
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
     obj = batch.find(probe) if batch is not None else adapter.find(probe)
-    if obj is not None and obj.id in seen:
-        raise RowRefused([("", given_twice(seen[obj.id]))])
+    # A record given by an earlier row, whether that row was saved or refused.
+    natural = row_key(adapter, row, given, found)
+    if (first := seen.get(natural) or (seen.get(obj.id) if obj else None)) is not None:
+        raise RowRefused([given_twice(first, kind, natural[0] if natural else kind.key)])
+    for taken in (natural, obj.id if obj is not None else None):
+        if taken is not None:
+            seen[taken] = number
     formdata = MultiDict()
     for key, value in (adapter.form_data(obj) or {}).items():
         if key not in given:
-            formdata.setlist(key, _as_form_text(value))
+            formdata.setlist(key, as_form_text(value))
     for column in kind.columns:
         if column.key in given or column.key in formdata or column.many or column.is_flag:
             continue
         # A column the file leaves out, of a new record: as a blank form sends it (its default).
-        formdata.setlist(column.key, _as_form_text(defaults[column.key]) if column.key in defaults
-                         else ["0"] if column.ref else [""])
+        formdata.setlist(column.key, as_form_text(defaults[column.key])
+                         if column.key in defaults else ["0"] if column.ref else [""])
     for key, value in given.items():
         formdata.setlist(key, value)
     # Every problem of the row's cells at once: those that name nothing or can't be read (a
@@ -165,17 +148,22 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
         errors = list(unread)
         if not valid:
             refused = {key for key, _message in errors}
-            errors += [(key if key in {c.key for c in kind.columns} else "", message)
+            errors += [(column if column in {c.key for c in kind.columns} else "", message)
                        for key, messages in cells.form_errors(form).items()
-                       if key not in refused for message in messages]
+                       if (column := adapter.column_of(key or "")) not in refused
+                       for message in messages]
+        changed = obj is not None and {k: v for k, v in (values or {}).items()
+                                       if not k.startswith("_")} != adapter.current(obj)
+        if obj is not None and not errors:  # what no save compares: a project's decisions
+            errors = adapter.unchangeable(obj, values, given)
         if errors:  # the service asked after the rows before it, as the row-by-row path
             if batch is not None:
                 batch.write()
-            raise RowRefused(errors + _service_problems(actor, adapter, obj, values, errors))
+            raise RowRefused(errors + (_service_problems(actor, adapter, obj, values, errors)
+                                       if obj is None or changed else []))
     if obj is None and (renamed := (batch or adapter).renamed(values, seen)):
         raise RowRefused(renamed)
-    compared = {k: v for k, v in values.items() if not k.startswith("_")}
-    if obj is not None and compared == adapter.current(obj):
+    if obj is not None and not changed:
         seen[obj.id] = number
         return "unchanged", obj
     return Prepared(obj, values)
@@ -212,24 +200,25 @@ def _service_problems(actor: User | None, adapter: Adapter, obj: Any,
             warnings.simplefilter("ignore")  # a None the form could not read is no news
             adapter.save(actor, obj, values)
     except (Invalid, Refused) as refusal:
-        found = _refusal(adapter.kind, refusal).errors
+        found = _refusal(adapter, refusal).errors
     except Exception:  # noqa: BLE001 - any other failure on incomplete input: what the
-        found = _in_columns(adapter.kind, stopped)  # service found until it stopped there
+        found = _in_columns(adapter, stopped)  # service found until it stopped there
     finally:
         savepoint.rollback()
     return [problem for problem in found if problem[0] not in refused and problem not in errors]
 
 
-def _refusal(kind: Kind, error: Exception) -> RowRefused:
+def _refusal(adapter: Adapter, error: Exception) -> RowRefused:
     if isinstance(error, Invalid):
-        return RowRefused(_in_columns(kind, error.problems))
+        return RowRefused(_in_columns(adapter, error.problems))
     return RowRefused([("", getattr(error, "message", "") or str(error))])
 
 
-def _in_columns(kind: Kind, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _in_columns(adapter: Adapter, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Each (field, message) beside its column; one of no column is the row's ("")."""
-    known = {c.key for c in kind.columns}
-    return [(field if field in known else "", message) for field, message in problems]
+    known = {c.key for c in adapter.kind.columns}
+    return [(column if (column := adapter.column_of(field or "")) in known else "", message)
+            for field, message in problems]
 
 
 def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[Any, int],
@@ -241,7 +230,7 @@ def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[
     try:
         saved = adapter.save(actor, obj, prepared.values)
     except (Invalid, Refused, Forbidden) as error:
-        raise _refusal(adapter.kind, error) from None
+        raise _refusal(adapter, error) from None
     seen[saved.id] = number
     if obj is not None and audit.written_during_import() == written:
         return "unchanged", saved  # the service found nothing to change (a code's case)
@@ -362,7 +351,7 @@ def import_row(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any
             if prepared.obj is None and batch.take(prepared.values, number):
                 return "created", None
         except (Invalid, Refused, Forbidden) as error:
-            raise _refusal(adapter.kind, error) from None
+            raise _refusal(adapter, error) from None
         if batch.writes_first(prepared.values, prepared.obj):
             batch.write()
     savepoint = db.Savepoint()

@@ -1,0 +1,138 @@
+"""The projects import's cells of a project's decisions (issue 13): `gates_passed_on`,
+`conditions`, `ended_in`, `rationale` and `revisit_date`, read from a row
+(`passed_on`, `conditions`, `day_cell`) and written from what is recorded (`recorded`: what
+the export writes, which a row of a project already recorded is compared with,
+`tracker/imports/project_changes.py:history`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import NamedTuple
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import db
+from tracker.dates import org_zone
+from tracker.display.formatting import not_a_date
+from tracker.gates.condition_models import ConditionState
+from tracker.gates.models import GateDecision, GateReview, Outcome
+from tracker.gates.review_forms import CONDITION_ROWS
+from tracker.imports import cells, columns
+from tracker.imports.cells import CellError, iso_date
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
+
+_CONDITION_STATE = columns.Column("conditions", "", choices=ConditionState)
+_GATE_DATE = re.compile(r"^\s*(?:gate\s*)?(\d)\s*[:：]\s*(.+?)\s*$", re.I)
+# The phases whose project's last decision the row's `ended_in` names.
+ENDED = (Phase.COMPLETED, Phase.TERMINATED, Phase.REJECTED, Phase.ON_HOLD)
+
+
+def ended_in_by_default(phase: Phase) -> Phase:
+    """Where a project ended or held was decided when its row leaves `ended_in` empty."""
+    return Phase.PROPOSAL_REVIEW if phase is Phase.REJECTED else Phase.CONTRACT_RESEARCH
+
+
+def day_cell(text: str, column: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(iso_date(text))
+    except ValueError:
+        raise CellError(not_a_date(iso_date(text)), column) from None
+
+
+def passed_on(text: str) -> dict[int, date]:
+    found = {}
+    for part in cells.parts(text):
+        match = _GATE_DATE.match(part)
+        if match is None:
+            raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
+                            "gates_passed_on")
+        try:
+            found[int(match.group(1))] = date.fromisoformat(iso_date(match.group(2)))
+        except ValueError:
+            raise CellError(not_a_date(iso_date(match.group(2))), "gates_passed_on") from None
+    return found
+
+
+def conditions(text: str) -> dict[int, list[dict]]:
+    """'1: Pilot data | pm@x.cn | 2024-06-30 | cleared; ...' as {gate: [{text, email,
+    due_date, state}]}, the owner still an e-mail (the service finds and checks them)."""
+    found: dict[int, list[dict]] = {}
+    for part in cells.parts(text):
+        match = _GATE_DATE.match(part)
+        pieces = [p.strip() for p in match.group(2).split("|")] if match else []
+        if len(pieces) == 3:
+            pieces.append("")
+        if len(pieces) != 4:
+            raise CellError(_("Write each condition as its gate, text, owner's e-mail, due date "
+                              "and state, e.g. 1: Pilot data | pm@example.cn | 2024-06-30 | "
+                              "cleared."), "conditions")
+        words, email, due, state = pieces
+        try:
+            state = cells.choice(_CONDITION_STATE, state) if state else ConditionState.OPEN
+        except CellError as error:
+            raise CellError(str(error), "conditions") from None
+        gate = int(match.group(1))
+        found.setdefault(gate, []).append({
+            "text": words, "email": email, "state": ConditionState(state),
+            "due_date": day_cell(due, "conditions") if due else None})
+        if len(found[gate]) > CONDITION_ROWS:
+            raise CellError(_("At most %(n)d conditions a decision.", n=CONDITION_ROWS),
+                            "conditions")
+    return found
+
+
+def _written_conditions(standing: list[GateDecision], emails: dict[int, str]) -> str:
+    """The conditions of each standing CONDITIONAL GO, as the column writes them."""
+    return "; ".join(
+        f"{d.review.gate}: {c.text} | {emails[c.owner_id]} | {c.due_date.isoformat()} | "
+        f"{c.state.value}"
+        for d in standing if d.outcome is Outcome.CONDITIONAL_GO
+        for c in sorted(d.conditions, key=lambda c: c.id))
+
+
+class Route(NamedTuple):
+    """A project's decisions as the row's cells write them."""
+
+    gates_passed_on: str
+    conditions: str
+    ended_in: str
+    rationale: str
+    revisit_date: str
+
+
+def recorded(project: Project, decisions: list[GateDecision], emails: dict[int, str]
+             ) -> Route:
+    """The cells of the project's `decisions` (in the order taken; `emails`: the conditions'
+    owners' by id)."""
+    superseded = {d.supersedes_id for d in decisions if d.supersedes_id}
+    standing = [d for d in decisions if d.id not in superseded]
+    zone = org_zone()
+    passed = "; ".join(f"{d.review.gate}: {d.decided_at.astimezone(zone).date().isoformat()}"
+                       for d in standing if d.outcome in (Outcome.GO, Outcome.CONDITIONAL_GO,
+                                                          Outcome.KILL, Outcome.HOLD))
+    ended_in, rationale = "", ""
+    if project.phase in ENDED:
+        last = standing[-1] if standing else None
+        if last is not None:
+            ended_in = last.review.phase.value
+            if last.outcome is Outcome.KILL:
+                rationale = last.rationale
+    revisit = project.revisit_date if project.phase is Phase.ON_HOLD else None
+    return Route(passed, _written_conditions(standing, emails), ended_in, rationale,
+                 revisit.isoformat() if revisit else "")
+
+
+def recorded_of(project: Project) -> Route:
+    """`recorded`, of one project."""
+    decisions = list(db.session.scalars(select(GateDecision).join(GateReview).where(
+        GateDecision.project_id == project.id).options(
+        selectinload(GateDecision.review), selectinload(GateDecision.conditions))
+        .order_by(GateDecision.id)))
+    emails = {c.owner_id: c.owner.email for d in decisions for c in d.conditions}
+    return recorded(project, decisions, emails)
