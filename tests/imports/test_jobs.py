@@ -36,6 +36,9 @@ def test_the_request_only_queues_and_a_worker_carries_it_out_once(client):
     assert (run.state, run.upload) == (ImportState.QUEUED, csv_bytes(BAD))
     page = client.get(f"/admin/import/{run.id}").get_data(as_text=True)
     assert "等待运行" in page and 'http-equiv="refresh"' in page
+    # Before a row is read it says so, not "0 rows read, 0 would be created" (issue 13).
+    assert "<dt>已读行数</dt><dd>尚无：后台任务接手后才读取文件。</dd>" in page, page
+    assert "<dt>将新建</dt>" not in page and "<dt>未变</dt>" not in page
     assert jobs.work() == 1
     # a worker sleeps between polls holding no transaction (on SQLite, no write lock that
     # would make every page wait and answer 503)
