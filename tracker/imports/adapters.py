@@ -282,9 +282,16 @@ class Centres(Adapter):
               "liaison_id")
 
     def find(self, values):
+        """By its enterprise and name: two enterprises' centres may share a name."""
+        if not values.get("enterprise_id"):
+            return None
         return db.session.scalar(select(JointInnovationCentre).where(
+            JointInnovationCentre.enterprise_id == values["enterprise_id"],
             JointInnovationCentre.name == (values.get("name") or "").strip())
             .order_by(JointInnovationCentre.id).limit(1))
+
+    def name(self, values):
+        return values.get("name") or ""
 
     renamed_by, renamed_values = "name", ("name",)
 

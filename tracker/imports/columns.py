@@ -88,7 +88,7 @@ CENTRES = Kind("centres", _l("Joint innovation centres"), (
     Column("city_en", _l("City in English")),
     Column("liaison_id", _l("Liaison's e-mail"), ref=Ref.USER,
            note=_l("An existing account: import users first.")),
-), key=("name",))
+), key=("enterprise_id", "name"))
 
 NEEDS = Kind("needs", _l("Technology needs"), (
     Column("title", _l("Title"), True),

@@ -187,7 +187,7 @@ class CentreBatch(ReferenceBatch):
     model, action = JointInnovationCentre, "centre.create"
 
     def key(self, values):
-        return values["name"].strip()
+        return values["enterprise_id"], values["name"].strip()
 
     def check(self, values):
         organisations.check_centre(self.actor, values)
