@@ -666,3 +666,27 @@ def test_a_page_refused_by_its_rule_is_refused_whatever_the_id(app, world, peopl
     asked = len(pages)
     assert asked > 100  # the pages were found
     assert wrong == [], "\n".join(wrong)
+
+
+# A list page's records as the files their import reads (`?import_file=KIND.csv|xlsx`,
+# tracker/imports/page_files.py): HQ admins' alone (ImportRun.can_import); whoever else opens
+# the page is refused (403), as is whoever may not open it.
+IMPORT_FILES = {
+    "organisations.institutes": ("institutes",), "organisations.enterprises": ("enterprises",),
+    "users.list_users": ("users",), "organisations.centres": ("centres",),
+    "organisations.needs": ("needs",), "projects.list_projects": ("projects", "milestones"),
+    "contracts.report": ("contracts",), "funding.agreements": ("funding",),
+    "companies.portfolio": ("companies", "incentive_grants"),
+    "achievements.index": ("achievements",), "transfers.index": ("ip_deals",)}
+
+
+@pytest.mark.parametrize("endpoint", sorted(IMPORT_FILES))
+def test_who_gets_a_pages_file_for_import(app, world, people, endpoint):
+    path = url_for_rule(rules(app)[endpoint], world)
+    expected = parse(ADMIN_ONLY, api=False)
+    wrong = [f"{path}?{asked} as {who}: expected {expected[who]}, got {got}"
+             for kind in IMPORT_FILES[endpoint] for fmt in ("csv", "xlsx")
+             for asked in [f"import_file={kind}.{fmt}"] for who in SUBJECTS
+             if not matches(expected[who], got := classify(
+                 people.request(who, "GET", f"{path}?{asked}")))]
+    assert wrong == []

@@ -38,6 +38,7 @@ from tracker.accounts.models import (
 from tracker.accounts.throttle import PENDING_SINCE, PENDING_USER
 from tracker.display.collation import ordered
 from tracker.export import responses as exports
+from tracker.imports import page_files
 from tracker.organisations.listing import enterprise_choices
 from tracker.organisations.models import Institute
 from tracker.phones import gateways
@@ -172,10 +173,13 @@ def list_users() -> str | Response:
         query = query.where(User.active.is_(True))
     elif status == "inactive":
         query = query.where(User.active.is_(False))
+    if asked := page_files.requested(acting_user(), "users"):
+        return page_files.send(asked, page_files.ids_of(query))
     if fmt := exports.requested():
         return exports.send(USER_COLUMNS, exports.stream(query), "users", fmt, title=_("Users"))
     return render_template("accounts/users.html", page=paginate(query), columns=USER_COLUMNS,
-                           roles=list(Role), q=q, role=role, status=status)
+                           roles=list(Role), q=q, role=role, status=status,
+                           for_import=page_files.offered(acting_user(), "users"))
 
 
 def _user_data(user: User) -> dict:

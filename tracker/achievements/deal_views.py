@@ -42,6 +42,7 @@ from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
+from tracker.imports import page_files
 from tracker.organisations.listing import enterprise_choices
 from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
@@ -180,6 +181,8 @@ def index() -> str | Response:
         status=choice_arg("status", _l("Status"), {s.value for s in DealStatus}),
         approved=text_arg("approved") == "1")
     query, foot = deal_list.deals(user, filters, on), deal_list.total(user, filters, on)
+    if asked := page_files.requested(user, "ip_deals"):
+        return page_files.send(asked, page_files.ids_of(query, Transfer.id))
     if fmt := exports.requested():
         lines = (deal_list.line(row, on) for row in exports.stream(query, scalars=False))
         return exports.send(DEAL_COLUMNS, chain(lines, [foot]), "transfers-and-licences", fmt,
@@ -192,7 +195,7 @@ def index() -> str | Response:
                            may_record=Transfer.can_manage(user),
                            foot=foot, filters=filters, institutes=institute_choices(user),
                            kinds=list(TransferKind), statuses=list(DealStatus),
-                           types=list(ProjectType))
+                           types=list(ProjectType), for_import=page_files.offered(user, "ip_deals"))
 
 
 @bp.get("/transfers/<int:transfer_id>")

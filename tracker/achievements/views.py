@@ -35,6 +35,7 @@ from tracker.achievements.queries import achievement_transfers, contributor_cand
 from tracker.display.formatting import day, money
 from tracker.display.said import listed
 from tracker.export import responses as exports
+from tracker.imports import page_files
 from tracker.projects.models import Project
 from tracker.projects.views import load_project
 from tracker.projects.visibility import visible_to
@@ -94,11 +95,14 @@ def index() -> str | Response:
             matching(q, Achievement.title, Project.code),
             Achievement.rights.any(matching(q, IpRight.number)),
             Achievement.contributors.any(matching(q, Contributor.name))))
+    if asked := page_files.requested(user, "achievements"):
+        return page_files.send(asked, page_files.ids_of(query))
     if fmt := exports.requested():
         return exports.send(ACHIEVEMENT_COLUMNS, exports.stream(query), "achievements", fmt,
                             title=_("Achievements and IP"))
     return render_template("achievements/index.html", page=paginate(query), q=q,
-                           columns=ACHIEVEMENT_COLUMNS)
+                           columns=ACHIEVEMENT_COLUMNS,
+                           for_import=page_files.offered(user, "achievements"))
 
 
 def _achievement_form(project: Project, achievement: Achievement | None) -> AchievementForm:

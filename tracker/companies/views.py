@@ -39,6 +39,7 @@ from tracker.dates import today
 from tracker.display.formatting import day, money, number
 from tracker.display.labels import label
 from tracker.export import responses as exports
+from tracker.imports import page_files
 from tracker.projects import listing
 from tracker.projects.models import ProjectType
 from tracker.reports.filters import institute_choices
@@ -96,6 +97,8 @@ def portfolio() -> str | Response:
     number, per_page = max(int_arg("page", 1), 1), current_app.config["PAGE_SIZE"]
     found, ids, total = read_once(chosen, number, per_page)
     foot = columns.portfolio_total(found)
+    if asked := page_files.requested(user, "companies", "incentive_grants"):
+        return page_files.send(asked, page_files.ids_of(chosen, "company_id"))
     if fmt := exports.requested():
         rows = [ledger.portfolio_line(c, on) for c in db.session.scalars(
             select(Company).where(Company.id.in_(select(chosen.subquery().c.company_id)))
@@ -110,7 +113,8 @@ def portfolio() -> str | Response:
                            columns=columns.PORTFOLIO_COLUMNS, on=on, filters=filters,
                            registered=registered_only, exited=exited, with_stake=with_stake,
                            institutes=institute_choices(acting_user()), types=list(ProjectType),
-                           can_manage=Company.can_manage(user))
+                           can_manage=Company.can_manage(user),
+                           for_import=page_files.offered(user, "companies", "incentive_grants"))
 
 
 @bp.get("/companies/<int:company_id>")

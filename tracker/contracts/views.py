@@ -30,6 +30,7 @@ from tracker.display.formatting import day, money
 from tracker.display.preview import Preview
 from tracker.errors import Refused
 from tracker.export import responses as exports
+from tracker.imports import page_files
 from tracker.obligations import queries as obligations
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportObligation
@@ -325,6 +326,8 @@ def report() -> str | Response:
     filters, years = of_list(), queries.Years(year_arg("signed"), year_arg("received"))
     shown = and_(visible_to(user), filters.projects())
     contracts = queries.contracts(shown, years)
+    if asked := page_files.requested(user, "contracts"):
+        return page_files.send(asked, page_files.ids_of(contracts))
     if (fmt := exports.requested()) and text_arg("table") == "contracts":
         return exports.send(CONTRACT_COLUMNS, exports.stream(contracts, scalars=False),
                             "contracts", fmt, title=_("Contracts"))
@@ -340,7 +343,8 @@ def report() -> str | Response:
                            columns=rollup_columns(by), contract_columns=CONTRACT_COLUMNS,
                            recent=db.session.execute(contracts.limit(20)).all(),
                            rollups=services.ROLLUPS, filters=filters, years=years,
-                           institutes=institute_choices(acting_user()), types=list(ProjectType))
+                           institutes=institute_choices(acting_user()), types=list(ProjectType),
+                           for_import=page_files.offered(user, "contracts"))
 
 
 @bp.get("/contracts/registered")

@@ -46,6 +46,7 @@ from tracker.funding.models import (
     FundingAgreement,
     Tranche,
 )
+from tracker.imports import page_files
 from tracker.milestones.models import Milestone
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
@@ -112,6 +113,8 @@ def agreements() -> str | Response:
                            .selectinload(CoFunder.payments))
              .order_by(FundingAgreement.outcome.is_not(None),
                        FundingAgreement.conversion_deadline, FundingAgreement.id))
+    if asked := page_files.requested(user, "funding"):
+        return page_files.send(asked, page_files.ids_of(query))
     if fmt := exports.requested():
         # Read while the file is written (`exports.stream`): the CSV is written after this
         # request's session has ended, and a row loaded here could not read its co-funders'
@@ -122,7 +125,8 @@ def agreements() -> str | Response:
     return render_template("funding/list.html", page=page, agreements=page.items, foot=foot,
                            columns=AGREEMENT_COLUMNS, filters=filters, outcome=outcome,
                            outcomes=list(AgreementOutcome), running=RUNNING,
-                           institutes=institute_choices(acting_user()), types=list(ProjectType))
+                           institutes=institute_choices(acting_user()), types=list(ProjectType),
+                           for_import=page_files.offered(user, "funding"))
 
 
 @bp.get("/projects/<int:project_id>/funding")

@@ -18,7 +18,7 @@ from enum import Enum
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import selectinload
 
 from tracker import db
@@ -74,8 +74,8 @@ def _enterprise(e: Enterprise | None) -> str:
     return "" if e is None else (e.uscc or e.name)
 
 
-def _institutes() -> Iterator[list]:
-    for i in db.session.scalars(select(Institute).options(
+def _institutes(where: ColumnElement[bool]) -> Iterator[list]:
+    for i in db.session.scalars(select(Institute).where(where).options(
             selectinload(Institute.director), selectinload(Institute.partners))
             .order_by(Institute.code)):
         yield [i.code, i.name, i.name_en, i.field, i.field_en, i.type, i.founded_on,
@@ -83,35 +83,35 @@ def _institutes() -> Iterator[list]:
                i.legal_entity, i.uscc, "; ".join(p.uscc or p.name for p in i.partners)]
 
 
-def _enterprises() -> Iterator[list]:
-    for e in db.session.scalars(select(Enterprise).order_by(Enterprise.id)):
+def _enterprises(where: ColumnElement[bool]) -> Iterator[list]:
+    for e in db.session.scalars(select(Enterprise).where(where).order_by(Enterprise.id)):
         yield [e.name, e.name_en, e.uscc, e.city, e.city_en, e.industry, e.industry_en, e.size,
                *(getattr(e, key) for key in RECOGNITIONS)]
 
 
-def _users() -> Iterator[list]:
-    for u in db.session.scalars(select(User).order_by(User.email)):
+def _users(where: ColumnElement[bool]) -> Iterator[list]:
+    for u in db.session.scalars(select(User).where(where).order_by(User.email)):
         yield [u.email, u.name, ", ".join(sorted(g.role.value for g in u.role_grants)),
                u.locale, u.institute.code if u.institute else "",
                _enterprise(u.enterprise), u.active]
 
 
-def _centres() -> Iterator[list]:
-    for c in db.session.scalars(select(JointInnovationCentre).options(
+def _centres(where: ColumnElement[bool]) -> Iterator[list]:
+    for c in db.session.scalars(select(JointInnovationCentre).where(where).options(
             selectinload(JointInnovationCentre.liaison)).order_by(JointInnovationCentre.id)):
         yield [c.name, c.name_en, _enterprise(c.enterprise), c.established_on, c.city, c.city_en,
                c.liaison.email if c.liaison else ""]
 
 
-def _needs() -> Iterator[list]:
-    for n in db.session.scalars(select(TechnologyNeed).order_by(TechnologyNeed.id)):
+def _needs(where: ColumnElement[bool]) -> Iterator[list]:
+    for n in db.session.scalars(select(TechnologyNeed).where(where).order_by(TechnologyNeed.id)):
         yield [n.title, _enterprise(n.enterprise), n.description,
                n.centre.name if n.centre else "", n.institute.code if n.institute else "",
                n.intended_investment, n.state]
 
 
-def _projects() -> Iterator[list]:
-    projects = db.session.scalars(select(Project).options(
+def _projects(where: ColumnElement[bool]) -> Iterator[list]:
+    projects = db.session.scalars(select(Project).where(where).options(
         selectinload(Project.budget_lines), selectinload(Project.members),
         selectinload(Project.budget_template),
         selectinload(Project.institute), selectinload(Project.pm))
@@ -142,18 +142,18 @@ def _projects() -> Iterator[list]:
                revisit]
 
 
-def _milestones() -> Iterator[list]:
+def _milestones(where: ColumnElement[bool]) -> Iterator[list]:
     codes = dict(db.session.execute(select(Project.id, Project.code)).tuples().all())
     users = dict(db.session.execute(select(User.id, User.email)).tuples().all())
-    for m in db.session.scalars(select(Milestone).order_by(Milestone.project_id,
+    for m in db.session.scalars(select(Milestone).where(where).order_by(Milestone.project_id,
                                                            Milestone.id)):
         yield [codes[m.project_id] or "", m.title, m.phase, m.deliverable, m.due_date,
                _text(m.weight), m.state, m.percent_complete, users.get(m.reviewer_id, ""),
                m.waiver_reason]
 
 
-def _contracts() -> Iterator[list]:
-    for c in db.session.scalars(select(ResearchContract).where(
+def _contracts(where: ColumnElement[bool]) -> Iterator[list]:
+    for c in db.session.scalars(select(ResearchContract).where(where).where(
             ResearchContract.number.is_not(None), ResearchContract.standing()).options(
             selectinload(ResearchContract.project), selectinload(ResearchContract.enterprise),
             selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
@@ -166,8 +166,8 @@ def _contracts() -> Iterator[list]:
                    f"{p[0]}: {p[1].isoformat()}: {_text(p[2])}"))]
 
 
-def _funding() -> Iterator[list]:
-    for a in db.session.scalars(select(FundingAgreement).options(
+def _funding(where: ColumnElement[bool]) -> Iterator[list]:
+    for a in db.session.scalars(select(FundingAgreement).where(where).options(
             selectinload(FundingAgreement.project), selectinload(FundingAgreement.decided_by),
             selectinload(FundingAgreement.co_funders),
             selectinload(FundingAgreement.substitute_project),
@@ -197,10 +197,10 @@ def _paid(line: tuple) -> str:
         f": {line[3]}" if line[3] else "")
 
 
-def _companies() -> Iterator[list]:
+def _companies(where: ColumnElement[bool]) -> Iterator[list]:
     """Each company's ledger as typed in, reversed entries and their reversals too
     (`ledger_order`), so that an empty database given the file records the same ledger."""
-    for c in db.session.scalars(select(Company).options(
+    for c in db.session.scalars(select(Company).where(where).options(
             selectinload(Company.projects), selectinload(Company.holders),
             selectinload(Company.entries), selectinload(Company.rounds),
             selectinload(Company.exits)).order_by(Company.id)):
@@ -250,11 +250,11 @@ def _exit(line: tuple) -> str:
     return " | ".join([k.value, on.isoformat(), _text(p)] + ([n] if n else []))
 
 
-def _incentive_grants() -> Iterator[list]:
+def _incentive_grants(where: ColumnElement[bool]) -> Iterator[list]:
     """Each grant with its exercises and its leaving, their reversals too: with the companies
     file, whose transfers are those typed in, the ledger whole (T21)."""
     emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
-    for g in db.session.scalars(select(IncentiveGrant).options(
+    for g in db.session.scalars(select(IncentiveGrant).where(where).options(
             selectinload(IncentiveGrant.company), selectinload(IncentiveGrant.pool),
             selectinload(IncentiveGrant.all_exercises),
             selectinload(IncentiveGrant.leaving_reversals)).order_by(IncentiveGrant.id)):
@@ -275,9 +275,9 @@ def _left(shown: dict[str, str], line: tuple | Passed) -> str:
     return f"{line[0].isoformat()} | {line[1]}"
 
 
-def _achievements() -> Iterator[list]:
+def _achievements(where: ColumnElement[bool]) -> Iterator[list]:
     emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
-    for a in db.session.scalars(select(Achievement).options(
+    for a in db.session.scalars(select(Achievement).where(where).options(
             selectinload(Achievement.project), selectinload(Achievement.contributors),
             selectinload(Achievement.rights).selectinload(IpRight.annuities))
             .where(Achievement.standing()).order_by(Achievement.id)):
@@ -303,9 +303,9 @@ def _right(r: IpRight) -> list[str]:
     return [r.kind.value, r.title, r.number, r.status.value, *more]
 
 
-def _ip_deals() -> Iterator[list]:
+def _ip_deals(where: ColumnElement[bool]) -> Iterator[list]:
     emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
-    for t in db.session.scalars(select(Transfer).options(
+    for t in db.session.scalars(select(Transfer).where(where).options(
             selectinload(Transfer.achievement).selectinload(Achievement.project),
             selectinload(Transfer.achievement).selectinload(Achievement.contributors),
             selectinload(Transfer.enterprise),
@@ -339,15 +339,16 @@ ROWS: dict[str, Callable[[], Iterator[list]]] = {
     "ip_deals": _ip_deals}
 
 
-def rows(kind: str) -> Iterator[list[str]]:
-    """The header (the columns' keys, which the import reads) and each record's row."""
+def rows(kind: str, where: ColumnElement[bool] | None = None) -> Iterator[list[str]]:
+    """The header (the columns' keys, which the import reads) and each record's row: every
+    record, or those `where` selects (a list page's, `page_files`)."""
     yield [c.shown for c in KINDS[kind].columns]
-    for row in ROWS[kind]():
+    for row in ROWS[kind](true() if where is None else where):
         yield [_text(v) for v in row]
 
 
-def export_csv(kind: str) -> bytes:
+def export_csv(kind: str, where: ColumnElement[bool] | None = None) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows(kind))
+    csv.writer(out, lineterminator="\n").writerows(rows(kind, where))
     return out.getvalue().encode("utf-8")
 

@@ -22,6 +22,7 @@ from tracker.centres.models import CentreAgreement
 from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.export import responses as exports
+from tracker.imports import page_files
 from tracker.needs import timing
 from tracker.needs.views import need_page
 from tracker.organisations import columns, listing, need_states, recognitions, services
@@ -76,15 +77,18 @@ def _institutes() -> list[Institute]:
 
 
 def _listing(template: str, query: Select, columns: list, name: str, title: str,
-             foot: Any = None, **context) -> str | Response:
-    """A list's page, or the whole filtered list as a file when `?export=` asks for one;
-    `foot`, a last row of totals, ends both."""
+             foot: Any = None, *, import_kind: str, **context) -> str | Response:
+    """A list's page, or the whole filtered list as a file when `?export=` asks for one (or
+    `?import_file=`, as the `import_kind` import reads it); `foot`, a last row of totals, ends
+    both."""
+    if asked := page_files.requested(acting_user(), import_kind):
+        return page_files.send(asked, page_files.ids_of(query))
     if fmt := exports.requested():
         rows = exports.stream(query)
         return exports.send(columns, chain(rows, [foot]) if foot else rows, name, fmt,
                             title=title)
     return render_template(template, page=paginate(query), columns=columns, foot=foot,
-                           **context)
+                           for_import=page_files.offered(acting_user(), import_kind), **context)
 
 
 # --- institutes --------------------------------------------------------------------------------
@@ -119,8 +123,8 @@ def institutes() -> str | Response:
              .options(selectinload(Institute.director), selectinload(Institute.partners))
              .order_by(Institute.code))
     return _listing("organisations/institutes.html", query, columns.INSTITUTE_COLUMNS,
-                    "institutes", _("Institutes"), q=q, kind=kind, types=list(InstituteType),
-                    region=region, regions=list(Region),
+                    "institutes", _("Institutes"), import_kind="institutes", q=q, kind=kind,
+                    types=list(InstituteType), region=region, regions=list(Region),
                     can_create=Institute.can_edit(acting_user()))
 
 
@@ -177,8 +181,8 @@ def enterprises() -> str | Response:
     recognition = choice_arg("recognition", _l("Recognitions"), RECOGNITIONS)
     query = listing.enterprises(q, size, recognition).order_by(Enterprise.name)
     return _listing("organisations/enterprises.html", query, columns.ENTERPRISE_COLUMNS,
-                    "enterprises", _("Enterprises"), q=q, size=size, sizes=list(EnterpriseSize),
-                    recognition=recognition, recognitions=RECOGNITIONS,
+                    "enterprises", _("Enterprises"), import_kind="enterprises", q=q, size=size,
+                    sizes=list(EnterpriseSize), recognition=recognition, recognitions=RECOGNITIONS,
                     can_create=Enterprise.can_edit(acting_user()))
 
 
@@ -234,7 +238,8 @@ def centres() -> str | Response:
     query = (listing.centres(q).options(selectinload(JointInnovationCentre.enterprise))
              .order_by(JointInnovationCentre.name))
     return _listing("organisations/centres.html", query, columns.CENTRE_COLUMNS,
-                    "joint-innovation-centres", _("Joint innovation centres"), q=q,
+                    "joint-innovation-centres", _("Joint innovation centres"),
+                    import_kind="centres", q=q,
                     can_create=JointInnovationCentre.can_edit(acting_user()),
                     can_see_status=CentreAgreement.can_see(acting_user()))
 
@@ -316,7 +321,7 @@ def needs() -> str | Response:
         func.sum(listed.c.intended_investment), func.count())).one())
     return _listing(
         "organisations/needs.html", query, columns.NEED_COLUMNS, "technology-needs",
-        _("Technology needs"), foot, q=q, state=state, states=list(NeedState),
+        _("Technology needs"), foot, import_kind="needs", q=q, state=state, states=list(NeedState),
         institute_id=institute_id, year=year, matched=MATCHED, of=of, of_name=_named(of),
         institutes=[i for i in _institutes() if seen is None or i.id in seen],
         can_create=TechnologyNeed.can_edit(user), can_submit=TechnologyNeed.can_submit(user),

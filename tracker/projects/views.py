@@ -20,6 +20,7 @@ from tracker.export import responses as exports
 from tracker.files.models import StoredFile
 from tracker.gates import deliverables
 from tracker.gates import services as gates
+from tracker.imports import page_files
 from tracker.organisations.listing import enterprise_choices, need_choices
 from tracker.organisations.models import Institute
 from tracker.projects import lifecycle, queries, services, team, trl
@@ -75,6 +76,8 @@ def list_projects() -> str | Response:
     query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc())
     pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))
                if filters.pm else None)
+    if asked := page_files.requested(user, "projects", "milestones"):
+        return page_files.send(asked, page_files.ids_of(query))
     if fmt := exports.requested():
         return exports.send(PROJECT_COLUMNS, exports.stream(query, scalars=False),
                             "projects", fmt, title=_("Projects"))
@@ -83,7 +86,8 @@ def list_projects() -> str | Response:
         "projects/list.html", columns=PROJECT_COLUMNS, page=paginate(query, count=False, rows=True),
         q=filters.q,
         filters=filters, phases=list(Phase), types=list(ProjectType), pm_name=pm_name,
-        can_create=Project.can_create(user), institutes=institute_choices(user))
+        can_create=Project.can_create(user), institutes=institute_choices(user),
+        for_import=page_files.offered(user, "projects", "milestones"))
 
 
 # --- proposals ---------------------------------------------------------------------------------
