@@ -252,3 +252,22 @@ def test_a_new_title_with_a_right_of_another_achievement_is_refused_and_a_new_on
     result = run(admin, "achievements", [KEYS, other])
     assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
     assert _count(Achievement) == 2
+
+
+def test_a_new_achievement_with_another_achievements_patent_number_is_told_so_beside_it():
+    """A row of another achievement (its own title and description) listing a patent number
+    already registered on one of the project's achievements was told it changed that one's
+    title; it is told, beside the rights, that the number is already the other's, named, in
+    the reader's language (issue 13 point 4, a hand check)."""
+    admin, _pm = _projects()
+    assert run(admin, "achievements", [KEYS, ROW]).state is ImportState.DONE
+    other = [ROW[0], "Quiet impeller", "Less noise", "pm@import.cn: 100",
+             "patent | Impeller | CN201910123456.7 | filed | 2020-05-01 | | invention", ""]
+    result = run(admin, "achievements", [KEYS, other])
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "IP rights")], result.errors
+    message = result.errors[0][2]
+    assert "CN201910123456.7 is already that of the project's achievement Low-leak pump " \
+           "seal" in message and "changes its title" not in message
+    with force_locale("zh_CN"):
+        assert "已是本项目成果“Low-leak pump seal”的编号" in result.errors[0][2]
+    assert _count(Achievement) == 1

@@ -196,13 +196,23 @@ def _not_retitled(project: Project, values: dict) -> None:
     """A row whose title finds no achievement of its project, while a right it lists (by its
     number) is registered on one of them, or its description and contributors are one's,
     changes that achievement's title, by which an import finds it: refused beside the title,
-    the achievement named, rather than recorded as a second one (issue 13)."""
+    the achievement named, rather than recorded as a second one (issue 13). A row whose
+    description is not that achievement's is another achievement: its right's number is
+    refused beside the rights, as already the other's, named."""
     if project is None:
         return
     for achievement in db.session.scalars(select(Achievement).where(
             Achievement.project_id == project.id).order_by(Achievement.id)):
         right = next((r for line in values["rights"] or [] if line[3]
                       for r in achievement.rights if _same_right(line, r)), None)
+        if right is not None and values["description"] != achievement.description:
+            # Another achievement, not this one retitled: its patent number is the other's.
+            raise Invalid("rights", _(
+                "The number %(number)s is already that of the project's achievement "
+                "%(title)s (%(right)s): a right is registered on one achievement. Correct the "
+                "number; or, if this row is that achievement under a new title, change its "
+                "title on its page first.", number=right.number, title=achievement.title,
+                right=right.name))
         if right is not None:
             why = _("%(right)s is registered on it", right=right.name)
         elif values["description"] and (values["description"], values["contributors"]) == (
