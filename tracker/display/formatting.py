@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import dates, numbers
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 
-from tracker.dates import local_date
+from tracker.dates import local_date, org_zone
 from tracker.display.catalogue import locale as get_locale
 from tracker.display.catalogue import locale_name, mark
 from tracker.display.said import formatter, listed
@@ -180,9 +180,22 @@ def on_day(value: datetime | None) -> str:
 
 @formatter(datetime.fromisoformat)
 def instant(value: datetime | None) -> str:
+    """An instant in the organisation's zone: its day as `day` writes it and its time to the
+    minute, in the language's order ("2026年11月29日 16:27", "Nov 29, 2026, 4:27 PM"). The
+    seconds ("16:27:02") told a reader nothing they act on. Pages and e-mails alike; files keep
+    the whole instant (tracker/export/columns.py)."""
     if value is None:
         return "—"
-    return format_datetime(value, "medium")
+    if value.tzinfo is None:  # stored instants are UTC (tracker/db.py:UTCDateTime)
+        value = value.replace(tzinfo=UTC)
+    return _to_the_minute(value.astimezone(org_zone()).replace(tzinfo=None), locale_name())
+
+
+@lru_cache(maxsize=8192)
+def _to_the_minute(local: datetime, locale: str) -> str:
+    return dates.get_datetime_format("medium", locale=locale).replace(
+        "{1}", _medium_date(local.date(), locale)).replace(
+        "{0}", dates.format_time(local.time(), "short", locale=locale))
 
 
 @formatter(int)

@@ -19,14 +19,13 @@ from urllib.parse import urlsplit
 from babel import Locale
 from flask import current_app
 from flask_babel import force_locale, format_date, get_translations
-from flask_babel import format_datetime as format_instant
 from flask_babel import gettext as _
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from tracker.dates import local_date
 from tracker.display.bilingual import in_reader_languages
-from tracker.display.formatting import money
+from tracker.display.formatting import instant, money
 from tracker.display.labels import label
 from tracker.notifications.events import EVENTS, sentence_for
 from tracker.reminders import wire
@@ -102,7 +101,7 @@ class Voice:
         return self._once(("date", day), lambda: format_date(day, "medium"))
 
     def instant(self, at: datetime) -> str:
-        return self._once(("instant", at), lambda: format_instant(at, "medium"))
+        return self._once(("instant", at), lambda: instant(at))
 
     def audience(self, audience: Audience, rule_name: str) -> str:
         return self._once(("audience", audience, rule_name),
