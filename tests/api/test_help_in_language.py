@@ -8,6 +8,7 @@ on the Chinese page). The JSON keeps its keys, names and codes; the document for
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -54,3 +55,19 @@ def test_every_description_shown_is_in_chinese_on_the_chinese_page(app, client):
 @pytest.mark.parametrize("text", sorted(FOUND))
 def test_the_english_page_says_them_in_english(client, text):
     assert text in _page(client, "en")
+
+
+# A name of the code: a model's predicate (`GateReview.can_view`), a refusal function, a call.
+CODE_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\.\w+|\bcan_\w+|\w+_refusal\b|\b\w+\(\)")
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_CN"])
+def test_the_help_page_names_no_predicate_of_the_code(app, client, locale):
+    """The help page is read by a program's author, not ours: it said "(`GateReview.can_view`)"
+    and "each checked with `Company.can_view`", in Chinese too (found by a newcomer). The API's
+    own names (parameters, `next_cursor`, `If-Match`) stay: a program sends them."""
+    with app.test_request_context():
+        described = spec.descriptions(spec.document())
+    assert sorted(text for text in described if CODE_NAME.search(text)) == []
+    page = _page(client, locale)
+    assert not CODE_NAME.search(page[page.find("<main"):page.find("</main>")])

@@ -86,8 +86,9 @@ def _review(user: User, review: GateReview) -> dict:
            tag="gates", response=s.ReviewList)
 def project_reviews(project_id: int) -> Response:
     """Each review with its decisions (corrections supersede, both kept) and the scorecards
-    this person may read. A panel member sees the reviews they sit on (`GateReview.can_view`)
-    even before the project is theirs to see."""
+    this person may read. A panel member sees the reviews they sit on even before the project
+    is theirs to see."""
+    # Who sees a review: GateReview.can_view. The docstring is the help page's text (/help/api).
     reviews = db.session.scalars(
         select(GateReview).where(GateReview.project_id == project_id)
         .options(selectinload(GateReview.criteria), selectinload(GateReview.decisions),

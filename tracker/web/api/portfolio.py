@@ -98,8 +98,9 @@ def _company_row(company: Company) -> dict:
 @operation("/companies", summary=_l("Spin-off companies"), tag="companies",
            response=s.CompanyPage, query=s.CompanyQuery, allowed=Company.can_list)
 def companies() -> Response:
-    """The companies page's companies and filters (each checked with `Company.can_view`), in
-    the order they were recorded."""
+    """The companies page's companies and filters, each one this person may see, in the order
+    they were recorded."""
+    # Each checked with Company.can_view. The docstring is the help page's text (/help/api).
     user = acting_user()
     args = query_args(s.CompanyQuery)
     filters = _filters(args)
