@@ -53,3 +53,18 @@ def test_medians_of_the_listed_needs(client):
     assert "median: 11.8 days (2 needs); to contract, median: — (0 needs)" in page
     need_page = client.get(f"/needs/{n3.id}").get_data(as_text=True)
     assert "61.3 days" in need_page and "10 days" in need_page
+
+
+def test_one_day_and_one_need_are_said_in_the_singular(client):
+    """The median said "1 days (1 needs)" (found by a newcomer): each count goes through
+    ngettext, the days whole or not."""
+    one = _need("S1 one", timedelta(days=1), timedelta(days=1))
+    login(client, make_user(Role.OBSERVER))
+    page = client.get("/needs/?q=S1").get_data(as_text=True)
+    assert ("From intake to match, median: 1 day (1 need); to contract, median: "
+            "1 day (1 need).") in page
+    need_page = client.get(f"/needs/{one.id}").get_data(as_text=True)
+    assert "1 day<" in need_page and "1 days" not in need_page
+    login(client, make_user(Role.OBSERVER, locale="zh_CN"))
+    page = client.get("/needs/?q=S1").get_data(as_text=True)
+    assert "从征集到对接，中位数：1 天（1 项需求）；到签约，中位数：1 天（1 项需求）。" in page
