@@ -58,8 +58,8 @@ def test_a_figure_worked_out_once_is_written_again_for_each_value_and_language(a
         for _ in range(2):  # worked out, then kept
             assert formatting.number(Decimal("1234.5")) == "1,234.5"
             assert formatting.number(1234) == "1,234"
-            assert formatting.price(Decimal("1.5")) == "1.50"
-            assert formatting.price(Decimal("1.123456789")) == "1.12345679"
+            assert formatting.price(Decimal("1.5")) == "CN¥1.50"
+            assert formatting.price(Decimal("1.123456789")) == "CN¥1.12345679"
             assert formatting.whole_pct(40) == "40%"
             assert formatting.pct(Decimal("40")) == "40.00%"
             assert formatting.money(Decimal("1234.5")) == "CN¥1,234.50"

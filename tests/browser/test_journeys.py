@@ -659,8 +659,8 @@ def test_the_committee_funds_converts_at_a_round_and_hq_sees_the_stake(journey, 
     committee.click("section.preview button[name=confirmed]")
     shows(committee, "已转股")
     converted = committee.inner_text("#conversion + p + dl.facts")
-    assert "12.00 × (1 − 20.00%) = 9.60" in converted
-    assert "10,000,000 ÷ 9.60，向下取整 = 1,041,666" in converted
+    assert "¥12.00 × (1 − 20.00%) = ¥9.60" in converted
+    assert "¥10,000,000.00 ÷ ¥9.60，向下取整 = 1,041,666" in converted
     journey.check(committee)
     committee.click(f"main a:has-text('{company}')")
     committee.wait_for_url("**/companies/*")

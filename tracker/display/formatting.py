@@ -54,6 +54,9 @@ def _babel_figure(kind: str, value: Decimal | float | int, text: str, pattern: s
                   locale: str) -> str:
     if kind == "currency":
         return numbers.format_currency(value, pattern, locale=locale)
+    if kind == "price":  # `pattern` is the currency: its sign, every decimal the price has
+        return numbers.format_currency(value, pattern, "¤#,##0.00######", locale=locale,
+                                       currency_digits=False)
     if kind == "percent":
         return numbers.format_percent(value, format=pattern, locale=locale)
     return numbers.format_decimal(value, format=pattern, locale=locale)
@@ -95,10 +98,12 @@ def years(values) -> str:
 
 @formatter(Decimal)
 def price(value: Decimal | None) -> str:
-    """A price per share: at least two decimals, and every one it has (up to eight)."""
+    """A price per share: money, with its currency as `money` writes it (¥12.00, CN¥12.00 in
+    English; a price without one was found by a newcomer), at least two decimals and every
+    one it has (up to eight)."""
     if value is None:
         return "—"
-    return _signed(format_decimal(value, "#,##0.00######"))
+    return _signed(_figure("price", value, "CNY"))
 
 
 @formatter(Decimal)
