@@ -30,7 +30,7 @@ from tracker.audit import services as audit
 from tracker.corrections import reason_of
 from tracker.dates import local_date
 from tracker.db import UTCDateTime, utcnow
-from tracker.display.formatting import day
+from tracker.display.formatting import aside, day
 from tracker.display.formatting import money as cny
 from tracker.errors import Problems
 
@@ -88,16 +88,27 @@ class Voidable:
 class Blocker:
     """What keeps a record from being voided, and where it is undone first: an endpoint and
     its values (`link` is built on the page that shows it), and what the link says; none when
-    there is nothing to undo (voided already, the agreement closed)."""
+    there is nothing to undo (voided already, the agreement closed). Several entries to undo
+    (`each`: their values and words) get a link each, the first of them `values`."""
 
     text: str
     endpoint: str | None = None
     values: dict = field(default_factory=dict)
     says: str = ""
+    each: tuple[tuple[dict, str], ...] = ()
 
     @property
     def link(self) -> str | None:
         return url_for(self.endpoint, **self.values) if self.endpoint else None
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """Every link of what to undo, (address, words): one for each entry."""
+        if not self.endpoint:
+            return []
+        if not self.each:
+            return [(self.link, self.says)]
+        return [(url_for(self.endpoint, **values), says) for values, says in self.each]
 
     @property
     def first(self) -> tuple[str, str] | None:
@@ -109,23 +120,27 @@ def standing_first(entries: list, said: Callable[[int, str], str], endpoint: str
                    says: str) -> Blocker | None:
     """The entries of a ledger (payments, disbursements) recorded under a record that still
     stand, as what to reverse before voiding it: said with their number and total
-    (`said(num, amount)`), linking to the first one's reversal (`endpoint`, its id as `key`);
-    None when none stands."""
+    (`said(num, amount)`), linking to each one's reversal (`endpoint`, its id as `key`), named
+    by its amount when there are several; None when none stands."""
     standing = [e for e in entries if not reversals.undone(e)]
     if not standing:
         return None
     total = cny(sum((e.amount for e in standing), Decimal(0)))
-    return Blocker(said(len(standing), total), endpoint, {key: standing[0].id}, says)
+    each = tuple(({key: e.id}, f"{says}{aside(cny(e.amount))}") for e in standing)
+    return Blocker(said(len(standing), total), endpoint, {key: standing[0].id}, says,
+                   each if len(each) > 1 else ())
 
 
 def owed_first(owed: list, said: Callable[[int], str]) -> Blocker | None:
     """Reports owed to a funder under a record and not cancelled (`ReportObligation`), as what
-    to cancel before voiding it: said with their number, linking to the first; None when
-    none is owed."""
+    to cancel before voiding it: said with their number, linking to each (named by its due
+    date when there are several); None when none is owed."""
     if not owed:
         return None
-    return Blocker(said(len(owed)), "obligations.show", {"obligation_id": owed[0].id},
-                   _("The report owed"))
+    says = _("The report owed")
+    each = tuple(({"obligation_id": o.id}, f"{says}{aside(day(o.due_on))}") for o in owed)
+    return Blocker(said(len(owed)), "obligations.show", {"obligation_id": owed[0].id}, says,
+                   each if len(each) > 1 else ())
 
 
 # What is said of a voided record, by its table (a withdrawn one's, `WITHDRAWN`, alike for

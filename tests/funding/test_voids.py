@@ -292,3 +292,31 @@ def test_only_the_committee_voids(client, committee):
     assert agreement.can_void(committee) and tranche.can_void(committee)
     with pytest.raises(Invalid):
         voids.void_tranche(committee, tranche, "  ")
+
+
+def test_each_payment_that_keeps_an_agreement_from_its_void_gets_a_link(client, committee):
+    """Two co-funders' payments standing under the agreement: the page linked to the first
+    one's reversal only (found by a newcomer); each gets its own link, named by its amount,
+    and so do two disbursements and two reports owed."""
+    tranche = tranche_of(committee)
+    agreement = tranche.agreement
+    co_funder = agreement.co_funders[0]
+    payments = [co_funding.record_payment(committee, co_funder, amount=D(amount),
+                                          paid_on=today() - timedelta(days=3))
+                for amount in ("100000", "25000")]
+    _commit()
+    login(client, committee)
+    page = _funding_page(client, agreement)
+    assert "2 co-funders&#39; payments adding up to CN¥125,000.00 stand" in page
+    for payment, amount in zip(payments, ("CN¥100,000.00", "CN¥25,000.00"), strict=True):
+        assert (f'<a href="/funding/co-funder-payments/{payment.id}/reverse">'
+                f"Reverse the payment ({amount})</a>") in page
+    for payment in payments:
+        co_funding.reverse_payment(committee, payment, today(), "Not theirs")
+    owed = [obligations.add_obligation(committee, agreement, kind=ReportKind.PROGRESS,
+                                       due_on=today() + timedelta(days=days), recipient="",
+                                       co_funder_id=co_funder.id) for days in (30, 60)]
+    _commit()
+    db.session.expire_all()
+    page = _funding_page(client, agreement)
+    assert all(f'href="/reports-owed/{o.id}"' in page for o in owed)
