@@ -209,7 +209,10 @@ def days(value: Decimal | int | None) -> str:
     "1 day", "17.5 days"; the needs page said "1 days" (found by a newcomer)."""
     if value is None:
         return "—"
-    return ngettext("%(days)s day", "%(days)s days", value, days=number(value))
+    whole = Decimal(value) == Decimal(value).to_integral_value()
+    # Babel's plural rules take a whole number; a fraction of a day reads as plural ("1.5 days").
+    return ngettext("%(days)s day", "%(days)s days", int(value) if whole else 2,
+                    days=number(value))
 
 
 @formatter(int)
