@@ -39,7 +39,8 @@ def test_a_round_is_shown_with_its_price_and_stakes_and_written_only_when_confir
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Confirm and record" in text
-    assert "CN¥10.00" not in text and "10.00" in text  # the price per share: 1e8 / 1e7 shares
+    # The price per share, 1e8 / 1e7 shares: money, with its currency (tests/test_money_figures.py).
+    assert "Price per share</dt><dd>CN¥10.00</dd>" in text
     assert "2,000,000" in text  # the fund's new shares
     assert "70.00%" in text and "58.33%" in text  # the team before and after
     assert count(FinancingRound) == 0 and count(ShareEntry) == entries

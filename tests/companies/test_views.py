@@ -45,7 +45,7 @@ def test_the_company_page_shows_the_cap_table_rounds_and_stakes(client, example)
     login(client, make_user(Role.OBSERVER))
     page = client.get(f"/companies/{company.id}").get_data(as_text=True)
     for text in ["53.67%", "15.34%", "7.67%", "7.99%", "13,041,666",
-                 "CN¥120,000,000.00 ÷ 10,000,000 shares = 12.00",
+                 "CN¥120,000,000.00 ÷ 10,000,000 shares = CN¥12.00",
                  "Suzhou Venture Capital: CN¥24,000,000.00 for 2,000,000 shares",
                  "Force-controlled joint", "Collaborative robots", company.uscc]:
         assert text in page, text

@@ -54,8 +54,8 @@ def test_who_sees_the_funding_page(client, project, director, who, status):
         page = response.get_data(as_text=True)
         assert "CN¥10,000,000.00" in page
         # the conversion with its computation
-        assert "12.00 × (1 − 20.00%) = 9.60" in page
-        assert "10,000,000 ÷ 9.60, rounded down = 1,041,666" in page
+        assert "CN¥12.00 × (1 − 20.00%) = CN¥9.60" in page
+        assert "CN¥10,000,000.00 ÷ CN¥9.60, rounded down = 1,041,666" in page
     company_page = client.get(f"/companies/{project_company(project).id}")
     assert company_page.status_code == status
 
