@@ -83,9 +83,12 @@ GRANT_COLUMNS = [
 DILUTED_COLUMNS = [
     Column(_l("Holder"), lambda r: r.holder.shown_name, width=24),
     Column(_l("Holder type"), lambda r: r.holder.kind, Kind.LABEL, 16),
-    Column(_l("Issued shares"), lambda r: r.issued, Kind.NUMBER, 14),
-    Column(_l("Issued stake (%)"), lambda r: r.issued_pct, Kind.PCT, 10),
-    # A holder with none reads "—"; the total's column adds up to 0 (`DilutedTable.options`).
+    # A holder with none reads "—" (an option holder who has exercised nothing, as a holder new
+    # in a round on the company's page); the total's column adds up to 0 (`DilutedTable.options`).
+    Column(_l("Issued shares"), lambda r: r.issued if r.issued or r.holder.kind is None else None,
+           Kind.NUMBER, 14),
+    Column(_l("Issued stake (%)"),
+           lambda r: r.issued_pct if r.issued or r.holder.kind is None else None, Kind.PCT, 10),
     Column(_l("Options outstanding"),
            lambda r: r.options if r.options or r.holder.kind is None else None, Kind.NUMBER, 14),
     Column(_l("Fully diluted shares"), lambda r: r.diluted, Kind.NUMBER, 14),
