@@ -14,7 +14,8 @@ from flask_babel import force_locale
 
 from tracker.display import formatting
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
 # A value named as money, given to `number` (which writes no currency).
 MONEY_AS_NUMBER = re.compile(
     r"\b\w*(money|disbursed|price|valuation|paid|proceeds|upfront|budget|committed|received)\w*"
@@ -34,4 +35,14 @@ def test_a_price_per_share_carries_the_currency_and_every_decimal(app, locale, w
 def test_no_template_writes_money_as_a_bare_number():
     found = [f"{p.relative_to(TEMPLATES)}: {m.group(0)}" for p in TEMPLATES.rglob("*.html")
              for m in MONEY_AS_NUMBER.finditer(p.read_text())]
+    assert found == []
+
+
+def test_every_price_per_share_is_written_by_the_price_formatter():
+    """An option's exercise price went through `money`, which rounds to the cent: 1.125 read
+    ¥1.13 on the grant's page and its preview, where a round's price keeps every decimal."""
+    found = [f"{p.relative_to(TEMPLATES)}: {m.group(0)}" for p in TEMPLATES.rglob("*.html")
+             for m in re.finditer(r"\w*price\w*\|(money|number)", p.read_text())]
+    found += [f"{p.relative_to(ROOT)}: {m.group(0)}" for p in (ROOT / "tracker").rglob("*.py")
+              for m in re.finditer(r"\b(money|number|cny)\([\w.]*price\w*\)", p.read_text())]
     assert found == []

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 
 from tracker.companies import ledger
 from tracker.dates import today
-from tracker.display.formatting import aside, day, money, number, pct
+from tracker.display.formatting import aside, day, number, pct, price
 from tracker.display.labels import label
 from tracker.display.preview import GRANT, Preview
 from tracker.incentives import dilution, services
@@ -44,7 +44,7 @@ def grant(record: IncentiveGrant) -> Preview:
     facts = [(_("Person"), person),
              (_("Number and kind granted"), f"{number(record.shares)} · {label(record.kind)}")]
     if record.kind is GrantKind.OPTIONS:
-        facts.append((_("Exercise price per share"), money(record.exercise_price)))  # as its page
+        facts.append((_("Exercise price per share"), price(record.exercise_price)))  # as its page
     facts += [(_("Granted on"), day(on)), *_schedule(record),
               (_("Locked up until"), day(record.lock_up_until) if record.lock_up_until
                else _("No lock-up")),
