@@ -207,24 +207,25 @@ def _not_retitled(project: Project, values: dict) -> None:
                       for r in achievement.rights if _same_right(line, r)), None)
         if right is not None and values["description"] != achievement.description:
             # Another achievement, not this one retitled: its patent number is the other's.
-            raise Invalid("rights", _(
+            field, message = "rights", _(
                 "The number %(number)s is already that of the project's achievement "
                 "%(title)s (%(right)s): a right is registered on one achievement. Correct the "
                 "number; or, if this row is that achievement under a new title, change its "
                 "title on its page first.", number=right.number, title=achievement.title,
-                right=right.name))
-        if right is not None:
-            why = _("%(right)s is registered on it", right=right.name)
-        elif values["description"] and (values["description"], values["contributors"]) == (
-                achievement.description, recorded_contributors(achievement)):
-            why = _("its description and contributors are this row's")
+                right=right.name)
+        elif right is not None or (values["description"] and (
+                values["description"], values["contributors"]) == (
+                achievement.description, recorded_contributors(achievement))):
+            why = (_("%(right)s is registered on it", right=right.name) if right is not None
+                   else _("its description and contributors are this row's"))
+            field, message = "title", _(
+                "The project's achievement %(title)s is recorded under that title and "
+                "%(why)s: this row changes its title, by which an import finds it, so it would "
+                "record a second achievement. Change the title on the achievement's page, then "
+                "import the file again.", title=achievement.title, why=why)
         else:
             continue
-        raise Invalid("title", _(
-            "The project's achievement %(title)s is recorded under that title and %(why)s: "
-            "this row changes its title, by which an import finds it, so it would record a "
-            "second achievement. Change the title on the achievement's page, then import the "
-            "file again.", title=achievement.title, why=why))
+        raise Invalid(field, message)
 
 
 class Achievements(Adapter):
