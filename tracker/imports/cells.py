@@ -38,6 +38,7 @@ from tracker.organisations.models import (
 from tracker.partners import merging
 from tracker.partners.models import CO_BUILDING, Partner
 from tracker.projects.models import Project
+from tracker.web.fields import ungrouped
 
 
 class CellError(ValueError):
@@ -49,9 +50,10 @@ class CellError(ValueError):
         self.column = column
 
 
-# What separates a cell's entries (semicolons, either width, or lines), and what an amount
-# may be written with that is no part of its value (thousands separators, spaces).
+# What separates a cell's entries (semicolons, either width, or lines); an amount's thousands
+# separators are read as a form's (`tracker.web.fields.ungrouped`).
 PARTS = re.compile(r"[;；\n]+")
+# What the lists' cells strip from an amount before its form reads it (which reads grouping too).
 AMOUNT = re.compile(r"[,，\s]")
 
 
@@ -73,7 +75,9 @@ def amount(text: str, column: str) -> Decimal:
     """An amount written in a cell (1,500,000 or 1500000.00); what it is not is said as the
     forms' amount field says it (`tracker.web.fields.MoneyField`), beside its column."""
     try:
-        value = Decimal(AMOUNT.sub("", text))
+        value = Decimal(ungrouped(text.strip()))
+    except ValueError as error:  # a separator not grouping thousands
+        raise CellError(str(error), column) from None
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():

@@ -23,6 +23,29 @@ from tracker.display.formatting import MINUS, money, not_a_date, number, year
 # A day as `strptime("%Y-%m-%d")` reads it and `date.fromisoformat` too (DateField).
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
+# What a number may be grouped with (thousands separators: commas of either width, spaces), and
+# a number grouped as both languages group digits: threes before the point, one separator.
+SEPARATOR = re.compile(r"[,，\s\u00a0\u202f]")
+PLAIN = re.compile(r"[-+]?\d+(?:\.\d*)?")
+GROUPED = re.compile(r"[-+]?\d{1,3}(?P<sep>[,，\s\u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*(?:\.\d*)?")
+
+
+def ungrouped(text: str) -> str:
+    """A number as the user grouped it (100,000, 1，500，000.5, 100 000) without its thousands
+    separators: what every number field and import cell reads (shares as amounts). A separator
+    anywhere else (1,5 or 62,5: a decimal comma? a slip?) is refused, saying how to write it;
+    text without one is left to the caller."""
+    if not SEPARATOR.search(text):
+        return text
+    if GROUPED.fullmatch(text):
+        return SEPARATOR.sub("", text)
+    if not PLAIN.fullmatch(SEPARATOR.sub("", text)):
+        return text  # no number at all: the field says what it takes
+    raise ValueError(gettext(
+        "%(value)s: a comma separates thousands, in groups of three digits (100,000 or "
+        "100000); decimals follow a point (62.5).", value=text))
+
+
 # The largest amount a form accepts: fifteen significant digits stay exact in SQLite too.
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -61,8 +84,9 @@ class NumberField(DecimalField):
         self.data = value
 
     def _typed(self, text: str) -> str:
-        """The number as Decimal reads it: a typographic minus sign as a hyphen."""
-        return text.replace(MINUS, "-")
+        """The number as Decimal reads it: a typographic minus sign as a hyphen, without its
+        thousands separators (`ungrouped`)."""
+        return ungrouped(text.replace(MINUS, "-"))
 
     def _too_precise(self) -> str:
         if self.places == 0:
@@ -74,12 +98,13 @@ class NumberField(DecimalField):
 
 
 class MoneyField(NumberField):
-    """An amount in CNY: accepts `1,234,567.89` and `1234567.89`, at most two decimals."""
+    """An amount in CNY: accepts `1,234,567.89` and `1234567.89` (grouped as any number,
+    `ungrouped`), at most two decimals."""
 
     not_a_number = _l("Enter an amount such as 1234567.89.")
 
     def _typed(self, text: str) -> str:
-        return super()._typed(text.replace(",", "").replace("，", "").replace("¥", ""))
+        return super()._typed(text.replace("¥", "").strip())
 
     def _too_precise(self) -> str:
         return _l("At most two decimal places (fen).")
