@@ -1,5 +1,5 @@
 """Share counts, and every number, are read with the user's thousands separators as amounts
-are (commit 9f74a5d9), by one parser (`tracker.web.fields.ungrouped`) in the forms and the
+are (commit 9f74a5d9), by one parser (`tracker.numbers.ungrouped`) in the forms and the
 import, in both languages: "100,000" shares were refused ("Enter a number such as 3 or
 62.5."), in a grants row and in the web form. A separator that groups no thousands is refused,
 saying how to write the number (issue 13 point 4, a hand check)."""

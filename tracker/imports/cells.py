@@ -28,6 +28,7 @@ from tracker.accounts.models import User
 from tracker.display import said
 from tracker.display.labels import LABELS, LOCALE_NAMES, label
 from tracker.imports.columns import Column, Ref, normalise_header
+from tracker.numbers import ungrouped
 from tracker.organisations import uscc
 from tracker.organisations.models import (
     Enterprise,
@@ -38,7 +39,6 @@ from tracker.organisations.models import (
 from tracker.partners import merging
 from tracker.partners.models import CO_BUILDING, Partner
 from tracker.projects.models import Project
-from tracker.web.fields import ungrouped
 
 
 class CellError(ValueError):
@@ -50,10 +50,8 @@ class CellError(ValueError):
         self.column = column
 
 
-# What separates a cell's entries (semicolons, either width, or lines); an amount's thousands
-# separators are read as a form's (`tracker.web.fields.ungrouped`).
+# A cell's entries' separators; what lists strip from an amount (see `numbers.ungrouped`).
 PARTS = re.compile(r"[;；\n]+")
-# What the lists' cells strip from an amount before its form reads it (which reads grouping too).
 AMOUNT = re.compile(r"[,，\s]")
 
 

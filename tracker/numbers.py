@@ -1,0 +1,29 @@
+"""A number as the user grouped its digits, read the same by every form and import cell."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext
+
+# What a number may be grouped with (thousands separators: commas of either width, spaces), and
+# a number grouped as both languages group digits: threes before the point, one separator.
+SEPARATOR = re.compile(r"[,，\s\u00a0\u202f]")
+PLAIN = re.compile(r"[-+]?\d+(?:\.\d*)?")
+GROUPED = re.compile(r"[-+]?\d{1,3}(?P<sep>[,，\s\u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*(?:\.\d*)?")
+
+
+def ungrouped(text: str) -> str:
+    """A number as the user grouped it (100,000, 1，500，000.5, 100 000) without its thousands
+    separators: what every number field and import cell reads (shares as amounts). A separator
+    anywhere else (1,5 or 62,5: a decimal comma? a slip?) is refused, saying how to write it;
+    text without one is left to the caller."""
+    if not SEPARATOR.search(text):
+        return text
+    if GROUPED.fullmatch(text):
+        return SEPARATOR.sub("", text)
+    if not PLAIN.fullmatch(SEPARATOR.sub("", text)):
+        return text  # no number at all: the field says what it takes
+    raise ValueError(gettext(
+        "%(value)s: a comma separates thousands, in groups of three digits (100,000 or "
+        "100000); decimals follow a point (62.5).", value=text))
