@@ -95,6 +95,23 @@ def test_the_xlsx_holds_the_csvs_rows_and_imports_again_unchanged(client):
             kind, again.errors)
 
 
+def test_a_text_that_reads_like_a_formula_stays_text_in_the_xlsx(client):
+    """A name someone typed starting with "=" is a text cell, not a formula the spreadsheet
+    would run (and the import, reading the values a sheet shows, would read back empty)."""
+    admin = _network()
+    make_enterprise(name='=HYPERLINK("http://example.com","Valve")')
+    login(client, admin)
+    data = _download(client, "enterprises", "xlsx")
+    named = [cell for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows()
+             for cell in row if str(cell.value).startswith("=HYPERLINK")]
+    assert [cell.data_type for cell in named] == ["s"], named
+    shown = load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
+    assert any(cell.value == '=HYPERLINK("http://example.com","Valve")'
+               for row in shown.iter_rows() for cell in row)
+    again = services.run_import(admin, "enterprises", "enterprises.xlsx", io.BytesIO(data))
+    assert (again.state, again.created, again.updated) == (ImportState.DONE, 0, 0), again.errors
+
+
 def test_a_filtered_page_gives_the_records_its_filters_select(app, client, tmp_path,
                                                               monkeypatch):
     admin = _network()

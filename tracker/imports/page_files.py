@@ -12,9 +12,11 @@ import, nothing is offered, and the URL answers 403.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from flask import Response, request
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import ColumnElement, Select, select
 
 from tracker.accounts.models import User
@@ -91,12 +93,22 @@ def send(asked: tuple[str, str], ids: Select) -> Response:
 
 def xlsx(kind: str, where: ColumnElement[bool]) -> bytes:
     """`export.rows` in a workbook's first sheet, every cell text as the CSV writes it (the
-    import reads a sheet so)."""
+    import reads a sheet so). Each cell is typed as text: openpyxl would store a value starting
+    with "=" (a need's title someone typed so) as a formula, which the spreadsheet runs and
+    the import, reading the values a sheet shows, reads back as empty."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(kind)
     for row in export.rows(kind, where):
-        sheet.append(row)
+        sheet.append([_text(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text(sheet: Any, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
