@@ -60,7 +60,7 @@ def test_a_round_post_money_is_its_shares_at_its_price(client):
     assert post(client, f"/companies/{company.id}/rounds/new",
                 dict(data, confirmed="1")).status_code == 302
     page = client.get(f"/companies/{company.id}").get_data(as_text=True)
-    assert "200,000 shares × 10.00 = CN¥2,000,000.00" in page
+    assert "200,000 shares × CN¥10.00 = CN¥2,000,000.00" in page
 
 
 def test_the_conversion_preview_counts_what_the_dashboard_counts_as_converted(client):
