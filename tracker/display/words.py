@@ -167,9 +167,8 @@ FIELDS = {
     "finished_at": _l("Finished"), "import": _l("Import"), "imported_in_id": _l("Imported in"),
     "checked_in": _l("Checked in the dry run"), "has_upload": _l("File kept"),
     "started_at": _l("Started"), "total_rows": _l("Rows"), "unchanged": _l("Unchanged"),
-    "seen_at": _l("Last progress"),
     "cancel_requested": _l("Cancel requested"), "upload": _l("Uploaded file"),
-    "grants_filename": _l("Incentive grants file"),
+    "grants_filename": _l("Incentive grants file"), "seen_at": _l("Last progress"),
     "grants_upload": _l("Uploaded incentive grants file"),
     "updated": _l("Updated"), "job": _l("Scheduled job"), "ran_on": _l("Ran on"),  # (jobs)
     "last_ok_at": _l("Last run without error"), "error": _l("Error"),
