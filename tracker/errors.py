@@ -15,15 +15,16 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, message: str = "", back: str | None = None,
-                 first: tuple[str, str] | None = None) -> None:
+                 undo: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         # The page of the object refused, for its error page to link to when the request
         # itself does not lead there (a form opened from a bookmark, without a referrer).
         self.back = back
-        # What to undo first, (address, what the link says), when the refusal names it: the
-        # error page links there too, under its own words, never as "the page you came from".
-        self.first = first
+        # What to undo first, each (address, what the link says), when the refusal names it:
+        # the error page links to every one, under its own words, never as "the page you came
+        # from" (it linked the first of several payments to reverse only).
+        self.undo = tuple(undo)
 
 
 class Forbidden(DomainError):

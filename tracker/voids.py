@@ -103,17 +103,13 @@ class Blocker:
 
     @property
     def links(self) -> list[tuple[str, str]]:
-        """Every link of what to undo, (address, words): one for each entry."""
+        """Every link of what to undo, (address, words): one for each entry, on the page that
+        offers the void and on the refusal's page (`DomainError.undo`)."""
         if not self.endpoint:
             return []
         if not self.each:
             return [(self.link, self.says)]
         return [(url_for(self.endpoint, **values), says) for values, says in self.each]
-
-    @property
-    def first(self) -> tuple[str, str] | None:
-        """The link and its words, for a refusal's page (`DomainError.first`)."""
-        return (self.link, self.says) if self.endpoint else None
 
 
 def standing_first(entries: list, said: Callable[[int, str], str], endpoint: str, key: str,

@@ -297,7 +297,8 @@ def test_only_the_committee_voids(client, committee):
 def test_each_payment_that_keeps_an_agreement_from_its_void_gets_a_link(client, committee):
     """Two co-funders' payments standing under the agreement: the page linked to the first
     one's reversal only (found by a newcomer); each gets its own link, named by its amount,
-    and so do two disbursements and two reports owed."""
+    and so do two disbursements and two reports owed, on the page and on the void's refusal
+    page (it linked the first of them only, found by a newcomer too)."""
     tranche = tranche_of(committee)
     agreement = tranche.agreement
     co_funder = agreement.co_funders[0]
@@ -308,9 +309,13 @@ def test_each_payment_that_keeps_an_agreement_from_its_void_gets_a_link(client, 
     login(client, committee)
     page = _funding_page(client, agreement)
     assert "2 co-funders&#39; payments adding up to CN¥125,000.00 stand" in page
+    refused = client.get(f"/funding/{agreement.id}/void")
+    said = refused.get_data(as_text=True)
+    assert refused.status_code == 409  # the void's refusal page links every one too
     for payment, amount in zip(payments, ("CN¥100,000.00", "CN¥25,000.00"), strict=True):
-        assert (f'<a href="/funding/co-funder-payments/{payment.id}/reverse">'
-                f"Reverse the payment ({amount})</a>") in page
+        for text in (page, said):
+            assert (f'<a href="/funding/co-funder-payments/{payment.id}/reverse">'
+                    f"Reverse the payment ({amount})</a>") in text
     for payment in payments:
         co_funding.reverse_payment(committee, payment, today(), "Not theirs")
     owed = [obligations.add_obligation(committee, agreement, kind=ReportKind.PROGRESS,
@@ -319,4 +324,5 @@ def test_each_payment_that_keeps_an_agreement_from_its_void_gets_a_link(client, 
     _commit()
     db.session.expire_all()
     page = _funding_page(client, agreement)
-    assert all(f'href="/reports-owed/{o.id}"' in page for o in owed)
+    said = client.get(f"/funding/{agreement.id}/void").get_data(as_text=True)
+    assert all(f'href="/reports-owed/{o.id}"' in text for o in owed for text in (page, said))

@@ -195,3 +195,19 @@ def test_a_final_need_refuses_its_analysis_as_its_move_and_its_edit(app):
         organisations.save_need(hq, need, title="Renamed", enterprise_id=need.enterprise_id)
     assert str(analysed.value) == str(moved.value) == said
     assert edited.value.problems == [("title", said)]
+
+
+def test_the_need_page_says_its_technical_field_once(client):
+    """An analysed need's page said its technical field twice, under its facts and again under
+    Analysis (found by a newcomer): once, among the facts everyone who sees the need reads."""
+    need = make_need(title="Weld seam tracking")
+    welding = _field("WLD", "焊接", "Welding")
+    need.field_id, need.trl, need.analysed_at = welding.id, 4, utcnow()
+    need.state = NeedState.ANALYSED
+    db.session.commit()
+    for locale, said, name in (("en", "Technical field", "Welding"), ("zh_CN", "技术领域", "焊接")):
+        login(client, make_user(Role.HQ_ADMIN, locale=locale))
+        page = client.get(f"/needs/{need.id}").get_data(as_text=True)
+        assert page.count(f"<dt>{said}</dt>") == 1 and page.count(f"<dd>{name}</dd>") == 1
+        assert "TRL the enterprise starts from" in page or "企业现有技术成熟度" in page
+        post(client, "/logout")

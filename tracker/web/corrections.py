@@ -90,11 +90,11 @@ def offered(refusal: str | Blocker | None, back: str, *, keep_input: bool = Fals
     saved once (`sent_once_before`); with `keep_input`, an edit's form sent from a tab opened
     before its record was voided or withdrawn is shown as filled, the reason above it
     (`submit`), as a correction the service refuses is. A void's refusal is a `Blocker`: what
-    to undo before (its `first`) is linked under its own words beside `back`."""
+    to undo before (each of its `links`) is linked under its own words beside `back`."""
     if refusal is None:
         return
     said = refusal if isinstance(refusal, Blocker) else Blocker(refusal)
-    refused = Refused(said.text, back=back, first=said.first)
+    refused = Refused(said.text, back=back, undo=said.links)
     if request.method != "POST":
         raise refused
     sent_once_before()

@@ -92,12 +92,12 @@ def back_link() -> str | None:
 
 def render_error(status: int, message: str | None = None, headers: dict | None = None,
                  explanation: str | None = None, back: str | None = None,
-                 first: tuple[str, str] | None = None,
+                 undo: tuple[tuple[str, str], ...] = (),
                  **extensions) -> tuple[str, int] | Response:
     """The error page, or under /api/ the problem document (`message` its detail).
     `explanation` replaces the status's usual one; `back` is the object's page, when the
-    refusal knows it better than the request's referrer or address (`back_link`); `first`,
-    what to undo before, (address, words), linked under its words (`DomainError.first`)."""
+    refusal knows it better than the request's referrer or address (`back_link`); `undo`,
+    what to undo before, each (address, words), linked under its words (`DomainError.undo`)."""
     if is_api_request():
         title = TITLES.get(status, TITLES[500])()
         detail = message or explanation or EXPLANATIONS.get(status, EXPLANATIONS[500])()
@@ -108,7 +108,7 @@ def render_error(status: int, message: str | None = None, headers: dict | None =
     return (
         render_template(
             "errors/error.html", status=status, title=title, explanation=explanation,
-            message=message, back=back, first=first,
+            message=message, back=back, undo=undo,
             request_id=current_request_id() if status >= 500 else None,
         ),
         status,
@@ -182,7 +182,7 @@ def init_app(app: Flask) -> None:
                 errors=[{"field": field, "detail": message}
                         for field, message in error.problems])
         return render_error(error.status, error.message or None, back=error.back,
-                            first=error.first)
+                            undo=error.undo)
 
     @app.errorhandler(ValidationError)
     def invalid_api_input(error: ValidationError) -> Response:
