@@ -42,17 +42,28 @@ def unchanged() -> Invalid:
                          "without saving."))
 
 
+def changed(record: Any, more: dict[str, list[Any]] | None = None, *,
+            changes: dict[str, list[Any]] | None = None, new: bool = False,
+            ) -> dict[str, list[Any]]:
+    """What an edit or a correction of `record` changes, for its audit record: the values
+    about to be written (or `changes`, those read before something else was set: its version
+    moved by hand, its roles) and `more` (what its columns do not hold: files added, a panel,
+    its members); refused (`unchanged`) when that is nothing, unless the record is `new` (a
+    form that creates or edits, creating: recorded whatever its values). Every service that
+    saves an existing record's values asks here whether anything changed."""
+    changes = {**(audit.pending_changes(record) if changes is None else changes), **(more or {})}
+    if not changes and not new:
+        raise unchanged()
+    return changes
+
+
 def corrected(actor: User, action: str, record: Any, reason: str,
               more: dict[str, list[Any]] | None = None, *,
               changes: dict[str, list[Any]] | None = None) -> None:
-    """Audit the values about to be written for `record` (or `changes`, those read before its
-    version was moved by hand; and `more`, what its columns do not hold: files added, a panel,
-    its co-funders), with the reason; refused (`unchanged`) when nothing changed. Every
-    correction of a record's terms is audited here."""
-    changes = {**(audit.pending_changes(record) if changes is None else changes), **(more or {})}
-    if not changes:
-        raise unchanged()
-    audit.record(actor, action, record, {**changes, "reason": [None, reason]})
+    """Audit what the correction of `record` changes (`changed`: refused when nothing), with
+    the reason. Every correction of a record's terms is audited here."""
+    audit.record(actor, action, record,
+                 {**changed(record, more, changes=changes), "reason": [None, reason]})
 
 
 def last_corrected(object_type: str, ids: Collection[int], actions: Collection[str],

@@ -5,16 +5,16 @@ for the standing ones).
 
 One shape for every kind that can be voided (a research contract, an allocation-investment
 agreement, a tranche, a spin-off's IP deal): the columns and their CHECK (`Voidable`,
-`void_whole`), the service's last step (`void`: the reason, the marks, the audit record with
-its values), and the sentence said of a voided one (`voided`). What must not depend on a record
-when it is voided (money paid under it, shares it issued) is each kind's own rule, its
-`void_refusal`, which the service refuses by and the page reads to offer the form or say what
-to reverse first.
+`void_whole`), the service's last steps (`void`: what depends on it refused, the reason, the
+marks, the audit record with its values), and the sentence said of a voided one (`voided`).
+What must not depend on a record when it is voided (money paid under it, shares it issued) is
+each kind's own rule, its `void_refusal`, which its service hands to `void` and its page reads
+to offer the form or say what to reverse first; who may, and what is locked, stay the kind's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -32,7 +32,7 @@ from tracker.dates import local_date
 from tracker.db import UTCDateTime, utcnow
 from tracker.display.formatting import aside, day
 from tracker.display.formatting import money as cny
-from tracker.errors import Problems
+from tracker.errors import Problems, Refused
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -179,11 +179,20 @@ def mark(actor: User, record: Any, reason: str) -> dict[str, list[Any]]:
 
 
 def void(actor: User, record: Any, reason: str | None, action: str, missing: str | None = None,
-         follow: Callable[[], dict[str, list[Any]]] | None = None) -> Any:
-    """The last step of every void or withdrawal, once its service has checked who may and
-    what depends on the record: the reason (said `missing` beside the form's field when there
-    is none), the marks, and the audit record of `action` with the values written and what
-    `follow()` changed after them (a project's TRL, a milestone's percentage)."""
+         follow: Callable[[], dict[str, list[Any]]] | None = None, *,
+         refusal: Callable[[Any], Blocker | None] | None = None,
+         stale: Iterable[Any] = ()) -> Any:
+    """The last steps of every void or withdrawal, once its service has checked who may (and
+    locked what the record stands on): the ledger entries under it read again (`stale`: one
+    reversed meanwhile no longer holds it), what still depends on it (`refusal`, the kind's
+    `void_refusal`: its `Blocker` refused in its words), the reason (said `missing` beside the
+    form's field when there is none), the marks, and the audit record of `action` with the
+    values written and what `follow()` changed after them (a project's TRL, a milestone's
+    percentage, the deal a transfer named)."""
+    for entry in stale:
+        db.session.expire(entry, ["reversed_by"])
+    if refusal is not None and (said := refusal(record)) is not None:
+        raise Refused(said.text)
     problems = Problems()
     reason = reason_of(problems, reason, missing)
     problems.raise_any()

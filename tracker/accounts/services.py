@@ -341,15 +341,13 @@ def update_user(
     user.institute_id = institute_id
     user.enterprise_id = enterprise_id
     user.active = active
-    changes = audit.pending_changes(user)
+    columns = audit.pending_changes(user)  # read before its roles load (and flush) them
     role_change = _set_roles(user, role_set)
-    if role_change[0] != role_change[1]:
-        changes["roles"] = role_change
+    changes = corrections.changed(user, {"roles": role_change}
+                                  if role_change[0] != role_change[1] else None, changes=columns)
     if "active" in changes and not active:
         sessions.end_all(user)
         tokens.revoke_all(actor, user)
-    if not changes:
-        raise corrections.unchanged()
     audit.record(actor, "user.update", user, changes)
     db.session.flush()
 

@@ -19,6 +19,7 @@ the right one.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -33,7 +34,7 @@ from tracker.achievements.deal_models import (
     Transfer,
 )
 from tracker.display.formatting import day
-from tracker.errors import Forbidden, Refused
+from tracker.errors import Forbidden
 from tracker.voids import Blocker
 
 
@@ -131,8 +132,11 @@ def void_transfer(actor: User, transfer: Transfer, reason: str | None) -> Transf
         raise Forbidden()
     db.session.refresh(transfer, with_for_update=True)
     db.session.expire(transfer, ["receipts", "reports"])
-    if (said := void_refusal(transfer)) is not None:
-        raise Refused(said.text)
-    transfer.ip_deal_id = None
+
+    def unnamed() -> dict[str, list[Any]]:  # the spin-off deal it named is named by none
+        named, transfer.ip_deal_id = transfer.ip_deal_id, None
+        return {} if named is None else {"ip_deal_id": [named, None]}
+
     return voids.void(actor, transfer, reason, "transfer.void",
-                      _("Say why the transfer or licence is voided."))
+                      _("Say why the transfer or licence is voided."), unnamed,
+                      refusal=void_refusal)

@@ -103,9 +103,7 @@ def save_indicator(actor: User, indicator: Indicator | None, *, year: int, measu
         indicator = Indicator(year=year, measure=measure)
     indicator.name, indicator.name_en = name, (name_en or "").strip() or None
     indicator.weight, indicator.target, indicator.position = weight, target, position
-    changes = audit.pending_changes(indicator)
-    if not creating and not changes:
-        raise corrections.unchanged()
+    changes = corrections.changed(indicator, new=creating)
     db.session.add(indicator)
     audit.record(actor, "assessment.indicator_create" if creating
                  else "assessment.indicator_update", indicator, changes)

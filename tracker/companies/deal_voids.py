@@ -23,7 +23,6 @@ from tracker.achievements.deal_models import Transfer
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.services import require_manager
 from tracker.display.formatting import day, number
-from tracker.errors import Refused
 from tracker.voids import Blocker
 
 if TYPE_CHECKING:
@@ -75,10 +74,8 @@ def void_ip_deal(actor: User, deal: IpDeal, reason: str) -> IpDeal:
     require_manager(actor)
     db.session.refresh(deal.company, with_for_update=True)  # as a reversal of its shares
     db.session.expire(deal.company, ["entries"])
-    if (said := void_refusal(deal)) is not None:
-        raise Refused(said.text)
     return voids.void(actor, deal, reason, "ip.void",
-                      _("Say why the licence or assignment is voided."))
+                      _("Say why the licence or assignment is voided."), refusal=void_refusal)
 
 
 def correction_refusal(deal: IpDeal) -> str | None:

@@ -212,9 +212,7 @@ def save_instalment(actor: User, instalment: Instalment, *, due_date: date,
     problems.raise_any()
     named = instalment.named()  # as it was known: its number and due date before
     instalment.due_date, instalment.amount = due_date, amount
-    changes = audit.pending_changes(instalment)
-    if not changes:
-        raise corrections.unchanged()
+    changes = corrections.changed(instalment)
     db.session.flush()
     contract.version = contract.version + 1  # a tab showing the old schedule is refused
     # On the contract, whose history it is, naming the instalment: its page shows it in the
@@ -307,10 +305,6 @@ def void_contract(actor: User, contract: ResearchContract, reason: str) -> Resea
     if not ResearchContract.can_record(actor, contract.project):
         raise Forbidden()
     lock(contract)
-    for instalment in contract.instalments:
-        for payment in instalment.payments:
-            db.session.expire(payment, ["reversed_by"])
-    if (said := void_refusal(contract)) is not None:
-        raise Refused(said.text)
     return voids.void(actor, contract, reason, "contract.void",
-                      _("Say why the contract is voided."))
+                      _("Say why the contract is voided."), refusal=void_refusal,
+                      stale=[p for i in contract.instalments for p in i.payments])

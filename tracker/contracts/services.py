@@ -184,9 +184,7 @@ def register_contract(actor: User, contract: ResearchContract, *, number: str,
     contract.registration_number = number
     contract.registered_on = registered_on
     contract.registered_value = cents(value)
-    changes = audit.pending_changes(contract)
-    if correcting and not changes:
-        raise corrections.unchanged()
+    changes = corrections.changed(contract, new=not correcting)
     if correcting:
         changes["reason"] = [None, reason]
     audit.record(actor, "contract.registration_correct" if correcting else "contract.register",

@@ -17,9 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from tracker import db, voids
+from tracker import voids
 from tracker.display.labels import label
-from tracker.errors import Refused
 from tracker.funding import amendments, services
 from tracker.funding.models import FundingAgreement, Tranche
 from tracker.obligations import queries as obligations
@@ -98,9 +97,8 @@ def void_tranche(actor: User, tranche: Tranche, reason: str) -> Tranche:
     marked voided with the reason, and is no longer paid, reminded of or counted."""
     services.require_committee(actor)
     services.lock_tranche(tranche)
-    if (said := tranche_void_refusal(tranche)) is not None:
-        raise Refused(said.text)
-    return voids.void(actor, tranche, reason, "tranche.void", _("Say why the tranche is voided."))
+    return voids.void(actor, tranche, reason, "tranche.void", _("Say why the tranche is voided."),
+                      refusal=tranche_void_refusal)
 
 
 def void_agreement(actor: User, agreement: FundingAgreement, reason: str) -> FundingAgreement:
@@ -109,16 +107,10 @@ def void_agreement(actor: User, agreement: FundingAgreement, reason: str) -> Fun
     another agreement."""
     services.require_committee(actor)
     services.lock(agreement)
-    for tranche in agreement.tranches:
-        for paid in tranche.disbursements:
-            db.session.expire(paid, ["reversed_by"])
-    for co_funder in agreement.co_funders:
-        for payment in co_funder.payments:
-            db.session.expire(payment, ["reversed_by"])
-    if (said := agreement_void_refusal(agreement)) is not None:
-        raise Refused(said.text)
     return voids.void(actor, agreement, reason, "funding.void",
-                      _("Say why the agreement is voided."))
+                      _("Say why the agreement is voided."), refusal=agreement_void_refusal,
+                      stale=[*(d for t in agreement.tranches for d in t.disbursements),
+                             *(p for c in agreement.co_funders for p in c.payments)])
 
 
 def offered(user: User, agreement: FundingAgreement | None) -> dict:

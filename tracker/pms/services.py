@@ -297,11 +297,8 @@ def save_team(actor: User, team: PmTeam | None, *, name: str, lead_id: int,
     before = sorted(r.id for r in team.members) if not created else None
     team.name, team.lead_id = name.strip(), lead_id
     team.members = sorted((people[i] for i in wanted), key=lambda r: r.name)
-    changes = audit.pending_changes(team)
-    if before != sorted(wanted):
-        changes["member_ids"] = [before, sorted(wanted)]
-    if not created and not changes:
-        raise corrections.unchanged()
+    changes = corrections.changed(team, {"member_ids": [before, sorted(wanted)]}
+                                  if before != sorted(wanted) else None, new=created)
     db.session.flush()
     audit.record(actor, "pm_team.create" if created else "pm_team.update", team, changes)
     return team

@@ -1,0 +1,71 @@
+"""Two pieces of logic every kind of record shares, each written once (issue 11: no logic
+twice): a void (`tracker.voids.void`: what depends on the record refused by its kind's
+`void_refusal`, the reason, the marks, the audit record) and the refusal of an edit or a
+correction that changes nothing (`tracker.corrections.changed`, `unchanged`: one message).
+These tests fail when a domain writes either by hand again."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.source import TRACKER, modules, nodes, text
+
+pytestmark = pytest.mark.no_db  # reads the source only: run once (pyproject.toml)
+
+VOIDS = TRACKER / "voids.py"
+CORRECTIONS = TRACKER / "corrections.py"
+# The page's side of a refusal (a void's `Blocker` answered 409 before its form).
+PAGES = TRACKER / "web" / "corrections.py"
+MARKS = {"voided_at", "void_reason", "voided_by_id", "voided_by"}
+
+
+def _where(path: Path, node: ast.AST) -> str:
+    return f"{path.relative_to(TRACKER)}:{node.lineno}"
+
+
+def test_a_record_is_marked_voided_in_one_place():
+    offenders = [_where(path, node) for path in modules() if path != VOIDS
+                 for node in nodes(path) if isinstance(node, ast.Assign | ast.AugAssign)
+                 for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                 for each in ast.walk(target)
+                 if isinstance(each, ast.Attribute) and each.attr in MARKS]
+    assert offenders == [], "void or withdraw through tracker.voids.void"
+
+
+def test_no_service_refuses_a_void_by_its_blocker_itself():
+    """A void's service hands its `void_refusal` to `voids.void` (`refusal=`), which reads it
+    after the ledger entries under the record are read again (`stale=`) and refuses in its
+    words; five services did each step themselves."""
+    offenders = [_where(path, node) for path in modules() if path not in (VOIDS, PAGES)
+                 for node in nodes(path)
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Refused"
+                 and node.args and isinstance(node.args[0], ast.Attribute)
+                 and node.args[0].attr == "text"]
+    assert offenders == [], "pass the void_refusal to tracker.voids.void (refusal=...)"
+
+
+def test_nothing_changed_is_said_in_one_place():
+    said = [path.relative_to(TRACKER) for path in modules()
+            if "Nothing was changed: change what you meant" in text(path)]
+    assert said == [Path("corrections.py")]
+
+
+def test_no_service_compares_pending_changes_to_refuse_as_unchanged():
+    """Whether an edit or a correction changed a record's values is `corrections.changed`'s
+    question: a service that reads `pending_changes` and raises `unchanged` itself is the
+    second shape of it (four were found, each with its own condition)."""
+    offenders = []
+    for path in modules():
+        if path == CORRECTIONS:
+            continue
+        for function in nodes(path):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            called = {getattr(c.func, "attr", getattr(c.func, "id", ""))
+                      for c in ast.walk(function) if isinstance(c, ast.Call)}
+            if {"pending_changes", "unchanged"} <= called:
+                offenders.append(_where(path, function))
+    assert offenders == [], "ask tracker.corrections.changed (new=... for a form that creates)"
