@@ -54,7 +54,7 @@ DEAL_COLUMNS = [
     Column(_l("Signed on"), lambda d: d.signed_on, Kind.DATE, 12),
     Column(_l("Ends on"), lambda d: d.ends_on, Kind.DATE, 12),
     Column(_l("Upfront payment (CNY)"), lambda d: d.upfront, Kind.MONEY, 16),
-    Column(_l("Royalty rate (%)"), lambda d: d.royalty_pct, Kind.PCT, 12),
+    Column(_l("Royalty rate"), lambda d: d.royalty_pct, Kind.PCT, 12),
     Column(_l("Royalty base"), lambda d: d.royalty_base, Kind.LABEL, 14),
     Column(_l("Income received to date (CNY)"), lambda d: d.income, Kind.MONEY, 18),
     Column(_l("Of which to contributors (CNY)"), lambda d: d.to_contributors, Kind.MONEY, 18),
@@ -90,9 +90,9 @@ STATEMENT_COLUMNS = [
            width=28),
     Column(_l("Net income (CNY)"), lambda line: line.receipt and line.receipt.net, Kind.MONEY,
            16),
-    Column(_l("Contributors' share (%)"),
+    Column(_l("Contributors' share"),
            lambda line: line.receipt and line.receipt.contributor_pct, Kind.PCT, 12),
-    Column(_l("Share (%)"), lambda line: line.share_pct, Kind.PCT, 10),
+    Column(_l("Share"), lambda line: line.share_pct, Kind.PCT, 10),
     Column(_l("Amount (CNY)"), lambda line: line.amount, Kind.MONEY, 16),
 ]
 

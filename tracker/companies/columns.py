@@ -21,8 +21,8 @@ PORTFOLIO_COLUMNS = [
            link=lambda line: id_path("companies.show", "company_id", line.company.id)),
     Column(_l("Status"), lambda line: line.company.status, Kind.LABEL, 14),
     Column(_l("HQ's shares"), lambda line: line.hq_shares, Kind.NUMBER, 14),
-    Column(_l("HQ's stake (%)"), lambda line: line.hq_pct, Kind.PCT, 10),
-    Column(_l("Institute's stake (%)"), lambda line: line.institute_pct, Kind.PCT, 10),
+    Column(_l("HQ's stake"), lambda line: line.hq_pct, Kind.PCT, 10),
+    Column(_l("Institute's stake"), lambda line: line.institute_pct, Kind.PCT, 10),
     Column(_l("Last round price"), lambda line: line.price, Kind.PRICE, 14),
     Column(_l("Value of HQ's stake"), lambda line: line.value, Kind.MONEY, 18,
            blank=lambda line: NO_ROUND_YET if line.no_round_yet else None),
@@ -38,7 +38,7 @@ CAP_TABLE_COLUMNS = [
     Column(_l("Holder"), lambda h: h.holder.shown_name, width=32),
     Column(_l("Holder type"), lambda h: h.holder.kind, Kind.LABEL, 18),
     Column(_l("Shares"), lambda h: h.shares, Kind.NUMBER, 16),
-    Column(_l("Stake (%)"), lambda h: h.pct, Kind.PCT, 10),
+    Column(_l("Stake"), lambda h: h.pct, Kind.PCT, 10),
 ]
 
 

@@ -178,5 +178,8 @@ def _labelled_once(column: Column) -> Callable[[Any], Any]:
 
 
 def headers(columns: list[Column]) -> list[str]:
-    return [str(c.header) for c in columns]
+    """A file's headers. A percentage's says its unit, "Stake (%)": its cells are bare numbers
+    (25.00); on the page each cell says "25.00%" and its header says it no more."""
+    return [_("%(header)s (%%)", header=c.header) if c.kind == Kind.PCT else str(c.header)
+            for c in columns]
 

@@ -87,12 +87,12 @@ DILUTED_COLUMNS = [
     # in a round on the company's page); the total's column adds up to 0 (`DilutedTable.options`).
     Column(_l("Issued shares"), lambda r: r.issued if r.issued or r.holder.kind is None else None,
            Kind.NUMBER, 14),
-    Column(_l("Issued stake (%)"),
+    Column(_l("Issued stake"),
            lambda r: r.issued_pct if r.issued or r.holder.kind is None else None, Kind.PCT, 10),
     Column(_l("Options outstanding"),
            lambda r: r.options if r.options or r.holder.kind is None else None, Kind.NUMBER, 14),
     Column(_l("Fully diluted shares"), lambda r: r.diluted, Kind.NUMBER, 14),
-    Column(_l("Fully diluted stake (%)"), lambda r: r.diluted_pct, Kind.PCT, 10),
+    Column(_l("Fully diluted stake"), lambda r: r.diluted_pct, Kind.PCT, 10),
 ]
 
 

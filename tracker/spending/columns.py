@@ -15,7 +15,7 @@ CATEGORY_COLUMNS = [
     Column(_l("Budget"), lambda r: r.budget, Kind.MONEY, 16),
     Column(_l("Spent"), lambda r: r.spent, Kind.MONEY, 16),
     Column(_l("Remaining"), lambda r: r.remaining, Kind.MONEY, 16),
-    Column(_l("Used (%)"), lambda r: r.used_pct, Kind.PCT, 10),
+    Column(_l("Used"), lambda r: r.used_pct, Kind.PCT, 10),
 ]
 
 SPENDING_COLUMNS = [
