@@ -13,7 +13,7 @@ from tracker.accounts.columns import USER_COLUMNS
 from tracker.audit.columns import audit_columns
 from tracker.companies.columns import CAP_TABLE_COLUMNS, PORTFOLIO_COLUMNS
 from tracker.contracts.columns import CONTRACT_COLUMNS, rollup_columns
-from tracker.export.columns import FORMULA_STARTS, Kind, headers
+from tracker.export.columns import Kind, as_written, headers
 from tracker.funding.columns import AGREEMENT_COLUMNS
 from tracker.milestones.columns import OVERDUE_COLUMNS
 from tracker.organisations.columns import (
@@ -61,9 +61,7 @@ def _with(path: str, **args) -> str:
 def _as_shown(value: str) -> str:
     """A file's text cell as the page shows it: without the apostrophe that neutralises a
     formula, blank as a dash, line breaks as spaces."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        value = value[1:]
-    return " ".join(value.split()) or "—"
+    return " ".join(as_written(value).split()) or "—"
 
 
 @pytest.mark.parametrize(("path", "columns", "index", "who"), LISTS,

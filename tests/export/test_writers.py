@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
-from tracker.export.columns import Column, Kind, neutralised
+from tracker.export.columns import Column, Kind, as_written, neutralised
 from tracker.export.writers import write_csv, write_xlsx
 from tracker.projects.lifecycle import Phase
 
@@ -89,8 +89,23 @@ def test_formula_injection_is_neutralised_in_both_files(app):
     assert not any(c.value.startswith("'") for c in cells)
     titles = [r[0] for r in list(csv.reader(io.StringIO(body)))[1:]]
     assert titles == [neutralised(t) for t in nasty]
+    assert titles == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\t=1",
+                      "'\r=1", "a=b"]
     # Numbers are numbers: a negative amount is not text and not neutralised.
     assert list(sheet.iter_rows())[1][2].value == -5
+
+
+def test_a_negative_whole_number_is_a_number_and_an_apostrophe_is_doubled(app):
+    """A count or a change that is whole and negative (an assessment's change over last year:
+    -5) is written as -5, not as the text '-5 the old writer made of every int; a text that
+    starts with an apostrophe gets a second, so the file says which apostrophe neutralises
+    (the import reads it back, `as_written`)."""
+    rows = [dict(ROW, title="'quoted", n=-5), dict(ROW, title="'=1", n=-3)]
+    with app.test_request_context():
+        body = b"".join(write_csv(COLUMNS, rows)).decode("utf-8-sig")
+    written = [(r[0], r[5]) for r in list(csv.reader(io.StringIO(body)))[1:]]
+    assert written == [("''quoted", "-5"), ("''=1", "-3")]
+    assert [as_written(title) for title, _n in written] == ["'quoted", "'=1"]
 
 
 def test_a_large_csv_comes_in_chunks(app):

@@ -24,6 +24,7 @@ from tests.imports.test_empty_database import (
     import_in_order,
 )
 from tracker.accounts.models import Role
+from tracker.export.columns import as_written
 from tracker.imports import export, services
 from tracker.imports.models import ImportState
 
@@ -88,7 +89,10 @@ def test_the_xlsx_holds_the_csvs_rows_and_imports_again_unchanged(client):
         book = load_workbook(io.BytesIO(_download(client, kind, "xlsx")), read_only=True)
         cells = [["" if v is None else v for v in row]
                  for row in book.worksheets[0].iter_rows(values_only=True)]
-        assert cells == _rows(_download(client, kind)), kind
+        # The CSV's text as the import reads it: without the apostrophe that neutralises a
+        # formula there (test_formula_cells.py), which a typed cell needs not.
+        assert cells == [[as_written(v) for v in row]
+                         for row in _rows(_download(client, kind))], kind
         again = services.run_import(admin, kind, f"{kind}.xlsx",
                                     io.BytesIO(_download(client, kind, "xlsx")))
         assert (again.state, again.created, again.updated) == (ImportState.DONE, 0, 0), (

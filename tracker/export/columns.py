@@ -50,10 +50,14 @@ NUMERIC = {Kind.INT, Kind.NUMBER, Kind.MONEY, Kind.PRICE, Kind.PCT, Kind.MULTIPL
 TYPED = NUMERIC | {Kind.DATE, Kind.INSTANT}
 
 # A cell whose text starts with one of these is read as a formula (or, for tab and carriage
-# return, as one once the spreadsheet trims it): the CSV file gets it with a leading
-# apostrophe. The XLSX file writes it as a string cell, which no spreadsheet evaluates, as
-# it is (an apostrophe there is a character of the text, shown to the reader).
+# return, as one once the spreadsheet trims it): every CSV file we write gets it with a leading
+# apostrophe (`neutralised`). The XLSX file writes it as a string cell, which no spreadsheet
+# evaluates, as it is (an apostrophe there is a character of the text, shown to the reader).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+# A text starting with the apostrophe itself gets a second one, as a spreadsheet wants it typed,
+# so that a file is read back without doubt (`as_written`): "'=1" is the text =1, "''x" is 'x.
+QUOTED_STARTS = (*FORMULA_STARTS, QUOTE)
 
 _SHOWN: dict[str, Callable[[Any], str]] = {
     Kind.MONEY: formatting.money,
@@ -70,8 +74,16 @@ _SHOWN: dict[str, Callable[[Any], str]] = {
 
 
 def neutralised(text: str) -> str:
-    """`text` as a spreadsheet must take it: never as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """`text` as a spreadsheet must take it: never as a formula. Text only: a number's minus
+    sign is no formula, so writers give a number (-5) as it is."""
+    return QUOTE + text if text.startswith(QUOTED_STARTS) else text
+
+
+def as_written(text: str) -> str:
+    """The text a CSV cell was `neutralised` from: the one apostrophe before a formula's first
+    character or another apostrophe dropped (the import reads a CSV's cells so); any other
+    cell as it is ("'tis" stays "'tis")."""
+    return text[1:] if text.startswith(QUOTE) and text[1:].startswith(QUOTED_STARTS) else text
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ def _csv_text(value: Any) -> str:
         return ""
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, int):  # a count, a year, a number of shares without decimals: -5
+        return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
     return neutralised(str(value))  # text only: a number's minus sign is no formula

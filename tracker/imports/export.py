@@ -28,6 +28,7 @@ from tracker.achievements.models import Achievement, IpRight, Jurisdiction
 from tracker.companies import holder_names
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
+from tracker.export.columns import neutralised
 from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview
 from tracker.imports import ip_deals, ledger_order, reversal_lines, route_cells
@@ -133,7 +134,7 @@ def _projects(where: ColumnElement[bool]) -> Iterator[list]:
                p.managing_body, p.institute.code,
                p.pm.email, ", ".join(sorted(users[m.user_id] for m in p.members)),
                _enterprise(enterprises.get(p.partner_enterprise_id)),
-               needs.get(p.need_id, ""), p.trl_now, p.trl_target, _text(p.budget_total),
+               needs.get(p.need_id, ""), p.trl_now, p.trl_target, p.budget_total,
                p.budget_template.code if p.budget_template else "",
                # A template's categories left at nothing are not written (they import so).
                "; ".join(f"{b.category}: {_text(b.amount)}" for b in p.budget_lines
@@ -148,7 +149,7 @@ def _milestones(where: ColumnElement[bool]) -> Iterator[list]:
     for m in db.session.scalars(select(Milestone).where(where).order_by(Milestone.project_id,
                                                            Milestone.id)):
         yield [codes[m.project_id] or "", m.title, m.phase, m.deliverable, m.due_date,
-               _text(m.weight), m.state, m.percent_complete, users.get(m.reviewer_id, ""),
+               m.weight, m.state, m.percent_complete, users.get(m.reviewer_id, ""),
                m.waiver_reason]
 
 
@@ -159,7 +160,7 @@ def _contracts(where: ColumnElement[bool]) -> Iterator[list]:
             selectinload(ResearchContract.instalments).selectinload(Instalment.payments))
             .order_by(ResearchContract.id)):
         yield [c.project.code, c.number, c.title, _enterprise(c.enterprise), c.type,
-               _text(c.amount), c.signed_on,
+               c.amount, c.signed_on,
                "; ".join(f"{i.due_date.isoformat()}: {_text(i.amount)}"
                          for i in c.instalments),
                reversal_lines.written(recorded_payments(c), lambda p: (
@@ -175,9 +176,9 @@ def _funding(where: ColumnElement[bool]) -> Iterator[list]:
             selectinload(FundingAgreement.tranches).selectinload(Tranche.disbursements))
             .where(FundingAgreement.standing()).order_by(FundingAgreement.id)):
         ended = a.outcome is not None and a.outcome is not AgreementOutcome.CONVERTED
-        yield [a.project.code, a.decided_by.email, _text(a.committed), _text(a.hq_ratio),
+        yield [a.project.code, a.decided_by.email, a.committed, a.hq_ratio,
                "; ".join(f"{c.name}: {_text(c.ratio)}" for c in a.co_funders),
-               _text(a.discount_pct), _text(a.qualifying_round_min), a.signed_on,
+               a.discount_pct, a.qualifying_round_min, a.signed_on,
                a.conversion_deadline,
                "; ".join(f"{_text(t.amount)} | " + (f"gate {t.gate}" if t.gate
                                                      else t.milestone.title)
@@ -207,9 +208,9 @@ def _companies(where: ColumnElement[bool]) -> Iterator[list]:
         cap_table, on = recorded_holdings(c)
         lines = standing_table(cap_table)
         shown = holder_names.shown_names(c.holders)  # each holder as the reader reads it
-        yield [c.name, c.uscc, c.registered_on, _text(c.registered_capital),
+        yield [c.name, c.uscc, c.registered_on, c.registered_capital,
                c.legal_representative, ", ".join(p.code for p in c.projects), on,
-               _text(sum((s for _n, _k, s, *_rest in lines), Decimal("0"))) if lines else "",
+               sum((s for _n, _k, s, *_rest in lines), Decimal("0")) if lines else "",
                reversal_lines.written(cap_table, partial(_holding, shown)),
                reversal_lines.written(recorded_rounds(c), partial(_round, shown)),
                reversal_lines.written(recorded_issues(c), partial(_issue, shown)),
@@ -339,16 +340,27 @@ ROWS: dict[str, Callable[[], Iterator[list]]] = {
     "ip_deals": _ip_deals}
 
 
-def rows(kind: str, where: ColumnElement[bool] | None = None) -> Iterator[list[str]]:
-    """The header (the columns' keys, which the import reads) and each record's row: every
-    record, or those `where` selects (a list page's, `page_files`)."""
+def rows(kind: str, where: ColumnElement[bool] | None = None,
+         text: Callable[[Any], str] = _text) -> Iterator[list[str]]:
+    """The header (the columns' keys, which the import reads) and each record's row, each
+    value as `text` writes it: every record, or those `where` selects (a list page's,
+    `page_files`)."""
     yield [c.shown for c in KINDS[kind].columns]
     for row in ROWS[kind](true() if where is None else where):
-        yield [_text(v) for v in row]
+        yield [text(v) for v in row]
+
+
+def _csv_text(value: Any) -> str:
+    """A CSV cell: a text `neutralised` as the list exports neutralise it, so no spreadsheet
+    runs a name typed as "=HYPERLINK(...)" (the import reads it back, `reading`); a number, a
+    date or a choice as it is (-5 stays -5). The XLSX types its cells (`page_files.xlsx`)."""
+    written = _text(value)
+    return neutralised(written) if isinstance(value, str) and not isinstance(
+        value, Enum) else written
 
 
 def export_csv(kind: str, where: ColumnElement[bool] | None = None) -> bytes:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows(kind, where))
+    csv.writer(out, lineterminator="\n").writerows(rows(kind, where, _csv_text))
     return out.getvalue().encode("utf-8")
 

@@ -92,10 +92,11 @@ def send(asked: tuple[str, str], ids: Select) -> Response:
 
 
 def xlsx(kind: str, where: ColumnElement[bool]) -> bytes:
-    """`export.rows` in a workbook's first sheet, every cell text as the CSV writes it (the
-    import reads a sheet so). Each cell is typed as text: openpyxl would store a value starting
-    with "=" (a need's title someone typed so) as a formula, which the spreadsheet runs and
-    the import, reading the values a sheet shows, reads back as empty."""
+    """`export.rows` in a workbook's first sheet, every cell text as the import reads it.
+    Each cell is typed as text: openpyxl would store a value starting with "=" (a need's
+    title someone typed so) as a formula, which the spreadsheet runs and the import, reading
+    the values a sheet shows, reads back as empty. So it needs no apostrophe, which the CSV
+    puts before such a text (`export.export_csv`) and the import drops from a CSV only."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(kind)
     for row in export.rows(kind, where):

@@ -2,8 +2,9 @@
 Chinese) or XLSX (openpyxl in read-only mode, streamed: a large sheet is never held whole).
 
 Every cell comes out as the text a person would type into the form: dates as 2024-03-15,
-whole numbers without ".0", amounts as written. Row numbers are the spreadsheet's own (the
-header is row 1), so an error names the row the user sees.
+whole numbers without ".0", amounts as written, a CSV's text without the apostrophe that
+neutralises a formula (`tracker.export.columns.as_written`). Row numbers are the spreadsheet's
+own (the header is row 1), so an error names the row the user sees.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ from typing import IO, Any
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
+from tracker.export.columns import as_written
 from tracker.imports.columns import Kind, headers_of, normalise_header
 
 
@@ -80,15 +82,25 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030")
 
 
-def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str]):
+def _csv_cell_text(value: Any) -> str:
+    """A CSV cell's text: as `cell_text`, the apostrophe that neutralises a formula (or
+    doubles one) dropped, as every CSV we write puts it (`tracker.export.columns.neutralised`):
+    "'=1+1" is =1+1, "''quoted" is 'quoted, "'quoted" stays as it is. An XLSX cell keeps
+    its apostrophe: a string cell is never a formula, so it is the text's own."""
+    return as_written(cell_text(value))
+
+
+def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str],
+             read_cell: Callable[[Any], str] = cell_text):
     for number, cells in raw_rows:
-        texts = {key: cell_text(cells[i]) if i < len(cells) else ""
+        texts = {key: read_cell(cells[i]) if i < len(cells) else ""
                  for i, key in columns.items()}
         if any(texts.values()):
             yield number, texts
 
 
-def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total) -> Table:
+def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total,
+           read_cell: Callable[[Any], str] = cell_text) -> Table:
     known = headers_of(kind, languages)
     columns, unknown = {}, []
     for i, text in enumerate(header):
@@ -99,7 +111,7 @@ def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total
             unknown.append((i, cell_text(text)))
         else:
             columns[i] = key
-    return Table(columns, unknown, _rows_of(raw_rows, columns), total)
+    return Table(columns, unknown, _rows_of(raw_rows, columns, read_cell), total)
 
 
 def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...]) -> Table:
@@ -123,5 +135,6 @@ def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, [])
         total = max(text.count("\n") - 1, 0)
-        return _table(kind, languages, header, enumerate(reader, start=2), total)
+        return _table(kind, languages, header, enumerate(reader, start=2), total,
+                      _csv_cell_text)
     raise UnreadableFile("not .csv or .xlsx")

@@ -1,5 +1,5 @@
 """Files an import hands out: each kind's empty template (CSV or XLSX, headers in the asking
-person's language) and a run's errors as CSV."""
+person's language) and a run's errors as CSV (its text neutralised against formulas)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tracker.export.columns import neutralised
 from tracker.imports.column_notes import how_to_fill
 from tracker.imports.columns import Kind
 from tracker.imports.models import ImportRun
@@ -47,5 +48,8 @@ def errors_csv(run: ImportRun) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Row"), _("Column"), _("Message")])
-    writer.writerows(run.errors)
+    # A header or a holder's name the file gave may start a cell ("=HYPERLINK(...) is a
+    # person: ..."): neutralised as in every CSV we write, so the spreadsheet runs nothing.
+    writer.writerows([neutralised(v) if isinstance(v, str) else v for v in line]
+                     for line in run.errors)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
