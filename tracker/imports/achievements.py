@@ -94,9 +94,9 @@ def contributors(text: str, project: Project | None, column: str = "contributors
                 raise CellError(_("%(name)s may not be chosen as a contributor: only the "
                                   "project's institute's people, its PM and its team.",
                                   name=who), column)
-            rows.append((user.id, "", cells.AMOUNT.sub("", share)))
+            rows.append((user.id, "", cells.number(share, column)))
         else:
-            rows.append((None, who, cells.AMOUNT.sub("", share)))
+            rows.append((None, who, cells.number(share, column)))
     if len(rows) > CONTRIBUTOR_ROWS:
         raise CellError(_("At most %(n)d contributors.", n=CONTRIBUTOR_ROWS), column)
     return rows
@@ -123,7 +123,7 @@ def rights(text: str) -> list[Right]:
             else Jurisdiction.CN.value,
             "status": ledger_lines.choice(_STATUS, status, "rights"),
             "filed_on": iso_date(filed), "granted_on": iso_date(granted),
-            "attorney_costs": cells.AMOUNT.sub("", costs)}))
+            "attorney_costs": cells.number(costs, "rights")}))
         if not form.validate():
             raise CellError(ledger_lines.form_errors(form), "rights")
         kind = RightKind(form.kind.data)
@@ -148,9 +148,9 @@ def annuities(text: str) -> list[AnnuityLine]:
                               "surcharge's reason if more than the fee was paid."), "annuities")
         number, year, due, fee, paid_on, paid, reason = pieces + [""] * (7 - len(pieces))
         form = AnnuityForm(formdata=MultiDict({"year_no": year, "due_on": iso_date(due),
-                                               "fee": cells.AMOUNT.sub("", fee)}))
+                                               "fee": cells.number(fee, "annuities")}))
         paid_form = AnnuityPaidForm(formdata=MultiDict({
-            "paid_on": iso_date(paid_on), "amount": cells.AMOUNT.sub("", paid),
+            "paid_on": iso_date(paid_on), "amount": cells.number(paid, "annuities"),
             "late_fee_reason": reason}))
         is_paid = len(pieces) > 4
         if not form.validate() or (is_paid and not paid_form.validate()):

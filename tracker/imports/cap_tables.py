@@ -73,7 +73,7 @@ def _table(rows: list[str], on: str, total: str) -> tuple[list[Holding], Decimal
     if len(rows) > HOLDING_ROWS:
         raise CellError(_("At most %(n)d holders at incorporation.", n=HOLDING_ROWS),
                         "holdings")
-    data = MultiDict({"on_date": iso_date(on), "total_shares": cells.AMOUNT.sub("", total)})
+    data = MultiDict({"on_date": iso_date(on), "total_shares": cells.number(total, "total_shares")})
     shares = Decimal("0")
     for i, part in enumerate(rows):
         pieces = [p.strip() for p in part.split("|")]
@@ -86,13 +86,13 @@ def _table(rows: list[str], on: str, total: str) -> tuple[list[Holding], Decimal
         data[f"holdings-{i}-name"] = name
         data[f"holdings-{i}-kind"] = ledger_lines.choice(ledger_lines.HOLDER_TYPE, kind,
                                                          "holdings")
-        data[f"holdings-{i}-shares"] = cells.AMOUNT.sub("", count)
+        data[f"holdings-{i}-shares"] = cells.number(count, "holdings")
         data[f"holdings-{i}-acquired_by"] = (ledger_lines.choice(
             ledger_lines.PAID_WITH, paid, "holdings") if paid else Acquisition.CASH.value)
         data[f"holdings-{i}-technology"] = technology
         data[f"holdings-{i}-lock_up_until"] = iso_date(lock_up)
         try:
-            shares += Decimal(cells.AMOUNT.sub("", count))
+            shares += Decimal(data[f"holdings-{i}-shares"])
         except ArithmeticError:
             pass  # the form says what is wrong with it
     if not total.strip():

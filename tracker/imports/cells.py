@@ -50,9 +50,8 @@ class CellError(ValueError):
         self.column = column
 
 
-# A cell's entries' separators; what lists strip from an amount (see `numbers.ungrouped`).
+# A cell's entries' separators: never a comma, which a number may hold (`number`).
 PARTS = re.compile(r"[;；\n]+")
-AMOUNT = re.compile(r"[,，\s]")
 
 
 def parts(text: str, separators: re.Pattern = PARTS) -> list[str]:
@@ -69,13 +68,18 @@ def pair(part: str, column: str, how: str) -> tuple[str, str]:
     return left.strip(), right.strip()
 
 
-def amount(text: str, column: str) -> Decimal:
-    """An amount written in a cell (1,500,000 or 1500000.00); what it is not is said as the
-    forms' amount field says it (`tracker.web.fields.MoneyField`), beside its column."""
+def number(text: str, column: str) -> str:
+    """A number as every number field reads it (`numbers.ungrouped`), refused beside `column`."""
     try:
-        value = Decimal(ungrouped(text.strip()))
+        return ungrouped(text.strip())
     except ValueError as error:  # a separator not grouping thousands
         raise CellError(str(error), column) from None
+
+
+def amount(text: str, column: str) -> Decimal:
+    """An amount (1,500,000 or 1500000.00), refused as the forms' `MoneyField` refuses it."""
+    try:
+        value = Decimal(number(text, column))
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
@@ -129,8 +133,6 @@ _SEPARATORS = re.compile(r"[,;，；、/]+")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _YES = {"yes", "y", "true", "1", "是", "有效", "x", "✓"}
 _NO = {"no", "n", "false", "0", "否", "无效"}
-
-
 _JOINERS = re.compile(r"[_\-‐‑–—·・]+")
 
 
@@ -245,10 +247,8 @@ def split(text: str) -> list[str]:
 
 def flag(text: str) -> bool:
     folded = text.strip().casefold()
-    if folded in _YES:
-        return True
-    if folded in _NO:
-        return False
+    if folded in _YES | _NO:
+        return folded in _YES
     raise CellError(_("Write yes or no."))
 
 

@@ -83,7 +83,7 @@ def _round(pieces: list[str]) -> Round:
                           "investor, separated by commas)."), "rounds")
     name, on, pre_money, investors = pieces
     data = MultiDict({"name": name, "on_date": iso_date(on),
-                      "pre_money": cells.AMOUNT.sub("", pre_money)})
+                      "pre_money": cells.number(pre_money, "rounds")})
     lines = [p.strip() for p in ledger_lines.COMMAS.split(investors) if p.strip()]
     if len(lines) > INVESTOR_ROWS:
         raise CellError(_("At most %(n)d investors a round.", n=INVESTOR_ROWS), "rounds")
@@ -96,11 +96,11 @@ def _round(pieces: list[str]) -> Round:
                               "after the lead investor."), "rounds")
         data[f"investors-{i}-name"] = bits[0]
         data[f"investors-{i}-kind"] = _choice(_HOLDER_TYPE, bits[1], "rounds")
-        data[f"investors-{i}-amount"] = cells.AMOUNT.sub("", bits[2])
+        data[f"investors-{i}-amount"] = cells.number(bits[2], "rounds")
         if lead:
             data[f"investors-{i}-lead"] = "y"
         try:
-            total += Decimal(cells.AMOUNT.sub("", bits[2]))
+            total += Decimal(data[f"investors-{i}-amount"])
         except ArithmeticError:
             pass  # the form says what is wrong with it
     data["amount"] = str(total)
@@ -271,7 +271,7 @@ class Companies(Adapter):
         problems = Problems()  # every problem of the row at once, each in its column
         cap_tables.record(actor, company, cap_table, on, total, problems)
         # Later entries need the cap table they change, and each other, in date order.
-        if not problems and not unreadable("holdings", "incorporated_on", *LEDGER):
+        if not problems and not unreadable("holdings", "incorporated_on", "total_shares", *LEDGER):
             self.ledger(company, ledger_order.events(
                 self._columns(actor, company, wanted), {**wanted, "holdings": cap_table},
                 problems, listed), problems)

@@ -30,8 +30,8 @@ from tracker.errors import Forbidden, Problems
 from tracker.funding import corrections as funding_corrections
 from tracker.funding import services as funding
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
-from tracker.imports import columns, reversal_lines
-from tracker.imports.cells import AMOUNT, CellError, iso_date
+from tracker.imports import cells, columns, reversal_lines
+from tracker.imports.cells import CellError, iso_date
 from tracker.imports.funding_cells import after_conversion, disbursement_records
 from tracker.imports.ledger_lines import cell, choice, form_errors, recorded
 from tracker.imports.reversal_lines import Elsewhere, Reversal
@@ -100,7 +100,7 @@ def _exit(column: str, pieces: list[str]) -> Exit:
     kind, on, proceeds, note = pieces + [""] * (4 - len(pieces))
     form = ExitForm(formdata=MultiDict({
         "kind": choice(EXIT_KIND, kind, column), "on_date": iso_date(on),
-        "proceeds": AMOUNT.sub("", proceeds), "note": note}))
+        "proceeds": cells.number(proceeds, column), "note": note}))
     if not form.validate():
         raise CellError(form_errors(form), column)
     return (form.kind.data, form.on_date.data, form.proceeds.data,

@@ -45,7 +45,7 @@ def instalments(text: str) -> list[tuple[str, str]]:
     """'2024-06-30: 1000000; 2024-12-31: 2000000' as (due date, amount) form input."""
     how = _("Write each instalment as its due date and amount, e.g. 2024-06-30: 1000000; "
             "2024-12-31: 2000000.")
-    found = [(iso_date(due), cells.AMOUNT.sub("", amount)) for due, amount in (
+    found = [(iso_date(due), cells.number(amount, "instalments")) for due, amount in (
         cells.pair(part, "instalments", how) for part in cells.parts(text))]
     if len(found) > INSTALMENT_ROWS:
         raise CellError(_("At most %(n)d instalments.", n=INSTALMENT_ROWS), "instalments")

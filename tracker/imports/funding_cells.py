@@ -81,7 +81,7 @@ def _paid(pieces: list[str], column: str) -> tuple[date, Decimal, str]:
     """Date paid, amount and reference (if any) checked by the payment form's fields (the
     disbursement form, which a co-funder's payment page fills too)."""
     form = DisbursementForm(formdata=MultiDict({
-        "amount": cells.AMOUNT.sub("", pieces[1]), "paid_on": iso_date(pieces[0]),
+        "amount": cells.number(pieces[1], column), "paid_on": iso_date(pieces[0]),
         "reference": pieces[2] if len(pieces) > 2 else ""}))
     if not form.validate():
         raise CellError(said.joined("; ", _form_errors(form)), column)
@@ -120,7 +120,7 @@ def outcome(text: dict[str, str]) -> Outcome | None:
         return None
     form = OutcomeForm(formdata=MultiDict({
         "outcome": text["outcome"], "outcome_on": text.get("outcome_on", ""),
-        "repaid_amount": cells.AMOUNT.sub("", text.get("repaid_amount", "")),
+        "repaid_amount": cells.number(text.get("repaid_amount", ""), "repaid_amount"),
         "substitute": text.get("substitute", ""), "note": text.get("outcome_note", "")}))
     if not form.validate():
         field, messages = next(iter(cells.form_errors(form).items()))

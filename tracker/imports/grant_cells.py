@@ -47,7 +47,7 @@ def _exercise(pieces: list[str]) -> Exercise:
         raise CellError(_("Write each exercise as date | number, e.g. 2025-03-01 | 20000."),
                         "exercises")
     form = ExerciseForm(formdata=MultiDict({"on_date": iso_date(pieces[0]),
-                                            "shares": cells.AMOUNT.sub("", pieces[1])}))
+                                            "shares": cells.number(pieces[1], "exercises")}))
     if not form.validate():
         raise CellError(_("%(entry)s: %(problem)s", entry=pieces[0],
                           problem=ledger_lines.form_errors(form)), "exercises")

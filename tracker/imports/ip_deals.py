@@ -60,7 +60,8 @@ Shares = tuple[tuple[int | None, str, Decimal], ...]
 # received on, amount, what it pays, the report's number (from 1) or None, costs, note, and
 # the shares it is split by (None: the achievement's today; the text as written until read)
 Receipt = tuple[date, Decimal, ReceiptFor, int | None, Decimal, str, Shares | str | None]
-_SHARES = re.compile(r"[,，、]+")
+# A receipt's shares separated by commas (`ledger_lines.COMMAS`: 62,5 is a share refused) or 、.
+_SHARES = re.compile(rf"、|{ledger_lines.COMMAS.pattern}")
 
 
 def _achievement(project_id: object, title: object) -> Achievement | None:
@@ -82,7 +83,7 @@ def _report(part: str) -> Report:
         "Write each report as the date received and the base reported, e.g. 2024-04-10: "
         "1200000."))
     form = ReportForm(formdata=MultiDict({"received_on": iso_date(received),
-                                          "base_amount": cells.AMOUNT.sub("", base)}))
+                                          "base_amount": cells.number(base, "reports")}))
     if not form.validate():
         raise CellError(ledger_lines.form_errors(form), "reports")
     return (form.received_on.data, form.base_amount.data)
@@ -106,8 +107,8 @@ def _receipt(part: str) -> Receipt:
         raise CellError(_("A royalty names its report by its number in the reports column (1 "
                           "is the first)."), "receipts")
     form = IncomeForm(formdata=MultiDict({
-        "received_on": iso_date(received), "amount": cells.AMOUNT.sub("", amount),
-        "costs": cells.AMOUNT.sub("", costs), "note": note,
+        "received_on": iso_date(received), "amount": cells.number(amount, "receipts"),
+        "costs": cells.number(costs, "receipts"), "note": note,
         "pays": ledger_lines.choice(_PAYS, pays, "receipts")}))
     if not form.validate():
         raise CellError(ledger_lines.form_errors(form), "receipts")

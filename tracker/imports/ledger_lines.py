@@ -38,8 +38,9 @@ from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal
 from tracker.incentives.models import IncentiveGrant
 
-# Entries separated by commas, those of an amount's thousands (5,000,000) aside.
-COMMAS = re.compile(r"(?<!\d)[,，]|[,，](?!\d{3}(?!\d))")
+# Entries separated by commas, a number's aside (5,000,000, or 30,00, which `cells.number`
+# refuses): a comma between digits that run on to the entry's end or its next colon.
+COMMAS = re.compile(r"(?<!\d)[,，]|[,，](?!\d[\d,，.]*\s*(?:[:：,，、]|$))")
 HOLDER_TYPE = columns.Column("holdings", "", choices=HolderType)
 PAID_WITH = columns.Column("holdings", "", choices=Acquisition)
 
@@ -88,7 +89,7 @@ def _issue(pieces: list[str]) -> LaterIssue:
     name, kind, count, on, paid, technology, lock_up = pieces + [""] * (7 - len(pieces))
     form = IssueForm(formdata=MultiDict({
         "name": name, "kind": choice(HOLDER_TYPE, kind, "issues"),
-        "shares": cells.AMOUNT.sub("", count), "on_date": iso_date(on),
+        "shares": cells.number(count, "issues"), "on_date": iso_date(on),
         "acquired_by": (choice(PAID_WITH, paid, "issues") if paid
                         else Acquisition.CASH.value),
         "technology": technology, "lock_up_until": iso_date(lock_up)}))
@@ -116,7 +117,7 @@ def transfer_entry(pieces: list[str]) -> Transfer:
         raise CellError(_("Name the holder who transfers the shares."), "transfers")
     form = TransferForm(formdata=MultiDict({
         "from_holder_id": "1", "name": name, "kind": choice(HOLDER_TYPE, kind, "transfers"),
-        "shares": cells.AMOUNT.sub("", count), "on_date": iso_date(on),
+        "shares": cells.number(count, "transfers"), "on_date": iso_date(on),
         "lock_up_until": iso_date(lock_up)}),
         holders=[SimpleNamespace(id=1, shown_name=source)])
     if not form.validate():
