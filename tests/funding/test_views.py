@@ -220,6 +220,11 @@ def test_the_list_shows_a_page_of_agreements_with_the_total_of_all(app, client):
     for page in (first, second):
         foot = page.split("<tfoot>")[1].split("</tfoot>")[0]
         assert "CN¥6,000,000.00" in foot and "CN¥500,000.00" in foot
+        # Nothing converted: CN¥0.00 in each row, as in the total and beside the disbursed
+        # CN¥0.00; a row read "—" above a total of CN¥0.00 (found by a newcomer)
+        body = page.split("<tbody>")[1].split("</tbody>")[0]
+        assert all(row.count('<td class="num">') == 5 and row.count("—") == 0
+                   for row in body.split("<tr")[1:])
     assert "?page=2" in first
     exported = client.get("/funding/?export=csv").get_data(as_text=True)
     assert len(exported.strip().splitlines()) == 1 + 3 + 1  # header, agreements, total

@@ -36,9 +36,12 @@ def _status(agreement):
     return _l("Passed") if _passed(agreement) else _l("Running")
 
 
-def converted(agreement) -> Decimal | None:
-    """The disbursed money its conversion turned into equity, if it converted."""
-    return agreement.conversion.disbursed if agreement.conversion else None
+def converted(agreement) -> Decimal:
+    """The disbursed money its conversion turned into equity: CN¥0.00 while it has not
+    converted, as its disbursed and co-funded amounts read CN¥0.00 when nothing was, and as
+    the total row and the dashboard add it up. It read "—" above a total of CN¥0.00 (found
+    by a newcomer): a dash is for what is missing, no amount is a number."""
+    return agreement.conversion.disbursed if agreement.conversion else Decimal("0.00")
 
 
 AGREEMENT_COLUMNS = [
