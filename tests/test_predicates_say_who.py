@@ -40,7 +40,8 @@ USER = {"is_hq_admin", "has_role", "sees_whole_portfolio", "directed_institute_i
 # (`subject`: an obligation's agreement or contract; `projects`: a company's).
 RELATIONS = {"member_ids", "handovers", "panel", "contributors", "projects", "subject"}
 # Helpers the predicates call to say who someone is to the record; scanned as predicates are.
-HELPERS = {"stake_of", "member", "decides", "holds_terms", "writes_report", "contributor_of"}
+HELPERS = {"stake_of", "member", "decides", "holds_terms", "writes_report", "contributor_of",
+           "signs"}
 
 # Predicates that read the record's state because what someone may READ depends on it, and a
 # read has no refusal to say instead (the page is not theirs at all).
@@ -59,6 +60,9 @@ READS_STATE = {
         "(`Milestone.reads_evidence`); a file follows the reading rule of what holds it",
     "tracker/approvals/models.py:ApprovalRequest.can_view":
         "a delegate reads the request they may sign while their delegation runs on that day",
+    "tracker/approvals/models.py:ApprovalRequest.signs":
+        "whoever is asked to sign at a level (its steps' approvers and signers), and a delegate "
+        "while their delegation runs on that day: who stands in for whom, by date",
     "tracker/documents/models.py:OfficialDocument.can_view":
         "who reads a document follows its kind (a review opinion form names every expert's "
         "scores): what the document is, not a state it moves through",
@@ -169,21 +173,37 @@ def _refuses(statements: list[ast.stmt]) -> bool:
     return False
 
 
+def _reads_who(test: ast.expr) -> bool:
+    """Whether `test` reads who someone is: a role (`ROLE_READS`), a relation helper of the
+    record (`HELPERS`: `stake_of`, `member` ...), or a person's id compared (`actor.id !=
+    project.pm_id`), which is what the predicates are made of."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute) and node.attr in ROLE_READS | HELPERS:
+            return True
+        if isinstance(node, ast.Compare) and any(
+                isinstance(side, ast.Attribute) and side.attr == "id"
+                and isinstance(side.value, ast.Name) and side.value.id.islower()
+                for side in (node.left, *node.comparators)):
+            return True
+    return False
+
+
 def role_refusals(path: Path) -> list[int]:
-    """The lines of `path` where a condition reading a role refuses the user: a rule of who
-    written again outside the predicates (the page's `requires` asked one, its service read
-    `is_hq_admin` itself: the two could part)."""
+    """The lines of `path` where a condition reading a role, a relation or a person's id
+    refuses the user: a rule of who written again outside the predicates (the page's
+    `requires` asked one, its service read `is_hq_admin` itself: the two could part)."""
     return [node.lineno for node in nodes(path)
-            if isinstance(node, ast.If)
-            and {n.attr for n in ast.walk(node.test) if isinstance(n, ast.Attribute)} & ROLE_READS
-            and _refuses(node.body)]
+            if isinstance(node, ast.If) and _reads_who(node.test) and _refuses(node.body)]
 
 
 def test_no_service_refuses_by_reading_a_role_itself():
     """Found in session 27: the gate templates' page asked GateTemplate.can_configure and their
     service `actor.is_hq_admin`; the imports' page ImportRun.can_import and the imported
     submission, decision and bulk rows `is_hq_admin`; the settings' page and service each read
-    the role, with no predicate at all. Each asks the page's predicate now."""
+    the role, with no predicate at all. Each asks the page's predicate now. Found in session 28:
+    a milestone's review compared the reviewer's id and asked `stake_of` where
+    `Milestone.can_review` says both; a proposal's submission compared the PM's id; an approval's
+    signature the applicant's."""
     found = [f"{path.relative_to(ROOT).as_posix()}:{line}"
              for path in modules()
              if not path.name.endswith("models.py") for line in role_refusals(path)]
@@ -196,8 +216,12 @@ def test_the_role_scan_finds_a_service_refusing_by_a_role(tmp_path):
         "def view(user):\n    if user.has_role(Role.OBSERVER) and x:\n        abort(403)\n"
         "def shown(user):\n    if user.is_hq_admin:\n        return 1\n"
         "def asked(actor):\n    if not GateTemplate.can_configure(actor):\n"
-        "        raise Forbidden()\n", encoding="utf-8")
-    assert role_refusals(tmp_path / "services.py") == [2, 5]
+        "        raise Forbidden()\n"
+        "def review(actor, m):\n    if actor.id != m.reviewer_id:\n        raise Forbidden()\n"
+        "    if m.project.stake_of(actor):\n        raise Forbidden(_('A stake.'))\n"
+        "def listed(q):\n    if Record.id == q.record_id:\n        abort(404)\n",
+        encoding="utf-8")
+    assert role_refusals(tmp_path / "services.py") == [2, 5, 14, 16]
 
 
 def _page_rules() -> list[tuple[str, str]]:
@@ -223,27 +247,38 @@ def test_every_page_rule_is_a_model_s_predicate():
             if not re.fullmatch(r"[A-Z]\w*\.(can_\w+|is_hq_admin)", rule)] == []
 
 
+def _raises(statements: list[ast.stmt], error: str) -> ast.expr | None:
+    """What `statements` raise when they are one `raise <error>(...)` (or bare `<error>`)."""
+    if len(statements) == 1 and isinstance(statements[0], ast.Raise):
+        raised = statements[0].exc
+        if getattr(getattr(raised, "func", raised), "id", "") == error:
+            return raised
+    return None
+
+
 def who_then_when_by_hand(path: Path) -> list[int]:
-    """The lines of `path` where `if not <who>: raise Forbidden()` is followed by
-    `if (said := <when>) is not None: raise Refused(said)`: the order of the two, written out
-    again instead of asked of `tracker.errors.require`."""
+    """The lines of `path` where `if <who>: raise Forbidden(...)` (whatever it says) is followed
+    by `if (said := <when>) ...: raise Refused(said)` (whatever the name): the order of the
+    two, written out again instead of asked of `tracker.errors.require`."""
     found = []
     for node in nodes(path):
         body = getattr(node, "body", None)
         for first, second in pairwise(body) if isinstance(body, list) else ():
-            if (isinstance(first, ast.If) and isinstance(second, ast.If)
-                    and [ast.unparse(s) for s in first.body] == ["raise Forbidden()"]
-                    and isinstance(first.test, ast.UnaryOp)
-                    and isinstance(second.test, ast.Compare)
-                    and isinstance(second.test.left, ast.NamedExpr)
-                    and [ast.unparse(s) for s in second.body] == ["raise Refused(said)"]):
+            if (isinstance(first, ast.If) and isinstance(second, ast.If) and not first.orelse
+                    and _raises(first.body, "Forbidden") is not None
+                    and isinstance(refused := _raises(second.body, "Refused"), ast.Call)
+                    and [ast.unparse(a) for a in refused.args] == [
+                        n.target.id for n in ast.walk(second.test)
+                        if isinstance(n, ast.NamedExpr)][:1]):
                 found.append(first.lineno)
     return found
 
 
 def test_who_then_when_is_asked_in_one_place():
     """Found in session 27: 31 services wrote the two checks out, 4 lines each, in that order
-    (who first, so that someone who may not act hears nothing of the record's state)."""
+    (who first, so that someone who may not act hears nothing of the record's state). Found in
+    session 28: seven more the scan missed, whose `Forbidden` said a sentence, whose refusal
+    had another name, or whose who was two predicates joined in the service."""
     found = [f"{path.relative_to(ROOT).as_posix()}:{line}"
              for path in sorted((ROOT / "tracker").rglob("*.py"))
              if path != ROOT / "tracker" / "errors.py"  # require itself
@@ -255,5 +290,10 @@ def test_the_who_then_when_scan_finds_the_pair(tmp_path):
     (tmp_path / "services.py").write_text(
         "def submit(actor, m):\n    if not m.can_manage(actor):\n        raise Forbidden()\n"
         "    if (said := submit_refusal(m)) is not None:\n        raise Refused(said)\n"
-        "    require(m.can_manage(actor), lambda: submit_refusal(m))\n", encoding="utf-8")
-    assert who_then_when_by_hand(tmp_path / "services.py") == [2]
+        "    require(m.can_manage(actor), lambda: submit_refusal(m))\n"
+        "def decide(actor, r):\n    if not r.can_decide(actor) or not r.can_view(actor):\n"
+        "        raise Forbidden(_('Only the chair.'))\n"
+        "    if refusal := decide_refusal(r):\n        raise Refused(refusal)\n"
+        "def version(actor, r):\n    if not r.can_decide(actor):\n        raise Forbidden()\n"
+        "    if r.version != 3:\n        raise Refused(_('Reload.'))\n", encoding="utf-8")
+    assert who_then_when_by_hand(tmp_path / "services.py") == [2, 8]

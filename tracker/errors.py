@@ -45,13 +45,13 @@ class Refused(DomainError):
     status = 409
 
 
-def require(may: bool, refusal: Callable[[], str | None]) -> None:
-    """Who, then when, in that order: `Forbidden` (403) unless `may` (the model's
-    `can_<verb>(user)`), then `Refused` (409) with the sentence of `refusal` (the action's
-    `*_refusal`, asked only of who may act) when the record's state refuses it now. Someone
-    who may not act hears nothing of the record's state."""
+def require(may: bool, refusal: Callable[[], str | None], forbidden: str = "") -> None:
+    """Who, then when, in that order: `Forbidden` (403, saying `forbidden` when given) unless
+    `may` (the model's `can_<verb>(user)`), then `Refused` (409) with the sentence of `refusal`
+    (the action's `*_refusal`, asked only of who may act) when the record's state refuses it
+    now. Someone who may not act hears nothing of the record's state."""
     if not may:
-        raise Forbidden()
+        raise Forbidden(forbidden)
     if (said := refusal()) is not None:
         raise Refused(said)
 

@@ -64,10 +64,7 @@ class DealStatus(enum.StrEnum):
     ENDED = "ended"
 
 
-DEAL_STATUS_LABELS = {
-    DealStatus.IN_EFFECT: _l("In effect"),
-    DealStatus.ENDED: _l("Term ended"),
-}
+DEAL_STATUS_LABELS = {DealStatus.IN_EFFECT: _l("In effect"), DealStatus.ENDED: _l("Term ended")}
 
 
 class RoyaltyBase(enum.StrEnum):
@@ -76,11 +73,8 @@ class RoyaltyBase(enum.StrEnum):
     PROFIT = "profit"
 
 
-ROYALTY_BASE_LABELS = {
-    RoyaltyBase.NET_SALES: _l("Net sales"),
-    RoyaltyBase.GROSS_SALES: _l("Gross sales"),
-    RoyaltyBase.PROFIT: _l("Profit"),
-}
+ROYALTY_BASE_LABELS = {RoyaltyBase.NET_SALES: _l("Net sales"),
+                       RoyaltyBase.GROSS_SALES: _l("Gross sales"), RoyaltyBase.PROFIT: _l("Profit")}
 
 
 class ReceiptFor(enum.StrEnum):
@@ -162,8 +156,7 @@ class Transfer(Voidable, Versioned, Base):
 
     @property
     def upfront_received(self) -> Decimal:
-        return sum((r.amount for r in self.receipts if r.pays is ReceiptFor.UPFRONT),
-                   Decimal("0"))
+        return sum((r.amount for r in self.receipts if r.pays is ReceiptFor.UPFRONT), Decimal("0"))
 
     @property
     def standing_reports(self) -> list[RoyaltyReport]:
@@ -218,6 +211,11 @@ class Transfer(Voidable, Versioned, Base):
     def can_manage(user: User) -> bool:
         """Deals, reports and income are recorded by HQ admins and the investment committee."""
         return user.is_hq_admin or user.has_role(Role.INVESTMENT_COMMITTEE)
+
+    @staticmethod
+    def can_record(user: User, achievement: Achievement) -> bool:
+        """Who records deals (`can_manage`), of an achievement they see (`deals.save_refusal`)."""
+        return Transfer.can_manage(user) and achievement.can_view(user)
 
     def can_void(self, user: User) -> bool:
         """Whoever records deals voids one recorded by mistake (once, nothing standing on it:

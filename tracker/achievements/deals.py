@@ -36,7 +36,7 @@ from tracker.companies.ip_models import IpDeal
 from tracker.dates import today
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Problems, Refused, require
 from tracker.money import HUNDRED, ZERO
 from tracker.organisations.models import Enterprise
 from tracker.settings import catalogue
@@ -67,6 +67,14 @@ def distribution_problem(contributor_pct: Decimal, override_reason: str,
     return None
 
 
+def save_refusal(achievement: Achievement, transfer: Transfer | None) -> str | None:
+    """Why a deal of `achievement` is not recorded (`transfer` None) or changed now: the
+    achievement was withdrawn, or the deal voided (meanwhile: its version moved on too)."""
+    if (said := withdrawals.withdrawn_refusal(achievement)) is not None:
+        return said
+    return voids.voided(transfer) if transfer is not None and transfer.is_void else None
+
+
 def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | None, *,
                   enterprise_id: int | None, kind: str | None, signed_on: date | None,
                   ends_on: date | None, upfront: Decimal | None, royalty_pct: Decimal | None,
@@ -76,12 +84,7 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
                   override_reason: str, ip_deal_id: int | None,
                   upfront_due_on: date | None = None) -> Transfer:
     """Record a transfer or licence of `achievement` (`transfer` None) or change one."""
-    if not Transfer.can_manage(actor) or not achievement.can_view(actor):
-        raise Forbidden()
-    if (said := withdrawals.withdrawn_refusal(achievement)) is not None:
-        raise Refused(said)
-    if transfer is not None and transfer.is_void:  # voided meanwhile: its version moved on too
-        raise Refused(voids.voided(transfer))
+    require(Transfer.can_record(actor, achievement), lambda: save_refusal(achievement, transfer))
     problems = Problems()
     enterprise = db.session.get(Enterprise, enterprise_id) if enterprise_id else None
     if enterprise is None:

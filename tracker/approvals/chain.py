@@ -105,11 +105,9 @@ def start(actor: User, project: Project, subject: Subject,
 
 
 def _signable(actor: User, request: ApprovalRequest) -> ApprovalStep:
-    if actor.id == request.submitted_by_id:
-        raise Forbidden(_("You applied for this: nobody signs their own request, not even on "
-                          "someone else's behalf."))
-    if not request.signs(actor, today()):
-        raise Forbidden(_("This request does not wait for your signature."))
+    if not request.can_sign(actor, today()):
+        raise Forbidden(_("This request does not wait for your signature (nobody signs their "
+                          "own request, not even on someone else's behalf)."))
     if not request.is_pending:
         raise Refused(_("This request no longer waits at the institute: it was %(state)s.",
                         state=_state_word(request)))

@@ -198,6 +198,12 @@ class ApprovalRequest(Base):
         `chain.withdrawal_refusal`)."""
         return user.id == self.submitted_by_id
 
+    def can_sign(self, user: User, on: date) -> bool:
+        """Whoever `signs` it, never its applicant: nobody signs their own request, not even on
+        someone else's behalf (once it no longer waits, or not at their level:
+        `chain._signable`)."""
+        return user.id != self.submitted_by_id and self.signs(user, on)
+
     def signs(self, user: User, on: date) -> bool:
         """Whoever is asked to sign it at any level, signed it, or stands in on `on` for one
         who is: they alone hear that it no longer waits (permission before state)."""

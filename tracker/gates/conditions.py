@@ -13,7 +13,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Refused, require
+from tracker.errors import Invalid, require
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.projects.models import Project
 
@@ -67,10 +67,8 @@ def offers(user: User, conditions: list[Condition]) -> dict[int, str]:
 
 
 def mark_condition_met(actor: User, condition: Condition, evidence: str) -> None:
-    if not condition.can_mark_met(actor):
-        raise Forbidden(_("Only the owner of a condition marks it met."))
-    if (said := met_refusal(condition)) is not None:
-        raise Refused(said)
+    require(condition.can_mark_met(actor), lambda: met_refusal(condition),
+            _("Only the owner of a condition marks it met."))
     if not evidence.strip():
         raise Invalid("evidence", _("Describe the evidence that the condition is met."))
     condition.state = ConditionState.MET

@@ -92,9 +92,13 @@ def decide_refusal(review: GateReview) -> str | None:
 
 
 def correction_refusal(decision: GateDecision) -> str | None:
-    """The project left the phase the decision led it to (a later gate, a termination), or its
-    gate was requested again after it (a RECYCLE's rework, which keeps the phase): the
-    decision stands as recorded; None while it is where the decision put it, nothing after."""
+    """A correction superseded the decision (the one in force is corrected); the project left
+    the phase the decision led it to (a later gate, a termination), or its gate was requested
+    again after it (a RECYCLE's rework, which keeps the phase): the decision stands as
+    recorded; None while it is in force where the decision put it, nothing after."""
+    if (current := decision.review.current_decision) is not decision:
+        return _("This decision was superseded on %(date)s: correct the one in force "
+                 "instead.", date=on_day(current.decided_at))
     project = decision.review.project
     gate = decision.review.gate
     later = [review for review in project.gate_reviews

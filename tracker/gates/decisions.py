@@ -21,9 +21,9 @@ from tracker import corrections, db, reversals
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import local_date, today
-from tracker.display.formatting import day, on_day
+from tracker.display.formatting import day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row
+from tracker.errors import Forbidden, Invalid, Problems, Refused, in_row, require
 from tracker.funding.releases import released_tranches
 from tracker.gates import dating, scoring
 from tracker.gates.condition_models import Condition, ConditionState
@@ -158,10 +158,8 @@ def decide(actor: User, review: GateReview, expected_version: int, outcome: Outc
     `expected_version` is the review's version the chair saw: if anything changed since (a
     score, a declaration, another decision), the decision is refused and nothing is written.
     """
-    if not review.can_decide(actor):
-        raise Forbidden(_("Only the chair of the panel records the decision."))
-    if (said := decide_refusal(review)) is not None:
-        raise Refused(said)
+    require(review.can_decide(actor), lambda: decide_refusal(review),
+            _("Only the chair of the panel records the decision."))
     if review.version != expected_version:
         raise Refused(_("The review changed after you opened it (new scores or declarations). "
                         "Reload the page, check, and decide again."))
@@ -260,15 +258,9 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
     (GO and CONDITIONAL GO, say, or corrected dates and conditions).
     """
     review = decision.review
-    if not decision.can_correct(actor):
-        raise Forbidden()
-    if (current := review.current_decision) is not decision:
-        raise Refused(_("This decision was superseded on %(date)s: correct the one in force "
-                        "instead.", date=on_day(current.decided_at)))
+    require(decision.can_correct(actor), lambda: correction_refusal(decision))
     if review.version != expected_version:
         raise Refused(_("The review changed after you opened it. Reload the page."))
-    if (said := correction_refusal(decision)) is not None:
-        raise Refused(said)
     problems = Problems()  # every problem of the correction at once, each beside its field
     _check_conclusion(review, outcome, fields, problems)
     target = _check_outcome(review, outcome, fields, problems)

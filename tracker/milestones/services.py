@@ -171,11 +171,9 @@ def rebaseline(actor: User, milestone: Milestone, new_date: date, reason: str) -
     """Move a due date after the proposal gate. Within the setting's number of days the PM's
     word is enough; a longer move waits for an HQ admin."""
     project = milestone.project
-    if not milestone.can_edit(actor):
-        raise Forbidden()
-    if (said := edit_refusal(milestone, _("This milestone is “%(state)s”: its date is no "
-                                          "longer moved.", state=label(milestone.state)))):
-        raise Refused(said)
+    require(milestone.can_edit(actor), lambda: edit_refusal(milestone, _(
+        "This milestone is “%(state)s”: its date is no longer moved.",
+        state=label(milestone.state))))
     problems = Problems()  # every problem at once, each beside its field
     if new_date == milestone.due_date:
         problems.add("new_date", _("This is the current due date."))
@@ -264,14 +262,20 @@ def submit_milestone(actor: User, milestone: Milestone) -> None:
     db.session.flush()
 
 
+def assign_refusal(milestone: Milestone) -> str | None:
+    """Why HQ (`Milestone.can_assign_reviewer`) can't assign or change the milestone's reviewer
+    now: its project closed, or it is done; None when they can."""
+    if (said := open_refusal(milestone.project)) is not None:
+        return said
+    if milestone.state in DONE:
+        return _("This milestone is “%(state)s”: it needs no reviewer.",
+                 state=label(milestone.state))
+    return None
+
+
 def assign_reviewer(actor: User, milestone: Milestone, reviewer_id: int) -> None:
     """HQ assigns the reviewer, or changes them, at any time before the milestone is done."""
-    if not Milestone.can_assign_reviewer(actor):
-        raise Forbidden()
-    _writable(milestone.project)
-    if milestone.state in DONE:
-        raise Refused(_("This milestone is “%(state)s”: it needs no reviewer.",
-                        state=label(milestone.state)))
+    require(Milestone.can_assign_reviewer(actor), lambda: assign_refusal(milestone))
     reviewer = _check_reviewer(milestone.project, reviewer_id)
     milestone.reviewer_id = reviewer.id  # what the audit record shows
     milestone.reviewer = reviewer
@@ -293,12 +297,8 @@ def review_refusal(milestone: Milestone) -> str | None:
 
 def review_milestone(actor: User, milestone: Milestone, accept: bool, comment: str) -> None:
     """The assigned evaluator accepts, or returns it for rework with a comment."""
-    if actor.id != milestone.reviewer_id:
-        raise Forbidden(_("Only the milestone's reviewer reviews it."))
-    if milestone.project.stake_of(actor):
-        raise Forbidden(_("You have a stake in this project and may not review it."))
-    if (said := review_refusal(milestone)) is not None:
-        raise Refused(said)
+    require(milestone.can_review(actor), lambda: review_refusal(milestone),
+            _("Only the milestone's reviewer reviews it, never with a stake in its project."))
     if not accept and not comment.strip():
         raise Invalid("comment", _("Say what must be reworked."))
     _step(actor, milestone, Action.ACCEPT if accept else Action.RETURN, comment.strip())

@@ -31,7 +31,6 @@ from tracker.milestones.forms import (
     WaiveForm,
 )
 from tracker.milestones.models import (
-    DONE,
     Evidence,
     Milestone,
     MilestoneEvent,
@@ -160,9 +159,6 @@ def edit(milestone_id: int) -> str | Response | tuple[str, int]:
 def _page(milestone: Milestone, **forms) -> str:
     """The milestone page; `forms` are those posted from it, as filled."""
     project, user = milestone.project, acting_user()
-    # What its state lets happen (neither it done nor its project closed), asked here once: the
-    # page offers a form only where who may act and this both hold.
-    open_now = milestone.state not in DONE and open_refusal(project) is None
     # Progress and submission: the form where the model's predicate (who) and the refusal
     # (when) both allow it, the refusal's sentence where only the predicate does.
     posting, submitting = refusals.progress_refusal(milestone), refusals.submit_refusal(milestone)
@@ -174,7 +170,9 @@ def _page(milestone: Milestone, **forms) -> str:
         # Said apart only while progress is posted (before any is): else the same sentence.
         "submit_refused": milestone.can_manage(user) and posting is None and submitting,
         "can_edit": milestone.can_edit(acting_user()) and services.edit_refusal(milestone) is None,
-        "can_assign": Milestone.can_assign_reviewer(acting_user()) and open_now,
+        # HQ's reviewer and waiver, while neither the milestone is done nor its project closed.
+        "can_assign": Milestone.can_assign_reviewer(user)
+        and services.assign_refusal(milestone) is None,
         "can_review": milestone.can_review(user) and services.review_refusal(milestone) is None,
         "reads_evidence": milestone.reads_evidence(acting_user()),
         "decisions": refusals.decisions(user, milestone.rebaselines),

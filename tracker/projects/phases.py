@@ -45,11 +45,11 @@ def _may_take(actor: User, project: Project, step: Step,
               decision: GateDecision | None, imported_in_id: int | None = None) -> bool:
     if step is Step.SUBMIT:
         # A submission before the tracker is recorded by the HQ admin who imports it.
-        return ImportRun.can_import(actor) if imported_in_id else actor.id == project.pm_id
+        return ImportRun.can_import(actor) if imported_in_id else project.can_prepare(actor)
     if step in (Step.GO, Step.HOLD) or (step is Step.KILL and project.phase is not Phase.ON_HOLD):
         # Gate decisions: recorded by the chair of that review.
         return decision is not None and decision.decided_by_id == actor.id and (
-            decision.review.chair_id == actor.id)
+            decision.review.can_decide(actor))
     return Project.can_decide_hold(actor)
 
 

@@ -219,10 +219,7 @@ def later_readiness(project: Project, known: guards.Known | None = None) -> list
 
 def submit_proposal(actor: User, project: Project) -> ApprovalRequest | None:
     """To the institute's levels (tracker/approvals), then HQ (`enter_review`)."""
-    if actor.id != project.pm_id:
-        raise Forbidden()
-    if (said := closed.submit_refusal(project)) is not None:
-        raise Refused(said)
+    require(project.can_prepare(actor), lambda: closed.submit_refusal(project))
     if refusals := submission_refusals(project):
         raise Refused(" ".join(refusals))
     return chain.start(actor, project, Subject.PROPOSAL) or enter_review(project)
@@ -267,10 +264,7 @@ def withdrawal_refusal(project: Project) -> str | None:
 def withdraw_draft(actor: User, project: Project) -> None:
     """Delete a draft: by its PM, or by HQ for any draft. Its milestones and uploads go with
     it; the audit trail keeps what it was."""
-    if not project.can_withdraw(actor):  # who first (403), whatever its phase
-        raise Forbidden()
-    if refusal := withdrawal_refusal(project):
-        raise Refused(refusal)
+    require(project.can_withdraw(actor), lambda: withdrawal_refusal(project))
     audit.record(actor, "project.withdraw", project, {
         "title": [project.title, None], "phase": [project.phase.value, None]})
     _delete_draft_rows(project)
@@ -310,10 +304,8 @@ def resume(actor: User, project: Project, reason: str) -> None:
 def _hold_decidable(actor: User, project: Project) -> None:
     """Who may never resume or end a held project hears so (403) before reason or phase; one
     who may, why this project cannot be (409), whatever the reason says."""
-    if not Project.can_decide_hold(actor):
-        raise Forbidden(_("You may not take this step on this project."))
-    if (said := closed.hold_refusal(project)) is not None:
-        raise Refused(said)
+    require(Project.can_decide_hold(actor), lambda: closed.hold_refusal(project),
+            _("You may not take this step on this project."))
 
 
 def terminate_held(actor: User, project: Project, rationale: str) -> None:
