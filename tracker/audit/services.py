@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tracker import bulk_rows, db
 from tracker.audit import chain
 from tracker.audit.models import AuditRecord
+from tracker.turns import take_turn as _take_turn
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -249,6 +250,14 @@ def record_many_by(action: str, object_type: str,
     bulk_rows.insert_rows(AuditRecord.__table__, [vars(row) for row in rows])
     _count(len(rows))
     return len(rows)
+
+
+def take_turn() -> None:
+    """Take the trail's turn now, not at the next record's flush (`chain.seal`), for a
+    transaction that also writes a row another writer of the trail writes: each takes the
+    trail's turn first, then the row, or two could each hold what the other waits for (an
+    import run's row: `tracker.imports.transitions`). Held to the transaction's end."""
+    _take_turn(db.session.connection(), chain.LOCK_KEY)
 
 
 def record_denied(actor: User | None, method: str, path: str, reason: str) -> AuditRecord:

@@ -35,7 +35,7 @@ from tracker.display import said
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused, require
-from tracker.imports import replay, services
+from tracker.imports import replay, services, transitions
 from tracker.imports.models import ImportRun, ImportState
 
 log = logging.getLogger("tracker.imports")
@@ -96,23 +96,26 @@ def request_cancel(actor, run: ImportRun) -> ImportRun:
     """The progress page's Cancel: a queued run never starts; a running one stops at its next
     progress report and keeps nothing; a stopped one (its worker died, `ImportRun.stopped`)
     is cancelled at once: its transaction died with its worker, so nothing of it was written
-    (a worker still alive reads the Cancel at its next report and rolls back)."""
+    (a worker still alive reads the Cancel at its next report and rolls back, and at its end
+    finds its run ended: `transitions`). What the page read may have moved since (taken by a
+    worker, a sign of life, ended): each write is conditional, and a run that ended otherwise
+    before the Cancel reached it is refused, its page saying what it did."""
     require(run.can_cancel(actor), lambda: cancel_refusal(run))
     if run.state is not ImportState.QUEUED:
         _asked_at_once(run.id)
-    if run.state is ImportState.QUEUED or run.stopped:
-        run.state, run.finished_at = ImportState.CANCELLED, db.utcnow()
-        run.upload = run.grants_upload = None
-    run.cancel_requested = True
+    # On PostgreSQL this waits for a running import's transaction, which holds the trail's
+    # turn from its first record to its end: until it has stopped.
+    audit.take_turn()
+    if not transitions.moved(run.id, ImportRun.ends_at_once, state=ImportState.CANCELLED,
+                             finished_at=db.utcnow(), upload=None, grants_upload=None,
+                             cancel_requested=True):
+        transitions.moved(run.id, ImportRun.is_open, cancel_requested=True)
+    db.session.refresh(run)
+    if not run.is_open and run.state is not ImportState.CANCELLED:
+        raise Refused(_("Import #%(id)d ended before its cancellation reached it: its "
+                        "page shows what it did.", id=run.id))
     audit.record(actor, "import.cancel", run, {"state": [None, run.state.value]})
-    # On PostgreSQL the audit record waits here for the running import's transaction, which
-    # holds the trail's lock from its first record to its end: until it has stopped.
     db.session.flush()
-    if run.state is ImportState.RUNNING:
-        db.session.refresh(run)
-        if run.state not in (ImportState.RUNNING, ImportState.CANCELLED):
-            raise Refused(_("Import #%(id)d ended before its cancellation reached it: its "
-                            "page shows what it did.", id=run.id))
     return run
 
 
@@ -126,8 +129,8 @@ def _asked_at_once(run_id: int) -> None:
     engine = current_app.extensions["engine"]
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
-            connection.execute(update(RUNS).where(RUNS.c.id == run_id).values(
-                cancel_requested=True))
+            connection.execute(update(RUNS).where(
+                RUNS.c.id == run_id, ImportRun.is_open).values(cancel_requested=True))
 
 
 class Reporter:
@@ -170,12 +173,11 @@ def claim_next() -> ImportRun | None:
     """The oldest queued run, now running and this worker's; committed, so the page shows it."""
     for run_id in db.session.scalars(select(ImportRun.id).where(
             ImportRun.state == ImportState.QUEUED).order_by(ImportRun.id).limit(5)):
-        claimed = db.session.execute(update(ImportRun).where(
-            ImportRun.id == run_id, ImportRun.state == ImportState.QUEUED).values(
-            state=ImportState.RUNNING, started_at=db.utcnow(),
-            seen_at=db.utcnow()).execution_options(synchronize_session=False))
+        claimed = transitions.moved(run_id, ImportRun.state == ImportState.QUEUED,
+                                    state=ImportState.RUNNING, started_at=db.utcnow(),
+                                    seen_at=db.utcnow())
         db.session.commit()
-        if claimed.rowcount == 1:
+        if claimed:
             run = db.session.get(ImportRun, run_id)
             db.session.refresh(run)
             return run
@@ -184,28 +186,20 @@ def claim_next() -> ImportRun | None:
 
 def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
               commit: Callable[[], None]) -> ImportRun:
-    """Run a claimed job in its uploader's language; the file is cleared once read."""
+    """Run a claimed job in its uploader's language; the file is cleared once read. A run its
+    page's Cancel ended while it ran keeps that end, and nothing of the job is kept."""
     data, actor = run.upload or b"", run.actor
     locale = run.locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale):
         try:
-            if run.grants_filename is not None:  # a companies file with its grants file
-                replay.run_import(actor, [(run.filename, io.BytesIO(data)), (
-                    run.grants_filename, io.BytesIO(run.grants_upload or b""))],
-                    dry_run=run.dry_run, progress=reporter.progress,
-                    cancelled=reporter.cancelled, run=run)
-            else:
-                services.run_import(actor, run.kind, run.filename, io.BytesIO(data),
-                                    dry_run=run.dry_run, progress=reporter.progress,
-                                    cancelled=reporter.cancelled, run=run)
-        except Exception:
+            _carry_out(run, actor, data, reporter)
+        except transitions.EndedMeanwhile:
             db.session.rollback()
+            log.warning("import #%s was ended while it ran: its rows are rolled back", run.id)
             run = db.session.get(ImportRun, run.id)
-            with said.recording():
-                run.errors = [[0, "", _("The import stopped on an unexpected error; it is "
-                                        "logged.")]]
-            services.finish(actor, run, ImportState.FAILED, queued=True)
-            log.exception("import #%s failed", run.id)
+            db.session.refresh(run)
+            commit()  # the read's transaction
+            return run
         if run.state is not ImportState.CHECKED:
             # A dry run that passed keeps its files, to be imported for real.
             run.upload = run.grants_upload = None
@@ -213,10 +207,34 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
     return run
 
 
+def _carry_out(run: ImportRun, actor, data: bytes,
+               reporter: Reporter | SessionReporter) -> None:
+    try:
+        if run.grants_filename is not None:  # a companies file with its grants file
+            replay.run_import(actor, [(run.filename, io.BytesIO(data)), (
+                run.grants_filename, io.BytesIO(run.grants_upload or b""))],
+                dry_run=run.dry_run, progress=reporter.progress,
+                cancelled=reporter.cancelled, run=run)
+        else:
+            services.run_import(actor, run.kind, run.filename, io.BytesIO(data),
+                                dry_run=run.dry_run, progress=reporter.progress,
+                                cancelled=reporter.cancelled, run=run)
+    except transitions.EndedMeanwhile:
+        raise
+    except Exception:
+        db.session.rollback()
+        log.exception("import #%s failed", run.id)
+        run = db.session.get(ImportRun, run.id)
+        with said.recording():
+            run.errors = [[0, "", _("The import stopped on an unexpected error; it is "
+                                    "logged.")]]
+        services.finish(actor, run, ImportState.FAILED, queued=True)
+
+
 def checked_refusal(checked: ImportRun) -> str | None:
     """Why the run's file is not imported from its page: not a dry run whose every row
     passed, or imported from it already (its file gone); None when it is."""
-    if checked.state is ImportState.CHECKED and checked.has_upload:
+    if checked.keeps_checked_file:
         return None
     return _("This run is %(state)s: only a dry run whose every row passed is imported from "
              "its page, once. Upload the file again.", state=label(checked.state))
@@ -228,10 +246,16 @@ def import_checked(actor, checked: ImportRun) -> ImportRun:
     require(checked.can_import_checked(actor), lambda: checked_refusal(checked))
     data, grants = db.session.execute(select(ImportRun.upload, ImportRun.grants_upload).where(
         ImportRun.id == checked.id)).one()
+    audit.take_turn()  # before the run's row (`transitions`)
+    # Taken once: a second click, or another admin's, may have imported it since it was read.
+    taken = transitions.moved(checked.id, ImportRun.keeps_checked_file, upload=None,
+                              grants_upload=None)
+    db.session.refresh(checked)
+    if not taken:
+        raise Refused(checked_refusal(checked))
     run = queue(actor, checked.kind, checked.filename, data, dry_run=False,
                 locale=checked.locale, grants=None if checked.grants_filename is None else (
                     checked.grants_filename, grants or b""))
-    checked.upload = checked.grants_upload = None
     audit.record(actor, "import.confirm", run, {"checked_in": [None, checked.id]})
     db.session.flush()
     return run

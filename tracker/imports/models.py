@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, false
+from sqlalchemy import JSON, ColumnElement, ForeignKey, LargeBinary, String, and_, false, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from tracker.accounts.models import Role
@@ -27,6 +28,11 @@ NOT_TAKEN_AFTER_SECONDS = 60
 # Cancel ends the run at once. On SQLite a run writes nothing until it ends, so there a run
 # longer than this is said stopped too.
 STOPPED_AFTER_SECONDS = 600
+
+
+def silent_since() -> datetime:
+    """A running run whose last sign of life is older than this is said stopped."""
+    return utcnow() - timedelta(seconds=STOPPED_AFTER_SECONDS)
 
 
 class ImportState(enum.StrEnum):
@@ -146,10 +152,14 @@ class ImportRun(Base):
         trail's links here; the run's page, with the file's rows, stays HQ admins'."""
         return user.is_hq_admin or user.has_role(Role.OBSERVER)
 
-    @property
+    @hybrid_property
     def is_open(self) -> bool:
         """Waiting or running: its page follows its progress."""
         return self.state in (ImportState.QUEUED, ImportState.RUNNING)
+
+    @is_open.expression
+    def is_open(cls) -> ColumnElement[bool]:  # noqa: N805
+        return cls.state.in_((ImportState.QUEUED, ImportState.RUNNING))
 
     @property
     def not_taken(self) -> bool:
@@ -164,13 +174,27 @@ class ImportRun(Base):
         it waited) has no start to show."""
         return None if self.seen_at is None else self.started_at
 
-    @property
+    @hybrid_property
     def stopped(self) -> bool:
         """Running, with no sign of life for longer than STOPPED_AFTER_SECONDS: its worker
         died (its process was killed), and its transaction with it, so nothing of it was
         written; its page says so and its Cancel ends it at once (`jobs.request_cancel`)."""
         return (self.state is ImportState.RUNNING and self.seen_at is not None
-                and utcnow() - self.seen_at > timedelta(seconds=STOPPED_AFTER_SECONDS))
+                and self.seen_at < silent_since())
+
+    @stopped.expression
+    def stopped(cls) -> ColumnElement[bool]:  # noqa: N805
+        return and_(cls.state == ImportState.RUNNING, cls.seen_at < silent_since())
+
+    @hybrid_property
+    def ends_at_once(self) -> bool:
+        """Its Cancel ends it at once: it waits (no worker took it) or it stopped (its worker
+        is gone); a run that runs stops at its next progress report (`jobs.request_cancel`)."""
+        return self.state is ImportState.QUEUED or self.stopped
+
+    @ends_at_once.expression
+    def ends_at_once(cls) -> ColumnElement[bool]:  # noqa: N805
+        return or_(cls.state == ImportState.QUEUED, cls.stopped)
 
     @property
     def wrote_nothing(self) -> bool:
@@ -181,6 +205,16 @@ class ImportRun(Base):
     def can_cancel(self, user: User) -> bool:
         """Who imports cancels a run (while it is open: `jobs.cancel_refusal`)."""
         return self.can_import(user)
+
+    @hybrid_property
+    def keeps_checked_file(self) -> bool:
+        """A dry run whose every row passed, its file kept to be imported for real from its
+        page, once (`jobs.import_checked`)."""
+        return self.state is ImportState.CHECKED and self.has_upload
+
+    @keeps_checked_file.expression
+    def keeps_checked_file(cls) -> ColumnElement[bool]:  # noqa: N805
+        return and_(cls.state == ImportState.CHECKED, cls.upload.is_not(None))
 
     def can_import_checked(self, user: User) -> bool:
         """A dry run whose every row passed keeps its file (`has_upload`), so that whoever may

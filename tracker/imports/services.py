@@ -23,7 +23,7 @@ from tracker.audit import services as audit
 from tracker.companies import holder_names
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
-from tracker.imports import cells, reading
+from tracker.imports import cells, reading, transitions
 from tracker.imports.adapters import Adapter, as_form_text, form_defaults
 from tracker.imports.bulk import Batch, given_twice, row_key
 from tracker.imports.columns import Kind
@@ -376,10 +376,13 @@ def count_run(run: ImportRun, done: int, counts: dict, errors: list, changes: li
 
 def finish(actor: User, run: ImportRun, state: ImportState, *, queued: bool = False
            ) -> ImportRun:
-    """The run's end, audited. `queued`: a web upload's, whose kind and file its queueing
-    recorded already (its history said them twice)."""
-    run.state = state
-    run.finished_at = db.utcnow()
+    """The run's end, audited, written only while the run is open (`transitions`): a run its
+    page's Cancel ended meanwhile raises `EndedMeanwhile`. `queued`: a web upload's, whose
+    kind and file its queueing recorded already (its history said them twice)."""
+    audit.take_turn()  # before the run's row, as its Cancel takes them
+    if not transitions.moved(run.id, ImportRun.is_open, state=state, finished_at=db.utcnow()):
+        raise transitions.EndedMeanwhile(run.id)
+    db.session.refresh(run)
     named = {} if queued else {"kind": [None, run.kind], "file": [None, run.files]}
     audit.record(actor, "import.run", run, {
         **named, "state": [None, state.value],
