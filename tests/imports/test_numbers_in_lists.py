@@ -27,12 +27,15 @@ from tests.imports import (
     test_ip_deals,
 )
 from tests.imports.helpers import run
+from tests.imports.test_milestones import COLUMNS as MILESTONE_COLUMNS
 from tests.imports.test_milestones import _project
 from tests.imports.test_projects import _setting
+from tracker import db
 from tracker.imports import ip_deals, ledger_lines
 from tracker.imports.columns import KINDS, header_in
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
+from tracker.milestones.models import Milestone
 from tracker.numbers import ungrouped
 
 
@@ -157,3 +160,24 @@ def test_only_a_comma_between_digits_stays_with_its_number_in_a_list_separated_b
     assert ip_deals._SHARES.split("李: 62,5、王: 37,5") == ["李: 62,5", "王: 37,5"]
     assert ledger_lines.COMMAS.split("X: investor: 1,500,000，3号基金: investor: 1,5") == [
         "X: investor: 1,500,000", "3号基金: investor: 1,5"]
+
+
+def test_a_milestones_progress_is_read_as_the_progress_form_reads_it():
+    """A single cell, the same class: 62.5 % was cut to 62 (`int(Decimal(...))`), where the
+    progress form refuses it as not a whole number; 1,5 is refused as any number is."""
+    admin, _pm = _setting()
+    _project(admin)
+
+    def row(percent: str, title: str = "Bench test") -> list[str]:
+        return ["TEST-2019-0042", title, "contract_research", "2026-09-30", "in_progress",
+                percent, ""]
+
+    refused = run(admin, "milestones", [MILESTONE_COLUMNS, row("62.5"), row("1,5", "Trial")])
+    assert [(r, str(c), m) for r, c, m in refused.errors] == [
+        (2, "Percent complete", "Must be a whole number."),
+        (3, "Percent complete", "1,5: a comma separates thousands, in groups of three digits "
+                                "(100,000 or 100000); decimals follow a point (62.5).")]
+    assert db.session.query(Milestone).count() == 0
+    result = run(admin, "milestones", [MILESTONE_COLUMNS, row("40")])
+    assert result.state is ImportState.DONE, result.errors
+    assert db.session.query(Milestone).one().percent_complete == 40

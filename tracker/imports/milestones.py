@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Problems
-from tracker.imports import columns
+from tracker.imports import cells, columns
 from tracker.imports.adapters import Adapter
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.cells import CellError, read
@@ -28,10 +28,17 @@ FORM_FIELDS = ("phase", "title", "deliverable", "due_date", "weight")
 
 
 def _percent(text: str) -> int:
+    """Progress as the progress form reads it (`cells.number`, a whole number): 62.5 is
+    refused as that form refuses it, where it was cut to 62."""
+    typed = cells.number(text, "percent_complete") or "0"
     try:
-        return int(Decimal(text or "0"))
-    except ArithmeticError:
+        value = Decimal(typed)
+        whole = int(value)
+    except (ArithmeticError, ValueError):  # no number, NaN or Infinity
         raise CellError(_("Give a percentage from 0 to 100."), "percent_complete") from None
+    if whole != value:
+        raise CellError(_("Must be a whole number."), "percent_complete")
+    return whole
 
 
 class Milestones(Adapter):
