@@ -224,6 +224,31 @@ def test_the_role_scan_finds_a_service_refusing_by_a_role(tmp_path):
     assert role_refusals(tmp_path / "services.py") == [2, 5, 14, 16]
 
 
+def refusals_reading_a_role(path: Path) -> list[str]:
+    """The `*_refusal` functions of `path` that read a role themselves (`ROLE_READS`): a rule
+    of who inside the rule of when, which a predicate no longer says."""
+    return [node.name for node in nodes(path) if isinstance(node, ast.FunctionDef)
+            and node.name.endswith(("_refusal", "_refusals"))
+            and {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)} & ROLE_READS]
+
+
+def test_no_refusal_reads_a_role_itself():
+    """Found in session 28: an evidence entry's `withdrawal_refusal` read `is_hq_admin` for
+    who withdraws an accepted entry, beside `EvidenceEntry.can_withdraw`, which read it too;
+    both ask `EvidenceEntry.can_withdraw_accepted` now."""
+    found = [f"{path.relative_to(ROOT).as_posix()}:{name}" for path in modules()
+             for name in refusals_reading_a_role(path)]
+    assert found == [], "ask the model's can_<verb>(user) inside the refusal"
+
+
+def test_the_refusal_scan_finds_a_role_read(tmp_path):
+    (tmp_path / "corrections.py").write_text(
+        "def withdrawal_refusal(entry, user):\n    return None if user.is_hq_admin else 'no'\n"
+        "def edit_refusal(entry, user):\n    return None if entry.can_edit(user) else 'no'\n",
+        encoding="utf-8")
+    assert refusals_reading_a_role(tmp_path / "corrections.py") == ["withdrawal_refusal"]
+
+
 def _page_rules() -> list[tuple[str, str]]:
     """(module, rule) of each `@requires(rule)` of tracker/."""
     found = []

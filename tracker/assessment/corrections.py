@@ -63,7 +63,7 @@ def withdrawal_refusal(entry: EvidenceEntry, user: User) -> str | None:
     if (said := _standing_refusal(entry)) is not None:
         return said
     if entry.state is EvidenceState.ACCEPTED:
-        return None if user.is_hq_admin else _accepted(entry)
+        return None if EvidenceEntry.can_withdraw_accepted(user) else _accepted(entry)
     if not EvidenceEntry.can_enter(user, entry.institute):
         return _("HQ withdraws an entry it accepted. This one is not accepted: it is "
                  "reviewed (accepted, or returned with an opinion), or withdrawn by the "

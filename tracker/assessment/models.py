@@ -208,8 +208,14 @@ class EvidenceEntry(Voidable, Versioned, Base):
         return EvidenceEntry.can_enter(user, self.institute)
 
     def can_withdraw(self, user: User) -> bool:
-        """The institute's director; and HQ admins, who withdraw an entry they accepted."""
-        return self.can_correct(user) or user.is_hq_admin
+        """The institute's director; and HQ admins, who withdraw an entry they accepted (which
+        of the two by its state: `corrections.withdrawal_refusal`)."""
+        return self.can_correct(user) or EvidenceEntry.can_withdraw_accepted(user)
+
+    @staticmethod
+    def can_withdraw_accepted(user: User) -> bool:
+        """HQ admins withdraw an entry they accepted (its director, one not accepted)."""
+        return user.is_hq_admin
 
 
 class AssessmentYear(Versioned, Base):

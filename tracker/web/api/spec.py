@@ -45,7 +45,6 @@ class Operation:
     errors: tuple[int, ...] = ()
     versioned: bool = False  # answers with an ETag
     changes: bool = False  # needs If-Match
-    hq_only: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
