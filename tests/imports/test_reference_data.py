@@ -296,7 +296,7 @@ def test_a_row_the_form_refuses_also_gets_the_services_checks():
         ["IMP-Y", "New", "", "joint", "no", uscc_for(7)]])
     assert [(row, column) for row, column, _m in result.errors] == [
         (2, "Name"), (2, "Unified social credit code"),
-        (3, "Field"), (3, "Unified social credit code")]
+        (3, "Field as described"), (3, "Unified social credit code")]  # its header now
     assert result.errors[1][2] == "Another institute already has this code."
     assert "legal entity" in result.errors[3][2]
     assert _count(Institute) == before

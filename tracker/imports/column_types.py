@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 
@@ -46,6 +47,10 @@ class Column:
     reversible: bool = False
     # The choices the notes list, when the form offers fewer than the enum has.
     offered: tuple[enum.Enum, ...] | None = None
+    # Former headers (lazy strings), still read in every language: a file made before the
+    # header took its form's label (`field`: "Field", now "Field as described") imports as
+    # it did (`columns.headers_of`); the notes name them (`column_notes.how_to_fill`).
+    aliases: tuple[object, ...] = ()
 
     @property
     def shown(self) -> str:
@@ -71,6 +76,12 @@ class Kind:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+
+def header_in(header: object, locale: str) -> str:
+    """A header (a lazy string: a column's, or one it had before) in `locale`."""
+    with force_locale(locale):
+        return str(header)
 
 
 DATE_NOTE = _l("A date such as 2024-03-15.")

@@ -9,13 +9,19 @@ as headers, and so is the key itself.
 
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from tracker.accounts.models import GRANTABLE_ROLES, Role
 from tracker.contracts.models import ContractType
 from tracker.funding.models import AgreementOutcome
-from tracker.imports.column_types import DATE_NOTE, NAME_EN_NOTE, Column, Kind, Ref
+from tracker.imports.column_types import (
+    DATE_NOTE,
+    NAME_EN_NOTE,
+    Column,
+    Kind,
+    Ref,
+    header_in,
+)
 from tracker.imports.grant_columns import INCENTIVE_GRANTS
 from tracker.imports.ip_columns import ACHIEVEMENTS, IP_DEALS
 from tracker.milestones.models import MilestoneState
@@ -30,11 +36,15 @@ from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import GATE_PHASE, Phase
 from tracker.projects.models import ProjectType
 
+# The header of an institute's and a project's `field` before it read as the form's label
+# (a newcomer read "Field" in the file and "Field as described" on the form).
+FIELD_HEADERS_BEFORE = (_l("Field"),)
+
 INSTITUTES = Kind("institutes", _l("Institutes"), (
     Column("code", _l("Code"), True, _l("Short and unique, for example JITRI-AM.")),
     Column("name", _l("Name"), True),
     Column("name_en", _l("Name in English"), note=NAME_EN_NOTE),
-    Column("field", _l("Field"), True),
+    Column("field", _l("Field as described"), True, aliases=FIELD_HEADERS_BEFORE),
     Column("field_en", _l("Field in English")),
     Column("type", _l("Type"), True, choices=InstituteType),
     Column("founded_on", _l("Founded on"), note=DATE_NOTE, is_date=True),
@@ -106,7 +116,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
            note=_l("The code it was given, such as JITRI-2019-0042; empty for a draft.")),
     Column("title", _l("Title"), True),
     Column("summary", _l("Summary")),
-    Column("field", _l("Field"), True),
+    Column("field", _l("Field as described"), True, aliases=FIELD_HEADERS_BEFORE),
     Column("type", _l("Type"), True, choices=ProjectType),
     Column("funding_source", _l("Funding source"), choices=FundingSource,
            note=_l("Empty: own funds. An enterprise-funded project names its partner "
@@ -310,11 +320,6 @@ KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CE
                                                 IP_DEALS)}
 
 
-def header_in(column: Column, locale: str) -> str:
-    with force_locale(locale):
-        return str(column.header)
-
-
 def normalise_header(text: str) -> str:
     return "".join(str(text or "").split()).casefold().replace("（", "(").replace("）", ")")
 
@@ -327,5 +332,6 @@ def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
         found[normalise_header(column.key)] = column.key
         found[normalise_header(column.shown)] = column.key
         for locale in languages:
-            found[normalise_header(header_in(column, locale))] = column.key
+            for header in (column.header, *column.aliases):
+                found[normalise_header(header_in(header, locale))] = column.key
     return found
