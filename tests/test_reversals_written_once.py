@@ -83,12 +83,9 @@ def test_every_reversal_form_is_drawn_by_reversal_page():
     assert offenders == [], "answer through tracker.web.corrections.reversal_page"
 
 
-# Reverse views that load their record otherwise, and why.
-LOADED_OTHERWISE = {
-    "achievements/views.py:reverse_annuity":
-        "loaded with its right by `_load_annuity`, as the annuity's correction is: refused "
-        "while the right or its achievement is withdrawn, before its own refusal",
-}
+# Reverse views that load their record otherwise, and why (none now: an annuity's payment
+# was, until its refusal said its right or achievement withdrawn first, `reverse_refusal`).
+LOADED_OTHERWISE: dict[str, str] = {}
 
 
 def _loaded_by_hand(prefix: str, loader: str) -> tuple[list[str], set[str], int]:

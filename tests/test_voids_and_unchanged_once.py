@@ -47,6 +47,17 @@ def test_no_service_refuses_a_void_by_its_blocker_itself():
     assert offenders == [], "pass the void_refusal to tracker.voids.void (refusal=...)"
 
 
+def test_no_view_derives_the_refusal_of_a_voided_record():
+    """A form on a voided or withdrawn record is refused by `voids.refusal` (or its kind's
+    refusal, which asks it first) passed to `correctable`/`reversible`/`offered`; three views
+    wrote `voided(x) if x.is_void else None` themselves."""
+    offenders = [_where(path, node) for path in modules()
+                 if path.name == "views.py" or path.name.endswith("_views.py")
+                 for node in nodes(path)
+                 if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "voided"]
+    assert offenders == [], "pass voids.refusal (or the kind's ..._refusal) to the loader"
+
+
 def test_nothing_changed_is_said_in_one_place():
     said = [path.relative_to(TRACKER) for path in modules()
             if "Nothing was changed: change what you meant" in text(path)]

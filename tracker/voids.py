@@ -170,6 +170,13 @@ def voided(record: Any) -> str:
     return said(day(local_date(record.voided_at)), record.void_reason)
 
 
+def refusal(record: Any) -> str | None:
+    """Why nothing more is done with `record` (corrected, edited, recorded under) once it is
+    voided or withdrawn: its sentence (`voided`); None while it stands. The first refusal of
+    every form on such a record, the service's and its page's alike."""
+    return voided(record) if record.is_void else None
+
+
 def mark(actor: User, record: Any, reason: str) -> dict[str, list[Any]]:
     """Mark `record` voided by `actor` now, with `reason`; returns the changes to audit (a
     post's files withdrawn by its correction are audited with the post's)."""

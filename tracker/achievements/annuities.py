@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from tracker import db, reversals
+from tracker import db, reversals, voids
 from tracker.accounts.models import User
 from tracker.achievements.models import (
     PATENT_TYPE_LABELS,
@@ -159,6 +159,12 @@ def edit_refusal(annuity: Annuity) -> str | None:
 
 
 def reverse_refusal(annuity: Annuity) -> str | None:
+    """Why its payment is not reversed (the service refuses, its page answers 409 before the
+    form, `reversible`): its achievement or right withdrawn, nothing more recorded for it; it
+    is not paid. None when it can be."""
+    right = annuity.right
+    if (withdrawn := next((r for r in (right.achievement, right) if r.is_void), None)):
+        return voids.voided(withdrawn)
     if not annuity.paid:
         return _("The annuity of year %(n)s is not paid: there is no payment to reverse.",
                  n=annuity.year_no)

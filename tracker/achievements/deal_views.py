@@ -204,16 +204,22 @@ def show(transfer_id: int) -> str:
     return _page(load_transfer(transfer_id))
 
 
+def _to_deal(transfer: Transfer) -> str:
+    return url_for("transfers.show", transfer_id=transfer.id)
+
+
 @bp.route("/transfers/<int:transfer_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(transfer_id: int) -> str | Response | tuple[str, int]:
-    transfer = load_transfer(transfer_id, manage=True)
-    offered(voids.voided(transfer) if transfer.is_void else None,
-            url_for("transfers.show", transfer_id=transfer.id))
+    """A deal's terms recorded wrongly, corrected: loaded as every correction's form is
+    (`correctable`), refused before its form once the deal is voided."""
+    transfer = correctable(load_transfer(transfer_id),
+                           lambda _deal, user: Transfer.can_manage(user), voids.refusal,
+                           acting_user(), _to_deal, keep_input=False)
     form = _form(transfer.achievement, transfer)
     return submit(form, lambda: deals.save_transfer(acting_user(), transfer.achievement, transfer,
                                                     **_values(form)),
-                  _("Saved."), url_for("transfers.show", transfer_id=transfer.id),
+                  _("Saved."), _to_deal(transfer),
                   lambda: render_template("achievements/transfer_form.html", form=form,
                                           achievement=transfer.achievement, transfer=transfer),
                   record=transfer)
@@ -250,10 +256,9 @@ def income(transfer_id: int) -> Response | tuple[str, int]:
 @login_required
 def void(transfer_id: int) -> str | Response | tuple[str, int]:
     transfer = correctable(load_transfer(transfer_id), Transfer.can_void,
-                           deal_corrections.void_refusal, acting_user(),
-                           lambda transfer: url_for("transfers.show", transfer_id=transfer.id),
+                           deal_corrections.void_refusal, acting_user(), _to_deal,
                            keep_input=False)
-    back = url_for("transfers.show", transfer_id=transfer.id)
+    back = _to_deal(transfer)
     form = WithdrawForm()
     facts = [(_("Achievement"), transfer.achievement.title), (_("Kind"), label(transfer.kind)),
              (_("Licensee or assignee"), transfer.enterprise.shown("name")),

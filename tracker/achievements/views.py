@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from tracker import voids
+from tracker import db, voids
 from tracker.achievements import annuities, services, spinoff_deals, withdrawals
 from tracker.achievements.columns import ACHIEVEMENT_COLUMNS
 from tracker.achievements.forms import (
@@ -41,7 +41,14 @@ from tracker.projects.views import load_project
 from tracker.projects.visibility import visible_to
 from tracker.search import matching
 from tracker.web.actions import submit
-from tracker.web.corrections import ReasonForm, ReverseForm, correction_page, offered, reversal_page
+from tracker.web.corrections import (
+    ReasonForm,
+    ReverseForm,
+    correction_page,
+    offered,
+    reversal_page,
+    reversible,
+)
 from tracker.web.navigation import paginate, text_arg
 from tracker.web.permissions import acting_user, loaded, requires
 
@@ -57,7 +64,7 @@ def load_achievement(achievement_id: int, manage: bool = False,
     if manage and not achievement.can_manage(acting_user()):
         abort(403)
     if manage:
-        offered(voids.voided(achievement) if achievement.is_void else None,
+        offered(voids.refusal(achievement),
                 url_for("achievements.show", achievement_id=achievement.id),
                 keep_input=keep_input)
     return achievement
@@ -71,7 +78,7 @@ def _load_right(right_id: int, manage: bool = False, *, page: bool = False) -> I
         populate_existing=page)
     load_achievement(right.achievement_id, manage)
     if manage:
-        offered(voids.voided(right) if right.is_void else None,
+        offered(voids.refusal(right),
                 url_for("achievements.right", right_id=right.id), keep_input=True)
     return right
 
@@ -274,8 +281,7 @@ def pay_annuity(annuity_id: int) -> Response | tuple[str, int]:
     return submit(form, lambda: services.pay_annuity(
         acting_user(), annuity, paid_on=form.paid_on.data, amount=form.amount.data,
         late_fee_reason=form.late_fee_reason.data or ""),
-        _("Annuity paid: its reminders stop."),
-        url_for("achievements.right", right_id=annuity.right_id),
+        _("Annuity paid: its reminders stop."), _to_right(annuity),
         lambda: _right_page(annuity.right_id, failed=(annuity.id, form)))
 
 
@@ -286,13 +292,16 @@ def _load_annuity(annuity_id: int) -> Annuity:
     return annuity
 
 
+def _to_right(annuity: Annuity) -> str:
+    return url_for("achievements.right", right_id=annuity.right_id)
+
+
 @bp.route("/annuities/<int:annuity_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     """An unpaid annuity's due date or fee, recorded wrongly, corrected."""
     annuity = _load_annuity(annuity_id)
-    back = url_for("achievements.right", right_id=annuity.right_id)
-    offered(annuities.edit_refusal(annuity), back)
+    offered(annuities.edit_refusal(annuity), back := _to_right(annuity))
     form = AnnuityEditForm(obj=annuity if request.method == "GET" else None)
     return submit(form, lambda: annuities.edit_annuity(
         acting_user(), annuity, due_on=form.due_on.data, fee=form.fee.data),
@@ -305,9 +314,8 @@ def edit_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
 @login_required
 def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     """A payment recorded by mistake, reversed with a reason: the annuity is due again."""
-    annuity = _load_annuity(annuity_id)
-    back = url_for("achievements.right", right_id=annuity.right_id)
-    offered(annuities.reverse_refusal(annuity), back)
+    annuity = reversible(db.session.get(Annuity, annuity_id), annuities.reverse_refusal,
+                         acting_user(), _to_right)
     form = ReverseForm()
     right_ = annuity.right
     facts = [(_("Right"), right_.name), (_("Patent year"), str(annuity.year_no)),
@@ -317,8 +325,8 @@ def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     return reversal_page(
         form, annuities.reverse_payment, annuity,
         done=_("Payment reversed: both stay on the patent's page, and the annuity is due "
-               "again."), back=back, title=_("Reverse an annuity's payment"), facts=facts,
-        button=_("Reverse the fee paid"),
+               "again."), back=_to_right(annuity), title=_("Reverse an annuity's payment"),
+        facts=facts, button=_("Reverse the fee paid"),
         explanation=_("The payment no longer counts: the annuity is due again and its "
                       "reminders resume. The payment stays on the patent's page, marked "
                       "reversed, with this reason."))

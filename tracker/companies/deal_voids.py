@@ -82,7 +82,7 @@ def correction_refusal(deal: IpDeal) -> str | None:
     """Why the deal is not corrected (its form refused before it is drawn, 409, and the
     company's page offers no "Correct"): it was voided (when, why; its line says so); None
     while it stands (whoever may: `IpDeal.can_correct`)."""
-    return voids.voided(deal) if deal.is_void else None
+    return voids.refusal(deal)
 
 
 def offers(user: User, company: Company) -> dict:

@@ -277,7 +277,7 @@ def registering_said(contract: ResearchContract) -> str:
 def correction_refusal(contract: ResearchContract) -> str | None:
     """Why nothing of the contract is corrected or registered any more: it was voided (when,
     why); None when it can be (whoever may: `ResearchContract.can_correct`)."""
-    return voids.voided(contract) if contract.is_void else None
+    return voids.refusal(contract)
 
 
 def payment_refusal(payment: Payment) -> str | None:

@@ -52,7 +52,7 @@ RATIO_PLACES = Decimal("0.000001")  # a ratio as its column keeps it (`tracker.d
 def agreement_refusal(agreement: FundingAgreement) -> str | None:
     """Why the agreement's terms are not corrected: it was voided (corrected by no one; its
     form refused before it is drawn); None while it stands."""
-    return voids.voided(agreement) if agreement.is_void else None
+    return voids.refusal(agreement)
 
 
 def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decimal | None,

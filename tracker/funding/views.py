@@ -214,6 +214,10 @@ def edit_tranche(tranche_id: int) -> Response | tuple[str, int]:
 @bp.route("/funding/tranches/<int:tranche_id>/disburse", methods=["GET", "POST"])
 @login_required
 def disburse(tranche_id: int) -> Response | tuple[str, int]:
+    """A payment of the tranche recorded: a new ledger entry, not a correction, so loaded as
+    the agreement's other recording forms are (`_agreement`, the committee's), not by
+    `correctable`/`reversible`; the tranche's `not_payable` is said before the form. Its
+    mistake is undone by `reverse_disbursement`, which is."""
     tranche = loaded(Tranche, tranche_id, may=None)  # seen when its agreement is:
     agreement = _agreement(tranche.agreement_id, decide=True)
     offered(services.not_payable(tranche), _to_funding(agreement.project))  # said before a form
