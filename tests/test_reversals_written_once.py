@@ -6,6 +6,7 @@ function, or builds a reversal record with anything but what `record` states."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,16 @@ def test_every_void_form_loads_its_record_with_correctable():
     offenders, _exempt, views = _loaded_by_hand("void", "correctable")
     assert views >= 6
     assert offenders == [], "load through tracker.web.corrections.correctable"
+
+
+def test_every_ledger_says_an_entry_s_reversal_with_one_macro():
+    """What a ledger's row says of a reversal (the reversing entry: what it reverses and why;
+    the reversed one: from when; else the link to reverse it) is `reversal_state` in
+    macros/corrections.html: seven templates (payments, disbursements, co-funders' and
+    centres' payments, receipts, spending, share entries) each wrote it."""
+    templates = ROOT.parent / "templates"
+    macro = templates / "macros" / "corrections.html"
+    offenders = [str(path.relative_to(templates)) for path in sorted(templates.rglob("*.html"))
+                 if path != macro and re.search(r"{%-?\s*(el)?if \w+\.reverses\s*%}",
+                                                path.read_text(encoding="utf-8"))]
+    assert offenders == [], "call macros/corrections.html's reversal_state"
