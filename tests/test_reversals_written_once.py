@@ -130,14 +130,17 @@ def test_every_void_form_loads_its_record_with_correctable():
     assert offenders == [], "load through tracker.web.corrections.correctable"
 
 
-def test_every_ledger_says_an_entry_s_reversal_with_one_macro():
-    """What a ledger's row says of a reversal (the reversing entry: what it reverses and why;
-    the reversed one: from when; else the link to reverse it) is `reversal_state` in
-    macros/corrections.html: seven templates (payments, disbursements, co-funders' and
-    centres' payments, receipts, spending, share entries) each wrote it."""
+def test_every_page_says_a_reversal_with_one_macro():
+    """What a page says of a reversal beside the record is one of two macros in
+    macros/corrections.html: `reversal_state` for a ledger's entry (the reversing entry: what
+    it reverses and why; the reversed one: from when; else the link to reverse it), seven
+    templates wrote it (payments, disbursements, co-funders' and centres' payments, receipts,
+    spending, share entries); `record_reversal` for a record reversed by a reversal record
+    (a round, an exit, a royalty report, an exercise), written in four places, one in other
+    colours."""
     templates = ROOT.parent / "templates"
     macro = templates / "macros" / "corrections.html"
+    said = re.compile(r"{%-?\s*(el)?if \w+\.(reverses|reversal)\s*%}\s*<span class=\"tag")
     offenders = [str(path.relative_to(templates)) for path in sorted(templates.rglob("*.html"))
-                 if path != macro and re.search(r"{%-?\s*(el)?if \w+\.reverses\s*%}",
-                                                path.read_text(encoding="utf-8"))]
-    assert offenders == [], "call macros/corrections.html's reversal_state"
+                 if path != macro and said.search(path.read_text(encoding="utf-8"))]
+    assert offenders == [], "call macros/corrections.html's reversal_state or record_reversal"
