@@ -514,7 +514,7 @@ def test_the_exercise_form_reports_every_problem_at_once(client):
     login(client, make_user(Role.HQ_ADMIN))
     _says(post(client, f"/incentives/grants/{record.id}/exercise", {
         "shares": "abc", "on_date": (company.registered_on - timedelta(days=1)).isoformat()}),
-        "Enter a number such as 3 or 62.5.", "was registered")
+        "Must be a whole number.", "was registered")  # as every whole number says it
     # more than is vested, on a day the window is not yet in question: beside the date's
     _says(post(client, f"/incentives/grants/{record.id}/exercise", {
         "shares": "999999999", "on_date": (today() + timedelta(days=3)).isoformat()}),

@@ -9,7 +9,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -29,7 +28,14 @@ from tracker.achievements.models import (
 )
 from tracker.display.formatting import day
 from tracker.display.labels import label
-from tracker.web.fields import DateField, MoneyField, NumberField, Range, row_id
+from tracker.web.fields import (
+    DateField,
+    MoneyField,
+    NumberField,
+    Range,
+    WholeNumberField,
+    row_id,
+)
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 CONTRIBUTOR_ROWS = 8  # the rows of a new achievement's form
@@ -127,8 +133,8 @@ class RightForm(OneTime, SeenVersion, Form):
 
 
 class AnnuityForm(OneTime, Form):
-    year_no = IntegerField(_l("Patent year"), validators=[InputRequired(),
-                                                          Range(min=1, max=30)])
+    year_no = WholeNumberField(_l("Patent year"), validators=[InputRequired(),
+                                                              Range(min=1, max=30)])
     due_on = DateField(_l("Due on"), validators=[InputRequired()])
     fee = MoneyField(_l("Fee (CNY)"), validators=[
         InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
@@ -171,10 +177,10 @@ class TransferForm(OneTime, SeenVersion, Form):
     minimum_royalty = MoneyField(_l("Minimum royalty per period (CNY)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))])
     reporting_months = SelectField(_l("Reporting period"), coerce=int, default=0, choices=[])
-    report_days = IntegerField(_l("Report due, days after the period"), default=30,
-                               validators=[Optional(), Range(min=0, max=366)])
-    payment_days = IntegerField(_l("Royalty due, days after the report"), default=30,
-                                validators=[Optional(), Range(min=0, max=366)])
+    report_days = WholeNumberField(_l("Report due, days after the period"), default=30,
+                                   validators=[Optional(), Range(min=0, max=366)])
+    payment_days = WholeNumberField(_l("Royalty due, days after the report"), default=30,
+                                    validators=[Optional(), Range(min=0, max=366)])
     contributor_pct = NumberField(_l("Contributors' share of the net income (%)"),
                                   validators=[InputRequired(),
                                               Range(min=Decimal("0"), max=Decimal("100"))])

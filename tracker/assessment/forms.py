@@ -7,7 +7,6 @@ from decimal import Decimal
 from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -26,6 +25,7 @@ from tracker.web.fields import (
     MultiCheckboxField,
     NumberField,
     Range,
+    WholeNumberField,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -42,7 +42,7 @@ class IndicatorForm(OneTime, SeenVersion, Form):
         InputRequired(), Range(min=Decimal("0.01"), max=MAX_AMOUNT)],
         description=_l("The value that earns the whole weight: CNY for money, a number for "
                        "counts."))
-    position = IntegerField(_l("Position"), default=0, validators=[Optional(), Range(0, 999)])
+    position = WholeNumberField(_l("Position"), default=0, validators=[Optional(), Range(0, 999)])
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,6 +29,7 @@ from tracker.web.fields import (
     NumberField,
     OfferedField,
     Range,
+    WholeNumberField,
     row_id,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -43,9 +44,9 @@ def _choices(values) -> list[tuple]:
     return [(v, label(v)) for v in values]
 
 
-def _shares(text, required: bool = True, description: str = "") -> NumberField:
+def _shares(text, required: bool = True, description: str = "") -> WholeNumberField:
     first = InputRequired() if required else Optional()
-    return NumberField(text, places=0, description=description, validators=[
+    return WholeNumberField(text, kind=Decimal, description=description, validators=[
         first, Range(min=Decimal("0"), max=MAX_SHARES)])
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.labels import label
 from tracker.errors import Invalid
 from tracker.experts.models import ExpertTitle
 from tracker.gates.models import CriterionKind, GateTemplate
-from tracker.web.fields import NumberField, Range
+from tracker.web.fields import NumberField, Range, WholeNumberField
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 # --- gate templates (HQ admins configure each gate) ---------------------------------------------
@@ -30,8 +30,8 @@ class CriterionRow(Form):
     text = StringField(_l("Criterion"), validators=[Optional(), Length(max=300)])
     text_en = StringField(_l("Criterion in English"), validators=[Optional(), Length(max=300)])
     weight = NumberField(_l("Weight"), validators=[Optional(), Range(max=LARGEST)])
-    scale_max = IntegerField(_l("Scale maximum"), validators=[Optional(),
-                                                              Range(max=LARGEST)])
+    scale_max = WholeNumberField(_l("Scale maximum"), validators=[Optional(),
+                                                                  Range(max=LARGEST)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,11 +49,11 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
         _l("Pass threshold (per cent)"), validators=[InputRequired(), Range(max=LARGEST)],
         description=_l("The weighted score of the should-meet criteria, in per cent of the "
                        "maximum, that GO needs."))
-    min_trl = IntegerField(_l("Minimum TRL"), validators=[Optional(), Range(max=LARGEST)],
-                           description=_l("1 to 9; leave empty for no minimum."))
-    quorum = IntegerField(_l("Quorum"), validators=[InputRequired(), Range(max=LARGEST)],
-                          description=_l("Scorecards needed before the chair may decide."))
-    review_days = IntegerField(
+    min_trl = WholeNumberField(_l("Minimum TRL"), validators=[Optional(), Range(max=LARGEST)],
+                               description=_l("1 to 9; leave empty for no minimum."))
+    quorum = WholeNumberField(_l("Quorum"), validators=[InputRequired(), Range(max=LARGEST)],
+                              description=_l("Scorecards needed before the chair may decide."))
+    review_days = WholeNumberField(
         _l("Review period (days)"), validators=[InputRequired(), Range(max=LARGEST)],
         description=_l("The panel's due date when HQ names it without one."))
     required_deliverables = TextAreaField(
@@ -65,11 +65,11 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
         description=_l("The same documents in the same order, one per line, as English pages "
                        "show them; leave empty to show the names above."),
         render_kw={"lang": "en"})
-    min_experts = IntegerField(
+    min_experts = WholeNumberField(
         _l("Experts from the pool: at least"), validators=[Optional(), Range(max=LARGEST)],
         description=_l("Naming a panel with fewer experts of the expert pool (at the title "
                        "below) is refused. 0 or empty: no minimum."))
-    min_outside_units = IntegerField(
+    min_outside_units = WholeNumberField(
         _l("Outside units: at least"), validators=[Optional(), Range(max=LARGEST)],
         description=_l("The experts counted come from at least this many different units, "
                        "none of them the project's institute or partner enterprise."))

@@ -7,7 +7,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -28,7 +27,7 @@ from tracker.gates.models import (
 )
 from tracker.projects.lifecycle import Phase
 from tracker.web.corrections import SUPERSEDED, reason_field
-from tracker.web.fields import DateField, NumberField, Range
+from tracker.web.fields import DateField, NumberField, Range, WholeNumberField
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 CONDITION_ROWS = 5
@@ -97,7 +96,7 @@ def scorecard_form(review, formdata=None, correcting=None) -> ScorecardForm:
             field = RadioField(text, validators=[InputRequired()],
                                description=label(criterion.kind))
         else:
-            field = IntegerField(text, validators=[
+            field = WholeNumberField(text, validators=[
                 InputRequired(), Range(0, criterion.scale_max)],
                 description=_l("%(kind)s, weight %(weight)s: 0 to %(n)d",
                                kind=label(criterion.kind), weight=number(criterion.weight),

@@ -5,21 +5,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.display.formatting import aside
 from tracker.display.labels import label
 from tracker.incentives.models import GrantKind
-from tracker.web.fields import DateField, MoneyField, NumberField, Range, row_id
+from tracker.web.fields import DateField, MoneyField, Range, WholeNumberField, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 MAX_SHARES = Decimal("1e18")
 
 
-def _shares(text) -> NumberField:
-    return NumberField(text, places=0, validators=[InputRequired(),
-                                                   Range(min=Decimal("0"), max=MAX_SHARES)])
+def _shares(text) -> WholeNumberField:
+    return WholeNumberField(text, kind=Decimal, validators=[
+        InputRequired(), Range(min=Decimal("0"), max=MAX_SHARES)])
 
 
 class GrantFields:
@@ -45,17 +45,17 @@ class GrantFields:
 
 class ScheduleFields:
     vesting_start = DateField(_l("Vesting starts on"), validators=[InputRequired()])
-    vesting_months = IntegerField(
+    vesting_months = WholeNumberField(
         _l("Vesting period (months)"), default=48, validators=[InputRequired(), Range(0, 240)],
         description=_l("Vests monthly over this period: 48 for four years."))
-    cliff_months = IntegerField(
+    cliff_months = WholeNumberField(
         _l("Cliff (months)"), default=12, validators=[InputRequired(), Range(0, 240)],
         description=_l("Nothing vests before it; on its date the months since the start vest "
                        "at once."))
     lock_up_until = DateField(_l("Locked up until"), validators=[Optional()],
                               description=_l("The shares the person receives are not "
                                              "transferable before this date."))
-    exercise_window_days = IntegerField(
+    exercise_window_days = WholeNumberField(
         _l("Exercise window after leaving (days, options)"),
         validators=[Optional(), Range(0, 3650)],
         description=_l("How long vested options stay exercisable once the holder leaves, "

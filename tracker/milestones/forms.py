@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    IntegerField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -20,7 +19,13 @@ from tracker.files import attached
 from tracker.files.services import ACCEPT
 from tracker.milestones.models import MAX_WEIGHT, WEIGHT_PLACES
 from tracker.web.corrections import reason_field
-from tracker.web.fields import DateField, MultiCheckboxField, NumberField, Range
+from tracker.web.fields import (
+    DateField,
+    MultiCheckboxField,
+    NumberField,
+    Range,
+    WholeNumberField,
+)
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -44,8 +49,8 @@ class MilestoneForm(OneTime, SeenVersion, Form):
 
 
 class _PostFields(Form):
-    percent = IntegerField(_l("Percent complete"), validators=[InputRequired(),
-                                                               Range(0, 100)])
+    percent = WholeNumberField(_l("Percent complete"), validators=[InputRequired(),
+                                                                   Range(0, 100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
 
 

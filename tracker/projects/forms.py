@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     FileField,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,7 +23,14 @@ from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import ProjectType
 from tracker.techfields.forms import field_choices
 from tracker.web.corrections import reason_field
-from tracker.web.fields import DateField, MoneyField, Range, RowList, row_id
+from tracker.web.fields import (
+    DateField,
+    MoneyField,
+    Range,
+    RowList,
+    WholeNumberField,
+    row_id,
+)
 from tracker.web.forms import Form, OneTime, SeenVersion, page_has_errors
 
 BUDGET_ROWS = 8  # free rows of a project without a template
@@ -74,8 +80,8 @@ class ProjectForm(OneTime, SeenVersion, Form):
                                         validators=[Length(max=100)])
     managing_body = StringField(_l("Managing body"), validators=[Length(max=200)],
                                 description=_l("The agency managing the programme's projects."))
-    trl_now = IntegerField(_l("TRL now"), validators=[InputRequired(), Range(1, 9)])
-    trl_target = IntegerField(_l("TRL targeted"), validators=[InputRequired(), Range(1, 9)])
+    trl_now = WholeNumberField(_l("TRL now"), validators=[InputRequired(), Range(1, 9)])
+    trl_target = WholeNumberField(_l("TRL targeted"), validators=[InputRequired(), Range(1, 9)])
     # In the order of the page (its error summary follows it): the dates, then the budget.
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[InputRequired()])
@@ -197,7 +203,7 @@ class ReasonForm(OneTime, Form):
 
 class _TrlFields(Form):
     # "TRL", as the record's history and the project's TRL history name it.
-    level = IntegerField(_l("TRL"), validators=[InputRequired(), Range(1, 9)])
+    level = WholeNumberField(_l("TRL"), validators=[InputRequired(), Range(1, 9)])
     note = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)],
                          description=_l("What shows this level: a note, a file, or both."))
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
 from tracker.display import history
 from tracker.settings.catalogue import CATALOGUE
-from tracker.web.fields import NumberField, Range
+from tracker.web.fields import NumberField, Range, WholeNumberField
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -25,7 +24,7 @@ class SettingsForm(SeenVersion, OneTime, Form):
 
 
 for _key, _definition in CATALOGUE.items():
-    setattr(SettingsForm, _key, (IntegerField if _definition.kind is int else NumberField)(
+    setattr(SettingsForm, _key, (WholeNumberField if _definition.kind is int else NumberField)(
         _definition.label, validators=[
             InputRequired(),
             *([Range(_definition.minimum, message=_definition.minimum_why)]

@@ -15,7 +15,7 @@ from wtforms import DateField as WTDateField
 from wtforms import DecimalField, FieldList, IntegerField, SelectMultipleField, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, NumberInput, TextInput
 
 from tracker import dates
 from tracker.display.formatting import MINUS, money, not_a_date, number, year
@@ -73,6 +73,32 @@ class NumberField(DecimalField):
 
     def _check(self, value: Decimal) -> None:
         """What else the value must be (a subclass's bound); ValueError when it is not."""
+
+
+class WholeNumberField(NumberField):
+    """A whole number (a percentage, months, days, a score, a TRL, a count of shares): read as
+    every number field reads one (`ungrouped`: 1,000 is a thousand, 1,5 is refused saying how
+    to write it), and refused when it is not whole (62.5). Every form's whole number is one
+    (tests/test_whole_numbers.py); a year is a `YearField`. Its data is an int, or a Decimal
+    for a quantity that is a Numeric column and is divided by others (shares: int / int would
+    be a float)."""
+
+    widget = NumberInput()  # whole steps, as the browser offers them
+    not_a_number = _l("Must be a whole number.")
+
+    def __init__(self, *args, kind: type = int, **kwargs):
+        super().__init__(*args, places=0, **kwargs)
+        self.kind = kind
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = self.kind(self.data)
+
+    def _value(self) -> str:
+        if self.raw_data or not isinstance(self.data, int):
+            return super()._value()
+        return str(self.data)  # DecimalField writes it through a float: 10**18 loses digits
 
 
 class MoneyField(NumberField):
@@ -138,7 +164,9 @@ class DateField(WTDateField):
 class YearField(IntegerField):
     """A year (a recognition's, a report's): within the years of business dates unless told
     otherwise, and said as a year in its message ("from 1991 to 2100", never "1,991"). Every
-    form's year is one (tests/test_years.py); Range is for amounts."""
+    form's year is one (tests/test_years.py); Range is for amounts. Unlike a `WholeNumberField`
+    it reads digits alone: nobody groups a year's (2,024), and one so typed is told which
+    years the field takes, as one outside them is."""
 
     def __init__(self, *args, earliest: int = dates.EARLIEST.year,
                  latest: int = dates.LATEST.year, **kwargs):
@@ -146,11 +174,19 @@ class YearField(IntegerField):
         self.earliest, self.latest = earliest, latest
         self.flags.min, self.flags.max = earliest, latest  # the input's min and max
 
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self._years()) from None
+
     def pre_validate(self, form):
         if self.data is not None and not self.earliest <= self.data <= self.latest:
-            raise ValidationError(gettext("Enter a year from %(earliest)s to %(latest)s.",
-                                          earliest=year(self.earliest),
-                                          latest=year(self.latest)))
+            raise ValidationError(self._years())
+
+    def _years(self) -> str:
+        return gettext("Enter a year from %(earliest)s to %(latest)s.",
+                       earliest=year(self.earliest), latest=year(self.latest))
 
 
 class Range(NumberRange):

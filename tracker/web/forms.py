@@ -54,7 +54,7 @@ class _Messages:
         if string in ("Not a valid choice.", "Invalid Choice: could not coerce.",
                       "Invalid choice(s): one or more data inputs could not be coerced."):
             return gettext("Choose one of the options offered.")
-        if string == "Not a valid integer value.":  # as NumberField(places=0) says it
+        if string == "Not a valid integer value.":  # as WholeNumberField says it
             return gettext("Must be a whole number.")
         if string in ("Not a valid decimal value.", "Not a valid float value."):
             return gettext("Enter a number such as 3 or 62.5.")
