@@ -58,6 +58,15 @@ def test_no_view_derives_the_refusal_of_a_voided_record():
     assert offenders == [], "pass voids.refusal (or the kind's ..._refusal) to the loader"
 
 
+def test_a_withdrawn_record_is_said_in_one_place():
+    """An achievement or a right withdrawn was said in two sentences, one naming it
+    (`withdrawals.withdrawn_refusal`, on its deals' and annuities' forms) and one not
+    (`voids.voided`, on its own forms): `voids.voided` says it, naming it, for both."""
+    said = [path.relative_to(TRACKER) for path in modules()
+            if "withdrawn on %(date)s (%(reason)s)" in text(path)]
+    assert said == [Path("voids.py")]
+
+
 def test_nothing_changed_is_said_in_one_place():
     said = [path.relative_to(TRACKER) for path in modules()
             if "Nothing was changed: change what you meant" in text(path)]

@@ -165,9 +165,17 @@ def _withdrawn(d: str, r: str) -> str:
              date=d, reason=r)
 
 
+# The withdrawn kinds whose refusal names them: said of an achievement or a right on the
+# forms of what is recorded under it (a deal, an annuity), not only on its own page.
+NAMED = frozenset({"achievements", "ip_rights"})
+
+
 def voided(record: Any) -> str:
-    said = _VOIDED.get(record.__tablename__, _withdrawn)
-    return said(day(local_date(record.voided_at)), record.void_reason)
+    on, why = day(local_date(record.voided_at)), record.void_reason
+    if record.__tablename__ in NAMED:
+        return _("“%(title)s” was withdrawn on %(date)s (%(reason)s): nothing more is "
+                 "recorded for it.", title=record.title, date=on, reason=why)
+    return _VOIDED.get(record.__tablename__, _withdrawn)(on, why)
 
 
 def refusal(record: Any) -> str | None:

@@ -21,7 +21,7 @@ from tracker.achievements import annuities, queries
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement, IpRight
 from tracker.audit import services as audit
-from tracker.display.formatting import day, on_day
+from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems, Refused
@@ -42,13 +42,10 @@ def record_refusal(project: Project) -> str | None:
 
 
 def withdrawn_refusal(*records: Achievement | IpRight | None) -> str | None:
-    """Nothing more is recorded for a withdrawn achievement or right (None when neither is)."""
-    for record in records:
-        if record is not None and record.is_void:
-            return _("“%(title)s” was withdrawn on %(date)s (%(reason)s): nothing more is "
-                     "recorded for it.", title=record.title, date=on_day(record.voided_at),
-                     reason=record.void_reason)
-    return None
+    """Nothing more is recorded for a withdrawn achievement or right (None when neither is),
+    in the words of every refusal of a withdrawn record (`voids.refusal`)."""
+    return next((said for record in records if record is not None
+                 and (said := voids.refusal(record)) is not None), None)
 
 
 def _deals(achievement: Achievement) -> list[Transfer]:
