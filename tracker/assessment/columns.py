@@ -4,20 +4,22 @@ table (every institute), one institute's assessment, a drill-down and the alloca
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
-from tracker.assessment.measures import CATALOGUE
 from tracker.assessment.models import Indicator
+from tracker.display.formatting import money, number
 from tracker.export.columns import Column, Kind
 
 
-def _kind(indicator: Indicator) -> str:
-    """A money measure's value in CNY, a count's as a number (evidence: as entered)."""
-    computation = CATALOGUE.get(indicator.measure)
-    return Kind.MONEY if computation is None or computation.sums else Kind.NUMBER
+def in_unit(indicator: Indicator, value: Decimal | None) -> Markup:
+    """A figure of `indicator` as the page shows it: CN¥ for money, a number for a count.
+    A column of them mixes indicators, so its file holds the numbers (Kind.NUMBER)."""
+    return escape(money(value) if indicator.is_money else number(value))
 
 
 def year_columns(year: int, indicators: list[Indicator], *, details: bool, ranks: bool,
@@ -50,20 +52,22 @@ def institute_columns(year: int, institute_id: int) -> list[Column]:
     return [
         Column(_l("Indicator"), lambda x: x.indicator.shown("name"), width=40, link=link),
         Column(_l("Weight"), lambda x: x.indicator.weight, Kind.NUMBER, 10),
-        Column(_l("Target"), lambda x: x.indicator.target, Kind.NUMBER, 16),
-        Column(_l("Value reached"), lambda x: x.value, Kind.NUMBER, 16),
+        Column(_l("Target"), lambda x: x.indicator.target, Kind.NUMBER, 16,
+               markup=lambda x: in_unit(x.indicator, x.indicator.target)),
+        Column(_l("Value reached"), lambda x: x.value, Kind.NUMBER, 16,
+               markup=lambda x: in_unit(x.indicator, x.value)),
         Column(_l("Score"), lambda x: x.score, Kind.NUMBER, 10),
     ]
 
 
-def drill_down_columns(sums: bool) -> list[Column]:
+def drill_down_columns(in_money: bool) -> list[Column]:
     columns = [
         Column(_l("Date counted"), lambda c: c.on, Kind.DATE, 12),
         Column(_l("Record"), lambda c: c.what, width=40,
                link=lambda c: url_for(c.endpoint, **c.args)),
         Column(_l("Project"), lambda c: c.code, Kind.CODE, 18),
     ]
-    if sums:
+    if in_money:
         columns.append(Column(_l("Amount"), lambda c: c.amount, Kind.MONEY, 16))
     return columns
 
@@ -82,7 +86,8 @@ ALLOCATION_COLUMNS = [
 # entered and where HQ's review left it; only the accepted ones count, none withdrawn.
 EVIDENCE_COLUMNS = [
     Column(_l("Entered"), lambda e: e.entered_at, Kind.INSTANT, 18),
-    Column(_l("Amount"), lambda e: e.amount, Kind.NUMBER, 14),
+    Column(_l("Amount"), lambda e: e.amount, Kind.NUMBER, 14,
+           markup=lambda e: in_unit(e.indicator, e.amount)),
     Column(_l("What it is and where it comes from"), lambda e: e.description, width=48,
            css="text-cell"),
     Column(_l("State"), lambda e: e.state, Kind.LABEL, 14),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     MultipleFileField,
     RadioField,
     SelectField,
@@ -42,6 +43,9 @@ class IndicatorForm(OneTime, SeenVersion, Form):
         InputRequired(), Range(min=Decimal("0.01"), max=MAX_AMOUNT)],
         description=_l("The value that earns the whole weight: CNY for money, a number for "
                        "counts."))
+    is_count = BooleanField(_l("Counted in a number, not in CNY"), description=_l(
+        "For an indicator entered with evidence: companies, patents, people. Unticked, its "
+        "target and entries are CNY. A computed measure has its own unit."))
     position = WholeNumberField(_l("Position"), default=0, validators=[Optional(), Range(0, 999)])
 
     def __init__(self, *args, editing: bool = False, **kwargs):

@@ -25,7 +25,7 @@ from tracker import db
 from tracker.achievements import figures as ip_figures
 from tracker.achievements.deal_models import IncomeReceipt, Transfer
 from tracker.achievements.models import Achievement
-from tracker.assessment.models import Measure
+from tracker.assessment.models import MONEY_MEASURES, Measure
 from tracker.audit.models import AuditRecord
 from tracker.companies.models import Company, FinancingRound, ShareEntry, company_projects
 from tracker.companies.reversal_models import round_stands
@@ -229,45 +229,44 @@ def _new_pms(year: int, institute_ids: set[int] | None) -> list[Counted]:
 @dataclass(frozen=True)
 class Computation:
     rows: Callable[[int, set[int] | None], list[Counted]]
-    sums: bool  # True: the value is the sum of the amounts; False: the number of records
     rule: object  # the date rule, stated on the drill-down page
 
 
 CATALOGUE: dict[Measure, Computation] = {
-    Measure.CONTRACTS_SIGNED: Computation(_contracts_signed, True, _l(
+    Measure.CONTRACTS_SIGNED: Computation(_contracts_signed, _l(
         "Research contracts of the institute's projects, every type, at their full amount, "
         "counted in the year of their signing date.")),
-    Measure.CONTRACTS_RECEIVED: Computation(_payments(None), True, _l(
+    Measure.CONTRACTS_RECEIVED: Computation(_payments(None), _l(
         "Payments received on research contracts of every type, counted on the date the "
         "money was received; a reversing payment counts, negative, on its own date.")),
-    Measure.TRANSFER_INCOME: Computation(_transfer_income, True, _l(
+    Measure.TRANSFER_INCOME: Computation(_transfer_income, _l(
         "Income received under the transfers and licences of the achievements register (a "
         "withdrawn achievement's aside), counted on the date received, a reversing receipt "
         "negative on its own date: the dashboard's income received. Money received on research "
         "contracts, of every type, counts in contract research received.")),
     Measure.SERVICE_INCOME: Computation(_payments((ContractType.SERVICE,
-                                                   ContractType.CONSULTING)), True, _l(
+                                                   ContractType.CONSULTING)), _l(
         "Payments received on technical-service and technical-consulting contracts, counted "
         "on the date the money was received.")),
-    Measure.COMPANIES_INCUBATED: Computation(_companies, False, _l(
+    Measure.COMPANIES_INCUBATED: Computation(_companies, _l(
         "Companies whose first project is the institute's, counted in the year of their "
         "registration date; a company not yet registered does not count.")),
-    Measure.FINANCING_RAISED: Computation(_financing, True, _l(
+    Measure.FINANCING_RAISED: Computation(_financing, _l(
         "Financing rounds of the companies whose first project is the institute's, at the "
         "round's amount, counted on the round's date; a reversed round does not count.")),
-    Measure.CONVERTED: Computation(_converted, True, _l(
+    Measure.CONVERTED: Computation(_converted, _l(
         "Allocation-investment money converted to equity on the institute's projects, "
         "counted on the date the shares were issued; a reversed conversion does not count.")),
-    Measure.MILESTONES_ON_TIME: Computation(_milestones, False, _l(
+    Measure.MILESTONES_ON_TIME: Computation(_milestones, _l(
         "Accepted milestones of the institute's projects due in the year and submitted on or "
         "before their due date (the submission's date in the organisation's time zone).")),
-    Measure.GATES_PASSED: Computation(_gates, False, _l(
+    Measure.GATES_PASSED: Computation(_gates, _l(
         "GO and CONDITIONAL GO decisions on the institute's projects, counted on the date "
         "decided in the organisation's time zone; a superseded decision does not count.")),
-    Measure.NEEDS_MATCHED: Computation(_needs, False, _l(
+    Measure.NEEDS_MATCHED: Computation(_needs, _l(
         "Enterprise needs matched to the institute, counted on the date the match was "
         "recorded (in the organisation's time zone); a need counts once.")),
-    Measure.NEW_PMS: Computation(_new_pms, False, _l(
+    Measure.NEW_PMS: Computation(_new_pms, _l(
         "Project managers first appointed to the institute in the year (the register; a "
         "renewal is no new PM), on the day HQ recorded the appointment in the organisation's "
         "time zone.")),
@@ -275,7 +274,7 @@ CATALOGUE: dict[Measure, Computation] = {
 
 
 def value_of(measure: Measure, rows: list[Counted]) -> Decimal:
-    if CATALOGUE[measure].sums:
+    if measure in MONEY_MEASURES:
         return sum((r.amount or ZERO for r in rows), ZERO)
     return Decimal(len(rows))
 

@@ -57,6 +57,12 @@ class Measure(enum.StrEnum):
     EVIDENCE = "evidence"
 
 
+# The computed measures whose value is a sum of money (CNY); the others count records
+# (`measures.value_of`). An evidence indicator's unit is HQ's choice (`Indicator.is_count`).
+MONEY_MEASURES = frozenset({Measure.CONTRACTS_SIGNED, Measure.CONTRACTS_RECEIVED,
+                            Measure.TRANSFER_INCOME, Measure.SERVICE_INCOME,
+                            Measure.FINANCING_RAISED, Measure.CONVERTED})
+
 MEASURE_LABELS = {
     Measure.CONTRACTS_SIGNED: _l("Contract research signed (CNY)"),
     Measure.CONTRACTS_RECEIVED: _l("Contract research received (CNY)"),
@@ -92,11 +98,20 @@ class Indicator(Bilingual, Versioned, Base):
     name_en: Mapped[str | None] = mapped_column(String(200))
     weight: Mapped[Decimal] = mapped_column(Score)
     target: Mapped[Decimal] = mapped_column(Quantity)
+    # An evidence indicator counted in a number of things (patents, people), not in CNY.
+    is_count: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
     def is_computed(self) -> bool:
         return self.measure is not Measure.EVIDENCE
+
+    @property
+    def is_money(self) -> bool:
+        """Whether its target, values and entries are CNY, shown with their currency as every
+        amount is: a computed measure's by what it sums, an evidence indicator's as HQ
+        defined it. They were shown as bare numbers (found by a newcomer)."""
+        return self.measure in MONEY_MEASURES if self.is_computed else not self.is_count
 
     @staticmethod
     def can_define(user: User) -> bool:

@@ -79,8 +79,9 @@ def _unlocked(year: int) -> None:
 
 def save_indicator(actor: User, indicator: Indicator | None, *, year: int, measure: Measure,
                    name: str, name_en: str | None, weight: Decimal, target: Decimal,
-                   position: int = 0) -> Indicator:
-    """A new indicator of `year`, or a change to one (its measure stays what it was)."""
+                   position: int = 0, is_count: bool = False) -> Indicator:
+    """A new indicator of `year`, or a change to one (its measure stays what it was).
+    `is_count`: an evidence indicator counted in a number, not in CNY."""
     if not Indicator.can_define(actor):
         raise Forbidden()
     _unlocked(year)
@@ -103,6 +104,7 @@ def save_indicator(actor: User, indicator: Indicator | None, *, year: int, measu
         indicator = Indicator(year=year, measure=measure)
     indicator.name, indicator.name_en = name, (name_en or "").strip() or None
     indicator.weight, indicator.target, indicator.position = weight, target, position
+    indicator.is_count = is_count and not indicator.is_computed  # a computed one says its unit
     changes = corrections.changed(indicator, new=creating)
     db.session.add(indicator)
     audit.record(actor, "assessment.indicator_create" if creating

@@ -101,7 +101,7 @@ def indicators(year: int) -> str | Response | tuple[str, int]:
         form, lambda: services.save_indicator(
             acting_user(), None, year=year, measure=Measure(form.measure.data), name=form.name.data,
             name_en=form.name_en.data, weight=form.weight.data, target=form.target.data,
-            position=form.position.data or 0),
+            is_count=form.is_count.data, position=form.position.data or 0),
         _("Indicator saved."), url_for("assessment.indicators", year=year),
         lambda: render_template("assessment/indicators.html", year=year, form=form,
                                 indicators=listed, total=sum(i.weight for i in listed)))
@@ -116,7 +116,8 @@ def edit_indicator(indicator_id: int) -> str | Response | tuple[str, int]:
         form, lambda: services.save_indicator(
             acting_user(), indicator, year=indicator.year, measure=indicator.measure,
             name=form.name.data, name_en=form.name_en.data, weight=form.weight.data,
-            target=form.target.data, position=form.position.data or 0),
+            target=form.target.data, is_count=form.is_count.data,
+            position=form.position.data or 0),
         _("Indicator saved."), url_for("assessment.indicators", year=indicator.year),
         lambda: render_template("assessment/indicator_form.html", form=form,
                                 indicator=indicator), record=indicator)
@@ -214,7 +215,7 @@ def drill_down(year: int, institute_id: int, indicator_id: int) -> str | Respons
                                          measures.ZERO))
     computation = measures.CATALOGUE[indicator.measure]
     rows = measures.drill_down(indicator.measure, year, institute.id)
-    cols = columns.drill_down_columns(computation.sums)
+    cols = columns.drill_down_columns(indicator.is_money)
     if fmt := exports.requested():
         return exports.send(cols, rows, f"assessment-{year}-{institute.code}-{indicator.id}",
                             fmt, title=indicator.shown("name"))

@@ -28,6 +28,7 @@ OBJECTS = {
 FIELDS = {
     "measure": _l("Measure"),
     "target": _l("Target"),
+    "is_count": _l("Counted in a number, not in CNY"),
     "indicator_id": _l("Indicator"),
     "entered_by_id": _l("Entered by"),
     "entered_at": _l("Entered at"),
