@@ -61,7 +61,6 @@ from tests.imports.test_empty_database import (
     empty_network,
     import_network,
 )
-from tests.imports.test_projects import _setting
 from tests.source import TRACKER, modules, tree
 from tracker import db
 from tracker.accounts.models import User
@@ -155,17 +154,17 @@ def _round(admin, company, pool):
                                   amount=Decimal(3000000), lead=False)])
 
 
-def round_trip(app, tmp_path, story: Callable[[User, Company, Shareholder], object],
+def round_trip(app, tmp_path, network: tuple[User, Company, Shareholder],
+               story: Callable[[User, Company, Shareholder], object],
                together: bool = False, same: Callable[[], object] | None = None
                ) -> dict[str, bytes]:
-    """The network up to its grants, then `story(admin, company, pool)` told as the pages tell
-    it; exported, imported into an empty database in the README's order, exported again: the
-    same files (returned, as first exported). `together`: the companies file (with its exits)
-    and the grants file in one run (`tracker/imports/replay.py`), in place of companies
+    """The `network` up to its grants, then `story(admin, company, pool)` told as the pages
+    tell it; exported, imported into an empty database in the README's order, exported again:
+    the same files (returned, as first exported). `together`: the companies file (with its
+    exits) and the grants file in one run (`tracker/imports/replay.py`), in place of companies
     without exits, grants, companies again. `same`: what it reads is the same in both
     databases (what no file writes: a round's price, the cap table)."""
-    admin, _pm = _setting()
-    company, pool = _network(admin)
+    admin, company, pool = network
     story(admin, company, pool)
     db.session.flush()
     db.session.expire_all()  # read as a new request's export reads them
@@ -201,7 +200,7 @@ def round_trip(app, tmp_path, story: Callable[[User, Company, Shareholder], obje
     return exported
 
 
-def _round_trip(app, tmp_path, given, reverse) -> dict[str, bytes]:
+def _round_trip(app, tmp_path, network, given, reverse) -> dict[str, bytes]:
     """Shares given to the pool, options granted against them and forfeited, then the gift
     reversed on the company's page: the round trip."""
     def story(admin, company, pool):
@@ -214,7 +213,7 @@ def _round_trip(app, tmp_path, given, reverse) -> dict[str, bytes]:
         incentives.forfeit(admin, record, date(2022, 8, 1), "left before the cliff")
         reverse(admin, gift)
 
-    return round_trip(app, tmp_path, story)
+    return round_trip(app, tmp_path, network, story)
 
 
 def _leavings(exported) -> list[str]:
@@ -230,11 +229,11 @@ def _cell(exported, key: str) -> str:
 @pytest.mark.parametrize(("given", "cell", "number"), [(_issued, "issues", 2),
                                                       (_transferred, "transfers", 2)])
 def test_shares_a_pool_was_given_reversed_after_its_options_were_forfeited_round_trip(
-        app, tmp_path, given, cell, number):
+        app, tmp_path, network, given, cell, number):
     """The reversal is the grant's, after its leaving; the companies file's cell shows the
     entry standing, at the number the reversal gives."""
-    exported = _round_trip(app, tmp_path, given, lambda admin, entry: corrections.reverse_entry(
-        admin, entry, date(2022, 9, 1), "never paid"))
+    exported = _round_trip(app, tmp_path, network, given, lambda admin, entry: (
+        corrections.reverse_entry(admin, entry, date(2022, 9, 1), "never paid")))
     word = cell.removesuffix("s")
     assert (f"2022-08-01 | left before the cliff; reversal | {word} {number} | 2022-09-01 | "
             "never paid") in _leavings(exported)
@@ -246,10 +245,10 @@ def test_shares_a_pool_was_given_reversed_after_its_options_were_forfeited_round
 
 
 def test_a_round_a_pool_invested_in_reversed_after_its_options_were_forfeited_round_trips(
-        app, tmp_path):
+        app, tmp_path, network):
     """The round's reversal is the grant's, after its leaving; the companies file's rounds
     show the round standing, at the number the reversal gives."""
-    exported = _round_trip(app, tmp_path, _round, lambda admin, financing: (
+    exported = _round_trip(app, tmp_path, network, _round, lambda admin, financing: (
         corrections.reverse_round(admin, financing, date(2022, 9, 1), "never closed")))
     assert ("2022-08-01 | left before the cliff; reversal | round 2 | 2022-09-01 | "
             "never closed") in _leavings(exported)
@@ -258,9 +257,8 @@ def test_a_round_a_pool_invested_in_reversed_after_its_options_were_forfeited_ro
     assert written.split("; ")[1].split(" | ")[:2] == ["Pool", "2022-06-01"], written
 
 
-def test_a_reversal_naming_no_standing_entry_of_the_companies_file_is_refused_named():
-    admin, _pm = _setting()
-    company, _pool = _network(admin)
+def test_a_reversal_naming_no_standing_entry_of_the_companies_file_is_refused_named(network):
+    admin, company, _pool = network
     row = [company.uscc, "Chen Qi", "options", "5000", "1", "Incentive pool", "2022-03-01",
            "2022-03-01", "48", "12", "", "", "", ""]
 

@@ -18,9 +18,8 @@ from sqlalchemy import select
 
 from tests.imports import test_incentive_grants
 from tests.imports.helpers import run
-from tests.imports.test_cross_kind_reversals import _network, round_trip
+from tests.imports.test_cross_kind_reversals import round_trip
 from tests.imports.test_empty_database import ORDER, _rows, _without, empty_network
-from tests.imports.test_projects import _setting
 from tracker import db
 from tracker.companies import corrections, deals, ledger
 from tracker.companies import services as companies
@@ -69,7 +68,8 @@ def _grant(admin, company, pool):
 
 
 @pytest.mark.parametrize("after", [_issue, _transfer, _grant])
-def test_an_exit_reversed_then_an_entry_after_its_reversal_round_trip(app, tmp_path, after):
+def test_an_exit_reversed_then_an_entry_after_its_reversal_round_trip(app, tmp_path, network,
+                                                                      after):
     """The exit and its reversal are written in the companies file's Exits reversed, which
     its first import reads (it leaves out only the exit that stands): they come in on their
     dates, before the entry after the reversal (an issue or a transfer of the companies file,
@@ -81,7 +81,7 @@ def test_an_exit_reversed_then_an_entry_after_its_reversal_round_trip(app, tmp_p
         db.session.expire_all()  # each act a request of its own
         after(admin, company, pool)
 
-    exported = round_trip(app, tmp_path, story)
+    exported = round_trip(app, tmp_path, network, story)
     rows = _rows(exported["companies"])
     assert rows[1][rows[0].index("exit")] == ""
     assert rows[1][rows[0].index("reversed_exits")] == (
@@ -100,7 +100,8 @@ def _freed_and_moved(admin, company, pool):
 
 
 @pytest.mark.parametrize("reversed_", [True, False])
-def test_a_transfer_out_of_a_pool_after_a_forfeiture_round_trips(app, tmp_path, reversed_):
+def test_a_transfer_out_of_a_pool_after_a_forfeiture_round_trips(app, tmp_path, network,
+                                                                  reversed_):
     """Options granted from the pool (all it had free) and forfeited, then the shares they
     had promised transferred out of the pool. Reversed, the transfer counts in no cap table:
     the companies file writes it and its reversal, and records them before the grant. Standing,
@@ -112,7 +113,7 @@ def test_a_transfer_out_of_a_pool_after_a_forfeiture_round_trips(app, tmp_path, 
         if reversed_:
             corrections.reverse_entry(admin, moved, date(2022, 10, 1), "never signed")
 
-    exported = round_trip(app, tmp_path, story)
+    exported = round_trip(app, tmp_path, network, story)
     rows = _rows(exported["companies"])
     grants = _rows(exported["incentive_grants"])
     leaving = next(r for r in grants[1:] if "Zhao Liu" in r)[grants[0].index("leaving")]
@@ -123,7 +124,7 @@ def test_a_transfer_out_of_a_pool_after_a_forfeiture_round_trips(app, tmp_path, 
 
 
 def test_an_exercise_and_a_leaving_reversed_are_written_in_the_grants_file_and_round_trip(
-        app, tmp_path):
+        app, tmp_path, network):
     """Each reversal after what it reverses, dated the day the grant's page recorded it (as an
     import records it again), the leaving recorded again after its reversal."""
     def story(admin, company, pool):
@@ -137,7 +138,7 @@ def test_an_exercise_and_a_leaving_reversed_are_written_in_the_grants_file_and_r
         db.session.expire_all()
         incentives.forfeit(admin, record, date(2023, 9, 30), "left after all")
 
-    exported = round_trip(app, tmp_path, story)
+    exported = round_trip(app, tmp_path, network, story)
     rows = _rows(exported["incentive_grants"])
     cell = dict(zip(rows[0], next(r for r in rows[1:] if "Qian Ba" in r), strict=True))
     on = today().isoformat()
@@ -156,9 +157,8 @@ def test_an_exercise_and_a_leaving_reversed_are_written_in_the_grants_file_and_r
     ("", "transfer | Incentive pool | Fund Z | investor | 100 | 2023-07-01; 2023-06-30 | moved",
      "leaving")])
 def test_a_reversal_naming_no_entry_before_it_or_a_second_leaving_is_refused(
-        exercises, leaving, column):
-    admin, _pm = _setting()
-    company, _pool = _network(admin)
+        network, exercises, leaving, column):
+    admin, company, _pool = network
     row = [company.uscc, "Chen Qi", "options", "5000", "1", "Incentive pool", "2022-03-01",
            "2022-03-01", "48", "12", "", "", "", exercises, leaving]
     result = run(admin, "incentive_grants", [test_incentive_grants.KEYS, row])
@@ -182,14 +182,15 @@ def _reversed_then_round(admin, company, pool):
                                                      amount=Decimal(5000000), lead=True)])
 
 
-def test_a_pool_reversal_in_the_grants_file_before_a_later_round_round_trips(app, tmp_path):
+def test_a_pool_reversal_in_the_grants_file_before_a_later_round_round_trips(app, tmp_path,
+                                                                              network):
     """Shares issued to the pool, options granted against them and forfeited, the issue
     reversed (written in the grants file, after the leaving), then a round priced on the
     shares outstanding without them. Imported one after the other, the round (companies file)
     came before the reversal (grants file), was priced on the shares it takes away, and the
     reversal was refused; imported together, each company's ledger is replayed in date order
     across both files (`tracker/imports/replay.py`)."""
-    exported = round_trip(app, tmp_path, _reversed_then_round, together=True, same=_priced)
+    exported = round_trip(app, tmp_path, network, _reversed_then_round, together=True, same=_priced)
     rows = _rows(exported["companies"])
     grants = _rows(exported["incentive_grants"])
     leaving = next(r for r in grants[1:] if "Zhao Liu" in r)[grants[0].index("leaving")]
@@ -199,13 +200,12 @@ def test_a_pool_reversal_in_the_grants_file_before_a_later_round_round_trips(app
 
 
 def test_a_pool_reversal_imported_after_its_companies_file_says_to_import_them_together(
-        app, tmp_path):
+        app, tmp_path, network):
     """Imported one after the other, round B (companies file) comes in before the reversal
     (grants file) and is priced on the shares it takes away: the reversal is refused beside the
     grant's Leaving, and the refusal says to import both files in one run, in the importing
     person's language."""
-    admin, _pm = _setting()
-    company, pool = _network(admin)
+    admin, company, pool = network
     _reversed_then_round(admin, company, pool)
     db.session.flush()
     db.session.expire_all()
@@ -233,7 +233,7 @@ def test_a_pool_reversal_imported_after_its_companies_file_says_to_import_them_t
 
 
 def test_a_transfer_of_shares_that_came_out_of_the_pool_in_the_grants_file_round_trips(
-        app, tmp_path):
+        app, tmp_path, network):
     """Options granted from the pool (all it had free) and forfeited, the freed shares
     transferred out of the pool (written in the grants file, after the leaving), then passed
     on by their new holder (the companies file's transfers). Imported one after the other,
@@ -244,7 +244,7 @@ def test_a_transfer_of_shares_that_came_out_of_the_pool_in_the_grants_file_round
         companies.transfer_shares(admin, company, moved.to_holder, "Fund W",
                                   HolderType.INVESTOR, moved.shares, date(2022, 10, 1))
 
-    exported = round_trip(app, tmp_path, story, together=True, same=_priced)
+    exported = round_trip(app, tmp_path, network, story, together=True, same=_priced)
     rows = _rows(exported["companies"])
     grants = _rows(exported["incentive_grants"])
     leaving = next(r for r in grants[1:] if "Zhao Liu" in r)[grants[0].index("leaving")]

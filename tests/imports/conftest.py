@@ -1,0 +1,32 @@
+"""The network of the reversals' round trips (tests/imports/test_cross_kind_reversals.py and
+test_reversal_round_trips.py), built once per module that asks for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import shared_data
+from tests.imports.test_cross_kind_reversals import _network
+from tests.imports.test_projects import _setting
+from tracker import db
+from tracker.accounts.models import User
+from tracker.companies.models import Company, Shareholder
+
+
+@pytest.fixture(scope="module")
+def network_ids(app, module_connection) -> tuple[int, int, int]:
+    """The setting and the network up to its grants (`_network`), built once for the module:
+    the ids of its HQ admin, its company and the company's incentive pool. Each test goes on
+    from it in a savepoint rolled back after the test."""
+    with shared_data(app, module_connection):
+        admin, _pm = _setting()
+        company, pool = _network(admin)
+        return admin.id, company.id, pool.id
+
+
+@pytest.fixture
+def network(network_ids) -> tuple[User, Company, Shareholder]:
+    """The module's network (`network_ids`) as the test's session loads it."""
+    admin, company, pool = network_ids
+    return (db.session.get(User, admin), db.session.get(Company, company),
+            db.session.get(Shareholder, pool))
