@@ -229,6 +229,8 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
                    "1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-10: 500000."),
            reversible=True),
     Column("outcome", _l("Outcome after the deadline"), choices=AgreementOutcome,
+           offered=(AgreementOutcome.GRANT, AgreementOutcome.REPAID,
+                    AgreementOutcome.SUBSTITUTED),
            note=_l("Closed as a grant, repaid or substituted, once the deadline has passed "
                    "with no conversion; empty: none yet.")),
     Column("outcome_on", _l("Outcome dated"), note=DATE_NOTE, is_date=True),

@@ -25,7 +25,9 @@ from tracker.imports.cells import CellError, iso_date
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 
-_CONDITION_STATE = columns.Column("conditions", "", choices=ConditionState)
+# An imported condition is open, met or cleared: superseded is a correction's doing.
+_CONDITION_STATE = columns.Column("conditions", "", choices=ConditionState, offered=(
+    ConditionState.OPEN, ConditionState.MET, ConditionState.CONFIRMED))
 _GATE_DATE = re.compile(r"^\s*(?:gate\s*)?(\d)\s*[:：]\s*(.+?)\s*$", re.I)
 # The phases whose project's last decision the row's `ended_in` names.
 ENDED = (Phase.COMPLETED, Phase.TERMINATED, Phase.REJECTED, Phase.ON_HOLD)
