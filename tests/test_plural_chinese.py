@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale, ngettext
 
 import tracker
+from tracker.display import formatting
 
 pytestmark = pytest.mark.no_db  # reads the catalogue only
 
@@ -43,14 +44,26 @@ def test_two_co_funders_payments_are_not_one_in_chinese(app):
     assert "一笔" not in said and "合计 ¥3,000,000.00" in said and "逐笔冲销" in said
 
 
-# A count of a time unit in a message without a plural, or a noun written "(s)" beside a count:
-# "1 days late" on the director's home and the dashboard, "try again in 1 minutes" (found by a
-# newcomer's walk). Such a count is said with `ngettext`, whose Chinese says it once.
-SINGULAR_COUNT = re.compile(r"%\(\w+\)d (?:days?|months?|years?|minutes?|hours?|weeks?)\b|"
-                            r"%\(\w+\)d \w+\(s\)")
+# A count of a time unit or of bytes in a message without a plural, or a noun written "(s)"
+# beside a count: "1 days late" on the director's home and the dashboard, "try again in 1
+# minutes" (found by a newcomer's walk); a count given as text (%(n)s) too: a reminder rung "1
+# days before the deadline", an end date moved by "1 days", "(1 hours)", a file of "1 bytes"
+# (found by a newcomer). Such a count is said with `ngettext`, whose Chinese says it once, or
+# comes said with its unit (`formatting.days`: "1 day").
+SINGULAR_COUNT = re.compile(r"%\(\w+\)[sd] (?:business )?(?:days?|months?|years?|minutes?|"
+                            r"hours?|weeks?|bytes?)\b|%\(\w+\)[sd] \w+\(s\)")
 
 
 def test_a_count_of_time_is_said_through_a_plural():
     with CATALOGUE.open("rb") as f:
         singular = [m.id for m in read_po(f) if m.id and not isinstance(m.id, tuple)]
     assert [text for text in singular if SINGULAR_COUNT.search(text)] == []
+
+
+def test_one_byte_and_one_day_read_in_the_singular(app):
+    with app.test_request_context():
+        with force_locale("en"):
+            assert (formatting.size(1), formatting.size(2)) == ("1 byte", "2 bytes")
+            assert formatting.days(1) == "1 day"
+        with force_locale("zh_CN"):
+            assert formatting.size(1) == "1 字节"

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker import db, reversals, voids
 from tracker.accounts.models import User
@@ -55,9 +56,12 @@ def check_year_and_fee(right: IpRight, year_no: int | None, fee: Decimal | None,
     """A year within the term of the patent's kind; a fee above zero."""
     term = TERM_YEARS.get(right.patent_type)
     if year_no is not None and term is not None and year_no > term:
-        problems.add("year_no", _(
-            "A patent of the kind %(kind)s is in force for at most %(n)s years: year %(year)s "
-            "is beyond it.", kind=PATENT_TYPE_LABELS[right.patent_type], n=term, year=year_no))
+        problems.add("year_no", ngettext(
+            "A patent of the kind %(kind)s is in force for at most %(num)s year: year "
+            "%(year)s is beyond it.",
+            "A patent of the kind %(kind)s is in force for at most %(num)s years: year "
+            "%(year)s is beyond it.", term, kind=PATENT_TYPE_LABELS[right.patent_type],
+            year=year_no))
     check_fee(fee, problems)
 
 

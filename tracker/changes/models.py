@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
 from tracker.decision_corrections import DecisionCorrection
 from tracker.display.bilingual import in_reader_language
-from tracker.display.formatting import day
+from tracker.display.formatting import day, days
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -127,9 +127,10 @@ class ChangeRequest(Versioned, Base):
                            "lines over the project's life, more than the %(limit)s %% the "
                            "project manager moves alone.", **why)
         if self.kind is ChangeKind.END_DATE:
-            return gettext("%(days)s days from the approved end date, %(approved)s: more than "
-                           "the %(limit)s days the project manager moves it alone.",
-                           **{**why, "approved": day(date.fromisoformat(why["approved"]))})
+            return gettext("%(days)s from the approved end date, %(approved)s: more than the "
+                           "%(limit)s the project manager moves it alone.",
+                           days=days(why["days"]), limit=days(why["limit"]),
+                           approved=day(date.fromisoformat(why["approved"])))
         if self.kind is ChangeKind.TEAM_ADD:
             return gettext("This person sits on the open panel of %(review)s: a place on the "
                            "team would give them a stake in the project they are reviewing.",

@@ -222,7 +222,7 @@ def size(value: int | None) -> str:
     if value is None:
         return "—"
     if value < 1024:
-        return gettext("%(n)s bytes", n=format_decimal(value))
+        return ngettext("%(n)s byte", "%(n)s bytes", value, n=format_decimal(value))
     if value < 1024 * 1024:
         return gettext("%(n)s KB", n=format_decimal(round(value / 1024, 1), "#,##0.0"))
     return gettext("%(n)s MB", n=format_decimal(round(value / 1024 / 1024, 1), "#,##0.0"))

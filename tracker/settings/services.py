@@ -6,11 +6,12 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import ScalarSelect, func, select
 
 from tracker import db
 from tracker.audit import services as audit
-from tracker.display.formatting import money
+from tracker.display.formatting import days, money
 from tracker.display.labels import days_after
 from tracker.errors import Forbidden, Invalid, Problems
 from tracker.reminders.ladder import When, out_of_order
@@ -128,9 +129,10 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
             "The second tier of indirect costs must end above the first (%(upto)s).",
             upto=money(values[INDIRECT_TIER1_UPTO])))
     if values[SESSION_IDLE_MINUTES] >= values[SESSION_LIFETIME_HOURS] * 60:
-        problems.add(SESSION_IDLE_MINUTES, _(
-            "A session left unused must end before its lifetime does (%(hours)s hours).",
-            hours=values[SESSION_LIFETIME_HOURS]))
+        problems.add(SESSION_IDLE_MINUTES, ngettext(
+            "A session left unused must end before its lifetime does (%(num)s hour).",
+            "A session left unused must end before its lifetime does (%(num)s hours).",
+            values[SESSION_LIFETIME_HOURS]))
     for rule in RULES.values():
         pair = out_of_order(rule.steps, {step.name: values[rule.setting_key(step)]
                                          for step in rule.steps})
@@ -139,10 +141,11 @@ def _check_together(values: dict[str, Decimal | int]) -> None:
         earlier, later = pair
         numbers = {"rule": rule.label, "later": values[rule.setting_key(later)],
                    "earlier": values[rule.setting_key(earlier)]}
-        if later.when == When.BEFORE:
-            message = _("%(rule)s: the reminder %(later)s days before the deadline would come "
-                        "before the one %(earlier)s days before it; the rungs go in order.",
-                        **numbers)
+        if later.when == When.BEFORE:  # "1 day", never "1 days" (`formatting.days`)
+            message = _("%(rule)s: the reminder %(later)s before the deadline would come "
+                        "before the one %(earlier)s before it; the rungs go in order.",
+                        rule=rule.label, later=days(numbers["later"]),
+                        earlier=days(numbers["earlier"]))
         else:
             message = _("%(rule)s: the rung %(later)s would come before the one %(earlier)s; "
                         "the rungs go in order.", rule=rule.label,
