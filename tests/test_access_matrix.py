@@ -12,8 +12,10 @@ runs in a savepoint rolled back after it, so every answer is to the same world
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +23,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from tests.conftest import shared_data
+from tests.source import TRACKER, modules, nodes
 from tests.world import (
     PEOPLE,
     SUBJECTS,
@@ -99,6 +102,13 @@ def on_project(acting: str, seeing: str = SEES) -> str:
     if seers:
         parts.append(f"{' '.join(sorted(seers))}: 403")
     return "; ".join([*parts, "*: 404"])
+
+
+# A page whose who is a rule of the user alone (`requires(rule)`, asked before its record is
+# loaded): 403 to everyone the rule refuses, whether they see the record or not.
+def ruled(acting: str, get: str | None = "200") -> dict[str, str]:
+    return {**({"GET": f"{acting}: {get}; *: 403"} if get else {}),
+            "POST": f"{acting}: ok; *: 403"}
 
 
 ACCESS: dict[str, dict[str, str]] = {
@@ -331,11 +341,9 @@ ACCESS: dict[str, dict[str, str]] = {
     # Every deal across the portfolio: the HQ-wide roles, and directors their institutes'
     # (Transfer.can_list, as the funding list).
     "transfers.index": {"GET": "hq directors: 200; *: 403"},
-    **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
-                  "POST": on_project("admin committee")}
-       for endpoint in ("transfers.new", "transfers.edit")},
-    "transfers.report": {"POST": on_project("admin committee")},
-    "transfers.income": {"POST": on_project("admin committee")},
+    **{endpoint: ruled("admin committee") for endpoint in ("transfers.new", "transfers.edit")},
+    "transfers.report": ruled("admin committee", get=None),
+    "transfers.income": ruled("admin committee", get=None),
     # A receipt or a report recorded by mistake, reversed by whoever records them.
     **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
                   "POST": on_project("admin committee")}
@@ -416,8 +424,7 @@ ACCESS: dict[str, dict[str, str]] = {
     # --- gates -------------------------------------------------------------------------------
     # The proposal under review: its viewers and the panel (GateReview.can_view).
     "gates.review": {"GET": f"{SEES} panelist: 200; {OTHERS_404}"},
-    "gates.panel": {"GET": f"admin: 200; {on_project('admin', SEES + ' panelist')}",
-                    "POST": on_project("admin", SEES + " panelist")},  # can_name_panel
+    "gates.panel": ruled("admin"),  # requires(GateReview.can_name_panel)
     "gates.declare": {"POST": on_project("panelist", SEES + " panelist")},  # 409: declared
     "gates.scores": {"POST": on_project("panelist", SEES + " panelist")},
     "gates.decide": {"POST": f"{SEES} panelist: 403; {OTHERS_404}"},  # the chair alone
@@ -437,16 +444,14 @@ ACCESS: dict[str, dict[str, str]] = {
     "gates.condition_confirm": {"POST": on_project("admin")},
 
     # --- allocation-investment: the committee decides (FundingAgreement.can_decide) --------
-    "funding.new_agreement": {"GET": f"committee: 200; {on_project('committee')}",
-                              "POST": on_project("committee")},
+    # Recording and paying: requires(FundingAgreement.can_decide) before the record is loaded.
+    "funding.new_agreement": ruled("committee"),
     # The agreement's pages load the invested project (same viewers) first.
     # The world's agreement is converted: no tranche is added, said before the form (409).
-    "funding.new_tranche": {"GET": f"committee: 409; {on_project('committee')}",
-                            "POST": on_project("committee")},
+    "funding.new_tranche": ruled("committee", get="409"),
     # The world's tranche is paid in part and its money converted: not payable, said before
     # the form (409).
-    "funding.disburse": {"GET": f"committee: 409; {on_project('committee')}",
-                         "POST": on_project("committee")},
+    "funding.disburse": ruled("committee", get="409"),
     "funding.edit_agreement": {"GET": f"committee: 200; {on_project('committee')}",
                                "POST": on_project("committee")},
     # The world's tranche is paid and its money converted: no correction's form (409) until
@@ -457,11 +462,9 @@ ACCESS: dict[str, dict[str, str]] = {
                              "POST": on_project("committee")},
     "funding.withdraw_outcome": {"GET": f"committee: 409; {on_project('committee')}",
                                  "POST": on_project("committee")},
-    "funding.convert": {"GET": f"committee: 200; {on_project('committee')}",
-                        "POST": on_project("committee")},
+    "funding.convert": ruled("committee"),
     # Converted: no outcome is recorded (409, said before the form).
-    "funding.outcome": {"GET": f"committee: 409; {on_project('committee')}",
-                        "POST": on_project("committee")},
+    "funding.outcome": ruled("committee", get="409"),
     # requires(FundingAgreement.can_decide) before anything is loaded.
     "funding.reverse_conversion": {"GET": "committee: 200; *: 403",
                                    "POST": "committee: ok; *: 403"},
@@ -493,12 +496,15 @@ ACCESS: dict[str, dict[str, str]] = {
     # HQ admins and the committee (Company.can_manage) -------------------------------------
     "companies.show": {"GET": f"{SEES}: 200; {OTHERS_404}"},
     "companies.new": {"GET": "admin committee: 200; *: 403", "POST": "admin committee: ok; *: 403"},
-    **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
-                  "POST": on_project("admin committee")}
+    # The company's forms: requires(Company.can_manage) before the company is loaded.
+    **{endpoint: ruled("admin committee")
        for endpoint in ("companies.edit", "companies.incorporate", "companies.issue",
                         "companies.transfer", "companies.new_round", "companies.new_ip_deal",
-                        "companies.edit_ip_deal", "companies.void_ip_deal",
                         "companies.record_exit")},
+    # An IP deal's correction and void ask IpDeal.can_correct and can_void of the deal.
+    **{endpoint: {"GET": f"admin committee: 200; {on_project('admin committee')}",
+                  "POST": on_project("admin committee")}
+       for endpoint in ("companies.edit_ip_deal", "companies.void_ip_deal")},
     # requires(Company.can_manage) before the record is loaded: 403 to everyone else.
     **{endpoint: {"GET": "admin committee: 200; *: 403", "POST": "admin committee: ok; *: 403"}
        for endpoint in ("companies.reverse_exit", "companies.record_paid")},
@@ -515,17 +521,13 @@ ACCESS: dict[str, dict[str, str]] = {
     # Equity incentives: the company's page with its viewers; a grant's page also to its
     # holder (the other PM, who does not see the company), changed by the company's managers.
     "incentives.company": {"GET": f"{SEES}: 200; {OTHERS_404}"},
-    "incentives.new_grant": {"GET": f"admin committee: 200; {on_project('admin committee')}",
-                             "POST": on_project("admin committee")},
+    # A grant's forms: requires(IncentiveGrant.can_manage) before anything is loaded.
+    "incentives.new_grant": ruled("admin committee"),
     "incentives.show": {"GET": f"{SEES} other_pm: 200; {OTHERS_404}"},
-    **{endpoint: {"GET": "admin committee: 200; "
-                         + on_project("admin committee", SEES + " other_pm"),
-                  "POST": on_project("admin committee", SEES + " other_pm")}
+    **{endpoint: ruled("admin committee")
        for endpoint in ("incentives.edit", "incentives.forfeit")},
     # The world's grant has nothing vested yet: no exercise form (409), its post refused.
-    "incentives.exercise": {"GET": "admin committee: 409; "
-                                   + on_project("admin committee", SEES + " other_pm"),
-                            "POST": on_project("admin committee", SEES + " other_pm")},
+    "incentives.exercise": ruled("admin committee", get="409"),
     # requires(Company.can_manage) before the record is loaded: 403 to everyone else. The
     # world's grant has no leaving to reverse: no form (409).
     "incentives.reverse_exercise": {"GET": "admin committee: 200; *: 403",
@@ -666,6 +668,66 @@ def test_a_page_refused_by_its_rule_is_refused_whatever_the_id(app, world, peopl
     asked = len(pages)
     assert asked > 100  # the pages were found
     assert wrong == [], "\n".join(wrong)
+
+
+# Views that refuse by a rule of who alone (no record asked) in their body, and why that rule
+# can't be the page's `requires`.
+RULE_IN_BODY = {
+    "documents/views.py:project": "the page of a project's documents is read by whoever sees "
+                                  "the project; only its POST, the issue, is HQ's",
+    "pms/views.py:register": "the register is the page's rule's; one table's file of it (the "
+                             "new PMs per year) is HQ's figure, not a record's",
+}
+
+
+def _rule_alone(test: ast.expr) -> bool:
+    """Whether `test` asks a class's predicate of the user alone (`Transfer.can_manage(user)`):
+    a rule of who that no record changes, the kind `requires` asks before the page's record."""
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr.startswith("can_") and isinstance(node.func.value, ast.Name)
+               and node.func.value.id[:1].isupper() and len(node.args) == 1
+               for node in ast.walk(test))
+
+
+def _refuses_403(statements: list[ast.stmt]) -> bool:
+    return any((isinstance(node, ast.Call) and getattr(node.func, "id", "") == "abort"
+                and node.args and getattr(node.args[0], "value", None) == 403)
+               or (isinstance(node, ast.Raise) and node.exc is not None and getattr(
+                   getattr(node.exc, "func", node.exc), "id", "") == "Forbidden")
+               for statement in statements for node in ast.walk(statement))
+
+
+def rule_refused_in_body(path: Path) -> list[str]:
+    """The functions of a views module `path` that answer 403 by a class's predicate of the
+    user alone, after whatever they loaded first."""
+    return sorted({function.name for function in nodes(path)
+                   if isinstance(function, ast.FunctionDef)
+                   for node in ast.walk(function) if isinstance(node, ast.If)
+                   and _rule_alone(node.test) and _refuses_403(node.body)})
+
+
+def test_a_rule_of_who_alone_is_the_pages_requires():
+    """A page that loaded its record (404 to whom may not see it, and for a missing id) and
+    then answered 403 by a rule of the user alone told someone who sees the record but may not
+    act 403, and the same person 404 for an id that names nothing, and it was left out of the
+    walk above and of the menu's rule: a transfer's and a company's forms (`load_transfer(
+    manage=True)`, `load_company(manage=True)`), the committee's funding forms
+    (`_agreement(decide=True)`), a grant's forms, a review's panel (found by a review in
+    session 28). Such a rule is the page's `requires`, asked before any record is read, so the
+    answer is 403 whatever the id."""
+    found = [f"{path.relative_to(TRACKER).as_posix()}:{name}" for path in modules()
+             if path.name.endswith("views.py") for name in rule_refused_in_body(path)]
+    assert sorted(set(found) - set(RULE_IN_BODY)) == [], "ask it by @requires(...)"
+    assert sorted(set(RULE_IN_BODY) - set(found)) == [], "listed, but no longer so: take out"
+
+
+def test_the_rule_in_body_scan_finds_a_load_then_403(tmp_path):
+    (tmp_path / "views.py").write_text(
+        "def load(transfer_id, manage=False):\n    t = found(transfer_id)\n"
+        "    if manage and not Transfer.can_manage(acting_user()):\n        abort(403)\n"
+        "def edit(t_id):\n    t = load(t_id)\n    if not t.can_edit(acting_user()):\n"
+        "        abort(403)\n", encoding="utf-8")
+    assert rule_refused_in_body(tmp_path / "views.py") == ["load"]
 
 
 # A list page's records as the files their import reads (`?import_file=KIND.csv|xlsx`,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itertools import chain
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -22,7 +22,6 @@ from tracker.achievements import (
     queries,
     report_period,
     spinoff_deals,
-    withdrawals,
 )
 from tracker.achievements.columns import DEAL_COLUMNS, STATEMENT_COLUMNS, statement_total
 from tracker.achievements.deal_models import (
@@ -69,8 +68,8 @@ FIELDS = ("enterprise_id", "kind", "signed_on", "ends_on", "upfront", "upfront_d
 
 
 
-def load_transfer(transfer_id: int, manage: bool = False) -> Transfer:
-    """404 unless the user sees the achievement; 403 when `manage` and they may not record."""
+def load_transfer(transfer_id: int) -> Transfer:
+    """404 unless the user sees the achievement (who may record deals: the pages' `requires`)."""
     transfer = found(db.session.scalar(select(Transfer).where(Transfer.id == transfer_id).options(
         selectinload(Transfer.reports).selectinload(RoyaltyReport.reversal),
         selectinload(Transfer.reports).selectinload(RoyaltyReport.receipts),
@@ -78,8 +77,6 @@ def load_transfer(transfer_id: int, manage: bool = False) -> Transfer:
             selectinload(IncomeReceipt.shares), selectinload(IncomeReceipt.reversed_by),
             selectinload(IncomeReceipt.reverses)))), may=None)  # seen when its achievement is:
     load_achievement(transfer.achievement_id)
-    if manage and not Transfer.can_manage(acting_user()):
-        abort(403)
     return transfer
 
 
@@ -125,12 +122,10 @@ def _values(form: TransferForm) -> dict:
 
 
 @bp.route("/achievements/<int:achievement_id>/transfers/new", methods=["GET", "POST"])
-@login_required
+@requires(Transfer.can_manage)
 def new(achievement_id: int) -> str | Response | tuple[str, int]:
     achievement = load_achievement(achievement_id)
-    if not Transfer.can_manage(acting_user()):
-        abort(403)
-    offered(withdrawals.withdrawn_refusal(achievement),
+    offered(deals.save_refusal(achievement, None),
             url_for("achievements.show", achievement_id=achievement.id))
     form = _form(achievement, None)
     return submit(form, lambda: deals.save_transfer(acting_user(), achievement, None,
@@ -209,7 +204,7 @@ def _to_deal(transfer: Transfer) -> str:
 
 
 @bp.route("/transfers/<int:transfer_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Transfer.can_manage)
 def edit(transfer_id: int) -> str | Response | tuple[str, int]:
     """A deal's terms recorded wrongly, corrected: loaded as every correction's form is
     (`correctable`), refused before its form once the deal is voided."""
@@ -226,9 +221,9 @@ def edit(transfer_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/transfers/<int:transfer_id>/reports")
-@login_required
+@requires(Transfer.can_manage)
 def report(transfer_id: int) -> Response | tuple[str, int]:
-    transfer = load_transfer(transfer_id, manage=True)
+    transfer = load_transfer(transfer_id)
     form = ReportForm(id_prefix="report")
     return submit(form, lambda: deals.record_report(
         acting_user(), transfer, received_on=form.received_on.data,
@@ -239,9 +234,9 @@ def report(transfer_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/transfers/<int:transfer_id>/income")
-@login_required
+@requires(Transfer.can_manage)
 def income(transfer_id: int) -> Response | tuple[str, int]:
-    transfer = load_transfer(transfer_id, manage=True)
+    transfer = load_transfer(transfer_id)
     form = IncomeForm(reports=transfer.standing_reports, id_prefix="income")
     return submit(form, lambda: deals.record_income(
         acting_user(), transfer, received_on=form.received_on.data, amount=form.amount.data,

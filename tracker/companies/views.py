@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import Row, select
@@ -65,12 +65,11 @@ COMPANY_FIELDS = ("name", "uscc", "registered_on", "registered_capital", "legal_
 
 
 
-def load_company(company_id: int, *, manage: bool = False) -> Company:
-    """The company, or 404 unless the user may see it; 403 to change it without the role."""
+def load_company(company_id: int) -> Company:
+    """The company, or 404 unless the user may see it (who may change it: the pages'
+    `requires`, asked first)."""
     company = found(db.session.scalar(
         select(Company).filter_by(id=company_id).options(*with_ledger())))
-    if manage and not Company.can_manage(acting_user()):
-        abort(403)
     return company
 
 
@@ -155,10 +154,8 @@ def _project_choices(company: Company | None) -> list[Row]:
 
 
 @bp.route("/companies/new", methods=["GET", "POST"])
-@login_required
+@requires(Company.can_manage)
 def new() -> Response | tuple[str, int]:
-    if not Company.can_manage(acting_user()):
-        abort(403)
     from_project = int_arg("project")  # from a project's funding page: that project chosen
     form = CompanyForm(projects=_project_choices(None),
                        data={"project_ids": [from_project]} if from_project else None)
@@ -175,9 +172,9 @@ def _values(form: CompanyForm) -> dict:
 
 
 @bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(Company.can_manage)
 def edit(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
+    company = load_company(company_id)
     data = None
     if request.method == "GET":
         data = {name: getattr(company, name) for name in COMPANY_FIELDS if name != "project_ids"}
@@ -189,9 +186,9 @@ def edit(company_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/companies/<int:company_id>/incorporate", methods=["GET", "POST"])
-@login_required
+@requires(Company.can_manage)
 def incorporate(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
+    company = load_company(company_id)
     form = IncorporationForm()
     if not form.is_submitted():
         form.on_date.data = company.registered_on or today()
@@ -209,9 +206,9 @@ def incorporate(company_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/companies/<int:company_id>/shares/new", methods=["GET", "POST"])
-@login_required
+@requires(Company.can_manage)
 def issue(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
+    company = load_company(company_id)
     offered(services.cap_table_refusal(company), _to_company(company))
     form = IssueForm()
     if not form.is_submitted():
@@ -226,9 +223,9 @@ def issue(company_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/companies/<int:company_id>/transfers/new", methods=["GET", "POST"])
-@login_required
+@requires(Company.can_manage)
 def transfer(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
+    company = load_company(company_id)
     offered(services.cap_table_refusal(company), _to_company(company))
     form = TransferForm(holders=ledger.holders(company, today()))
     if not form.is_submitted():
@@ -245,9 +242,9 @@ def transfer(company_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/companies/<int:company_id>/rounds/new", methods=["GET", "POST"])
-@login_required
+@requires(Company.can_manage)
 def new_round(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
+    company = load_company(company_id)
     offered(services.cap_table_refusal(company), _to_company(company))
     form = RoundForm()
 
@@ -267,9 +264,9 @@ def new_round(company_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/companies/<int:company_id>/ip/new", methods=["GET", "POST"])
-@login_required
+@requires(Company.can_manage)
 def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
+    company = load_company(company_id)
     achievements = deals.register_choices(company)
     offered(prerequisites.not_registered(company) or deals.deal_refusal(company, achievements),
             _to_company(company))
@@ -284,9 +281,9 @@ def new_ip_deal(company_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/companies/<int:company_id>/exit", methods=["GET", "POST"])
-@login_required
+@requires(Company.can_manage)
 def record_exit(company_id: int) -> Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
+    company = load_company(company_id)
     offered(services.cap_table_refusal(company), _to_company(company))
     form = ExitForm()
 

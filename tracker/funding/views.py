@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import chain
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -76,11 +76,8 @@ def _project(project_id: int) -> Project:
                   may=lambda project, user: FundingAgreement.can_see(user, project))
 
 
-def _agreement(agreement_id: int, *, decide: bool = False) -> FundingAgreement:
-    agreement = loaded(FundingAgreement, agreement_id)
-    if decide and not FundingAgreement.can_decide(acting_user()):
-        abort(403)
-    return agreement
+def _agreement(agreement_id: int) -> FundingAgreement:
+    return loaded(FundingAgreement, agreement_id)
 
 
 def _to_funding(project: Project) -> str:
@@ -137,11 +134,9 @@ def show(project_id: int) -> str:
 
 
 @bp.route("/projects/<int:project_id>/funding/agreement", methods=["GET", "POST"])
-@login_required
+@requires(FundingAgreement.can_decide)
 def new_agreement(project_id: int) -> Response | tuple[str, int]:
     project = _project(project_id)
-    if not FundingAgreement.can_decide(acting_user()):
-        abort(403)
     offered(refusals.new_agreement_refusal(project), _to_funding(project), keep_input=True)
     form = AgreementForm()
     return submit(form, lambda: services.record_agreement(acting_user(), project, **form.terms()),
@@ -169,9 +164,9 @@ def edit_agreement(agreement_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/funding/<int:agreement_id>/tranches/new", methods=["GET", "POST"])
-@login_required
+@requires(FundingAgreement.can_decide)
 def new_tranche(agreement_id: int) -> Response | tuple[str, int]:
-    agreement = _agreement(agreement_id, decide=True)
+    agreement = _agreement(agreement_id)
     offered(services.new_tranche_refusal(agreement), _to_funding(agreement.project))
     form = TrancheForm(milestones=_milestones(agreement))
     return submit(form, lambda: services.add_tranche(acting_user(), agreement,
@@ -212,14 +207,14 @@ def edit_tranche(tranche_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/funding/tranches/<int:tranche_id>/disburse", methods=["GET", "POST"])
-@login_required
+@requires(FundingAgreement.can_decide)
 def disburse(tranche_id: int) -> Response | tuple[str, int]:
     """A payment of the tranche recorded: a new ledger entry, not a correction, so loaded as
     the agreement's other recording forms are (`_agreement`, the committee's), not by
     `correctable`/`reversible`; the tranche's `not_payable` is said before the form. Its
     mistake is undone by `reverse_disbursement`, which is."""
     tranche = loaded(Tranche, tranche_id, may=None)  # seen when its agreement is:
-    agreement = _agreement(tranche.agreement_id, decide=True)
+    agreement = _agreement(tranche.agreement_id)
     offered(services.not_payable(tranche), _to_funding(agreement.project))  # said before a form
     form = DisbursementForm()
     if not form.is_submitted():
@@ -278,9 +273,9 @@ def reverse_conversion(conversion_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/funding/<int:agreement_id>/convert", methods=["GET", "POST"])
-@login_required
+@requires(FundingAgreement.can_decide)
 def convert(agreement_id: int) -> Response | tuple[str, int]:
-    agreement = _agreement(agreement_id, decide=True)
+    agreement = _agreement(agreement_id)
     refusal = services.agreement_refusal(agreement)  # the page explains; sent, refused (409)
     offered(refusal if request.method == "POST" else None, _to_funding(agreement.project))
     company = companies.company_of(agreement.project)
@@ -305,9 +300,9 @@ def convert(agreement_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/funding/<int:agreement_id>/outcome", methods=["GET", "POST"])
-@login_required
+@requires(FundingAgreement.can_decide)
 def outcome(agreement_id: int) -> Response | tuple[str, int]:
-    agreement = _agreement(agreement_id, decide=True)
+    agreement = _agreement(agreement_id)
     offered(services.outcome_refusal(agreement), _to_funding(agreement.project))
     form = OutcomeForm()
     if not form.is_submitted():

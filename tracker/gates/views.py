@@ -6,7 +6,7 @@ import enum
 from datetime import timedelta
 from typing import TypeVar
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -94,11 +94,9 @@ def review(review_id: int) -> str:
 
 
 @bp.route("/reviews/<int:review_id>/panel", methods=["GET", "POST"])
-@login_required
+@requires(GateReview.can_name_panel)
 def panel(review_id: int) -> str | Response | tuple[str, int]:
     review = load_review(review_id)
-    if not GateReview.can_name_panel(acting_user()):
-        abort(403)
     offered(panel_refusal(review.state), url_for("gates.review", review_id=review.id))
     evaluators = _evaluators()
     data = None

@@ -260,7 +260,9 @@ class IncentiveGrant(Versioned, Base):
         return (self.user_id is not None and self.user_id == user.id) or self.company.can_view(
             user)
 
-    def can_manage(self, user: User) -> bool:
+    @staticmethod
+    def can_manage(user: User) -> bool:
+        """Who keeps the company's equity (`Company.can_manage`) keeps its grants."""
         return Company.can_manage(user)
 
     def leaving_refusal(self) -> str | None:

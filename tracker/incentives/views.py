@@ -4,7 +4,7 @@ corrections (HQ admins and the investment committee: `Company.can_manage`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -33,14 +33,11 @@ bp = Blueprint("incentives", __name__)
 
 
 
-def _grant_or_404(grant_id: int, *, manage: bool = False) -> IncentiveGrant:
-    """The grant, or 404 unless the user may see it (its holder, or who sees the company);
-    403 to change it without the role."""
-    grant = found(db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.id == grant_id)
-                              .options(selectinload(IncentiveGrant.all_exercises))))
-    if manage and not grant.can_manage(acting_user()):
-        abort(403)
-    return grant
+def _grant_or_404(grant_id: int) -> IncentiveGrant:
+    """The grant, or 404 unless the user may see it (its holder, or who sees the company; who
+    may change it: the pages' `requires`, asked first)."""
+    return found(db.session.scalar(select(IncentiveGrant).where(IncentiveGrant.id == grant_id)
+                               .options(selectinload(IncentiveGrant.all_exercises))))
 
 
 def _to_grant(grant: IncentiveGrant) -> str:
@@ -78,9 +75,9 @@ def company(company_id: int) -> str | Response:
 
 
 @bp.route("/companies/<int:company_id>/incentives/new", methods=["GET", "POST"])
-@login_required
+@requires(IncentiveGrant.can_manage)
 def new_grant(company_id: int) -> str | Response | tuple[str, int]:
-    company = load_company(company_id, manage=True)
+    company = load_company(company_id)
     offered(services.grant_refusal(company), url_for("incentives.company", company_id=company.id))
     form = GrantForm(pools=services.pools(company), users=services.grantees(company))
 
@@ -123,9 +120,9 @@ def show(grant_id: int) -> str:
 
 
 @bp.route("/incentives/grants/<int:grant_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(IncentiveGrant.can_manage)
 def edit(grant_id: int) -> str | Response | tuple[str, int]:
-    grant = _grant_or_404(grant_id, manage=True)
+    grant = _grant_or_404(grant_id)
     form = GrantEditForm(obj=grant if request.method == "GET" else None)
     for names, said in fixed.fixed_fields(grant).items():
         for name in names:
@@ -140,9 +137,9 @@ def edit(grant_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/incentives/grants/<int:grant_id>/exercise", methods=["GET", "POST"])
-@login_required
+@requires(IncentiveGrant.can_manage)
 def exercise(grant_id: int) -> str | Response | tuple[str, int]:
-    grant = _grant_or_404(grant_id, manage=True)
+    grant = _grant_or_404(grant_id)
     offered(exits.exercise_form_refusal(grant, today()), _to_grant(grant))
     form = ExerciseForm()
     return submit(form, lambda: services.exercise(acting_user(), grant, form.on_date.data,
@@ -154,9 +151,9 @@ def exercise(grant_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/incentives/grants/<int:grant_id>/forfeit", methods=["GET", "POST"])
-@login_required
+@requires(IncentiveGrant.can_manage)
 def forfeit(grant_id: int) -> str | Response | tuple[str, int]:
-    grant = _grant_or_404(grant_id, manage=True)
+    grant = _grant_or_404(grant_id)
     offered(grant.recording_leaving_refusal(), _to_grant(grant))
     form = ForfeitForm()
     return submit(form, lambda: services.forfeit(acting_user(), grant, form.left_on.data,
