@@ -87,6 +87,7 @@ def _prepare(url: str) -> None:
 
 
 PHASES = ["proposal_review"] + ["contract_research"] * 7 + ["investment_decision"] * 2
+GATES_PASSED = {"proposal_review": 0, "contract_research": 1, "investment_decision": 2}
 STATES = ["accepted", "accepted", "accepted", "in_progress", "planned", "planned", "waived"]
 
 
@@ -110,12 +111,13 @@ def write_files(folder: Path, projects: int, per_project: int) -> tuple[Path, Pa
             start = date(year, 1 + n % 12, 1)
             end = start + timedelta(days=3 * 365)
             phase = PHASES[n % len(PHASES)]
+            # The days of the gates its route passes (a date for another gate is refused).
+            passed = [f"1: {(start + timedelta(days=90)).isoformat()}",
+                      f"2: {(start + timedelta(days=700)).isoformat()}"][:GATES_PASSED[phase]]
             pw.writerow([code, f"Project {n}", "Materials", "contract_research",
                          f"INST-{pm % INSTITUTES:02d}", f"pm{pm}@bench.example", 4, 7,
                          "3000000", "设备费: 1000000; 业务费: 1500000; 劳务费: 500000",
-                         start.isoformat(), end.isoformat(), phase,
-                         f"1: {(start + timedelta(days=90)).isoformat()}; "
-                         f"2: {(start + timedelta(days=700)).isoformat()}"])
+                         start.isoformat(), end.isoformat(), phase, "; ".join(passed)])
             for k in range(per_project):
                 state = STATES[(n + k) % len(STATES)]
                 # Open milestones belong to the project's phase or a later one (the form

@@ -16,7 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from tracker.imports.projects import imported_route
 from tracker.organisations.uscc import check_character
+from tracker.projects.lifecycle import PHASE_GATE, Phase
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,11 @@ class Tables:
             p = self.project(n)
             total = 500_000 * (2 + self.random.randrange(18))
             lines = LINES.format(e=total * 3 // 10, o=total * 5 // 10, l=total * 2 // 10)
-            passed = "; ".join(f"{g}: {day.isoformat()}" for g, day in enumerate(p["gates"], 1))
+            # The days of the gates its route passes: a date for another gate is refused.
+            route = imported_route(Phase(p["phase"]), p["code"],
+                                   Phase(p["ended_in"]) if p["ended_in"] else None)
+            passed = "; ".join(f"{g}: {day.isoformat()}" for g, day in enumerate(p["gates"], 1)
+                               if g in {PHASE_GATE[closed] for closed, _o, _t in route})
             colleague = p["pm"] + self.s.institutes
             rows.append([
                 p["code"], f"项目 {n + 1}: {FIELDS[n % len(FIELDS)]}", FIELDS[n % len(FIELDS)],

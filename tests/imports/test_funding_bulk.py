@@ -26,12 +26,12 @@ from tracker.imports.funding_bulk import BulkFunding
 from tracker.imports.models import ImportState
 from tracker.partners.models import Partner
 
-G1, G2, G3 = "1: 2019-05-20", "2: 2020-02-01", "3: 2021-01-10"
+G1, G2 = "1: 2019-05-20", "2: 2020-02-01"
 # Each project's phase and the gates it passed.
 PROJECTS = {1: ("investment_decision", f"{G1}; {G2}"), 2: ("contract_research", G1),
             3: ("proposal_review", ""), 4: ("contract_research", G1),
             5: ("contract_research", G1), 6: ("investment_decision", f"{G1}; {G2}"),
-            7: ("contract_research", G1), 8: ("completed", f"{G1}; {G2}; {G3}"),
+            7: ("contract_research", G1), 8: ("completed", f"{G1}; {G2}"),
             9: ("investment_decision", f"{G1}; {G2}")}
 
 

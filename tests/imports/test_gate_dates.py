@@ -104,3 +104,37 @@ def test_an_imported_decision_was_requested_when_it_was_decided(monkeypatch, pat
                    for d in db.session.scalars(select(GateDecision)))
     assert [(gate, requested == decided, decided.date()) for gate, requested, decided in asked
             ] == [(1, True, date(2019, 1, 15)), (2, True, date(2020, 6, 30))]
+
+
+@pytest.mark.parametrize("path", ["bulk", "row by row"])
+def test_a_date_for_a_gate_the_route_never_passes_is_refused(monkeypatch, path):
+    """A date given for a gate the project's route does not pass was dropped without a word:
+    the HQ admin believed it recorded."""
+    from tracker.imports.projects_bulk import BulkProjects
+
+    if path == "row by row":
+        monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    admin, _pm = _setting()
+    rows = [HEADER,
+            _row(code="TEST-2019-0001", passed="1: 2019-05-20; 3: 2021-01-10; 2: 2020-01-10"),
+            _row(code="", title="A draft", phase="draft", passed="1: 2019-05-20"),
+            _row(code="TEST-2019-0002", passed="1: 2019-05-20"),
+            _row(code="TEST-2019-0003", phase="completed",  # by default at gate 2
+                 passed="1: 2019-05-20; 2: 2020-01-10; 3: 2021-01-10")]
+    result = run(admin, "projects", rows)
+    assert [tuple(e) for e in result.errors] == [
+        (2, "Gates passed on", "Gate 2 is not on the project's route: imported in “Contract "
+         "research”, it passes gate 1. Give a date only for a gate it passes, or correct its "
+         "phase."),
+        (2, "Gates passed on", "Gate 3 is not on the project's route: imported in “Contract "
+         "research”, it passes gate 1. Give a date only for a gate it passes, or correct its "
+         "phase."),
+        (3, "Gates passed on", "Gate 1 is not on the project's route: imported in “Draft”, "
+         "it passes no gate. Give a date only for a gate it passes, or correct its phase."),
+        (5, "Gates passed on", "Gate 3 is not on the project's route: “Completed” by a "
+         "decision in “Contract research”, it passes gate 1, gate 2. Give a date only for a "
+         "gate it passes, or name the phase whose gate decided it under Ended or held in.")]
+    assert db.session.scalar(select(func.count()).select_from(Project)) == 0
+    passed = [HEADER, _row(code="TEST-2019-0001", phase="spin_off",
+                           passed="1: 2019-05-20; 2: 2020-01-10; 3: 2021-01-10")]
+    assert run(admin, "projects", passed).state is ImportState.DONE

@@ -49,7 +49,7 @@ def test_milestones_in_every_state(monkeypatch):
     make_user(Role.EVALUATOR, email="reviewer@import.cn")
     result = run(admin, "projects", [HEADER, _row(), _row(
         code="TEST-2019-0050", title="Closed", phase="completed", members="",
-        passed="1: 2019-05-20; 2: 2020-05-20; 3: 2021-05-20")])
+        passed="1: 2019-05-20; 2: 2020-05-20")])
     assert result.state is ImportState.DONE, result.errors
     rows = [MILESTONES]
     for n in range(16):
@@ -74,7 +74,7 @@ PROJECT_COLUMNS = [*HEADER, "Summary", "Partner enterprise credit code or name",
                    "Revisit date", "Conditions of a CONDITIONAL GO"]
 G1, G2, G3 = "1: 2019-05-20", "2: 2020-02-01", "3: 2021-01-10"
 PASSED = {"contract_research": G1, "investment_decision": f"{G1}; {G2}",
-          "completed": f"{G1}; {G2}; {G3}"}
+          "completed": f"{G1}; {G2}"}  # completed by default at gate 2
 
 
 def _project(n, phase, passed="", ended_in="", rationale="", revisit="", conditions="",
@@ -100,7 +100,7 @@ def test_projects_in_every_phase_killed_and_closed(monkeypatch):
             _project(2, "proposal_review"), _project(3, "contract_research", G1),
             _project(4, "investment_decision", f"{G1}; {G2}"),
             _project(5, "spin_off", f"{G1}; {G2}; {G3}"),
-            _project(6, "completed", f"{G1}; {G2}; {G3}"),
+            _project(6, "completed", f"{G1}; {G2}"),
             _project(7, "terminated", f"{G1}; 2: 2021-01-10", rationale="Route failed"),
             _project(8, "terminated", f"{G1}; {G2}; 3: 2021-01-10", "investment_decision",
                      " Market gone "),
@@ -175,7 +175,7 @@ def test_milestone_rows_are_refused_alike_by_either_path(monkeypatch):
     make_user(Role.EVALUATOR, email="reviewer@import.cn")
     run(admin, "projects", [HEADER, _row(), _row(
         code="TEST-2019-0050", title="Closed", phase="completed", members="",
-        passed="1: 2019-05-20; 2: 2020-05-20; 3: 2021-05-20")])
+        passed="1: 2019-05-20; 2: 2020-05-20")])
     rows = [MILESTONES] + [
         [code, title, phase, "", due, "", state, percent, reviewer, ""]
         for code, title, phase, due, state, percent, reviewer in (

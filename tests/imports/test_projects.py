@@ -69,7 +69,15 @@ def test_a_project_imported_in_contract_research_goes_on_to_request_gate_2():
         ("设备费", Decimal("1000000.00")), ("业务费", Decimal("0.00")),
         ("劳务费", Decimal("500000.00")), ("间接费用", Decimal("0.00"))]
     assert [m.user.email for m in project.members] == ["member@import.cn"]
-    assert project.member_ids == set()  # a place counts once its holder or director confirms
+    # The team it had, confirmed by the importing admin: it counts as the team at once.
+    member = project.members[0]
+    assert project.member_ids == {member.user_id}
+    assert (member.confirmed_by_id, member.confirmed_at is not None) == (admin.id, True)
+    confirm = db.session.scalar(select(AuditRecord).where(
+        AuditRecord.action == "project.member_confirm"))
+    assert (confirm.actor_id, confirm.object_id, confirm.changes["members"],
+            confirm.changes["import"]) == (admin.id, project.id, [None, [member.user_id]],
+                                           [None, result.id])
     decision = db.session.scalar(select(GateDecision))
     # The decision says it was imported, in which import and by whom, on the day it was taken.
     assert (decision.imported_in_id, decision.decided_by_id) == (result.id, admin.id)

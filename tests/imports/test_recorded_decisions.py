@@ -7,6 +7,9 @@ recorded cap table issued. Both paths of the projects import."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -19,6 +22,7 @@ from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.audit.models import AuditRecord
 from tracker.dates import today
+from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 from tracker.imports.projects_bulk import BulkProjects
 
@@ -113,3 +117,29 @@ def test_a_changed_total_of_a_recorded_cap_table_is_refused_beside_it():
                                           "10,000,000 shares issued, not 12,000,000.")
     again = run(admin, "companies", [COMPANY_KEYS, COMPANY])
     assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+
+
+
+def test_an_empty_cell_of_a_recorded_decision_leaves_it_as_recorded(imported):
+    """An import never changes nor removes a recorded decision, so a cell left empty asserts
+    nothing and the row is unchanged, as a gate left out of its cell is; the export writes
+    every recorded value, which reads back unchanged, and a different one is refused (above).
+    The conditions, the rationale and the revisit date left empty were refused as changes."""
+    emptied = {(name, column): "" for name, column in (
+        ("killed", "Rationale of the KILL"), ("killed", "Ended or held in"),
+        ("held", "Revisit date"), ("conditional", "Conditions of a CONDITIONAL GO"))}
+    before = _audited()
+    result = run(imported, "projects", _rows(emptied))
+    assert (result.state, result.unchanged) == (ImportState.DONE, 3), result.errors
+    assert _audited() == before + 1  # the run's own record: nothing changed
+    exported = list(csv.reader(io.StringIO(export_csv("projects").decode())))
+    keys = exported[0]
+    written = {row[keys.index("title")]: dict(zip(keys, row, strict=True))
+               for row in exported[1:]}
+    assert (written["Killed"]["rationale"], written["Killed"]["ended_in"]) == (
+        "Route failed", "contract_research")
+    assert written["Held"]["revisit_date"] == f"{today().year + 1}-06-30"
+    assert written["Conditional"]["conditions"] == (
+        "1: Pilot data | pm@import.cn | 2019-09-30 | open")
+    again = run(imported, "projects", exported)
+    assert (again.state, again.unchanged) == (ImportState.DONE, 3), again.errors

@@ -8,6 +8,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import login, post
@@ -17,7 +18,7 @@ from tests.imports.test_pages import GOOD
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.db import utcnow
-from tracker.imports import jobs
+from tracker.imports import jobs, liveness
 from tracker.imports.models import STOPPED_AFTER_SECONDS, ImportRun, ImportState
 from tracker.organisations.models import Institute
 
@@ -92,3 +93,32 @@ def test_each_progress_report_is_a_sign_of_life(app):
     jobs.Reporter(TheTestsConnection(), run.id).progress(50, 100)
     db.session.refresh(run)
     assert (run.done_rows, run.stopped) == (50, False)
+
+
+def test_a_live_run_on_sqlite_is_never_said_stopped(app, client, monkeypatch):
+    """SQLite lets the import's transaction alone write, so its row's `seen_at` stays its
+    claim's; each report touches a file beside the database instead, which the page reads: a
+    run longer than STOPPED_AFTER_SECONDS was said stopped, and its Cancel ended it while it ran
+    on. Its end removes the file. (PostgreSQL writes the row: the test above.)"""
+    engine = app.extensions["engine"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's reports write the row")
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    login(client, admin)
+    run = _taken(admin)
+    _silent(run, STOPPED_AFTER_SECONDS + 1)
+    assert run.stopped  # no report yet since its claim
+    jobs.reporter_for(engine, run.id).progress(50, 100)
+    assert not run.stopped
+    page = client.get(f"/admin/import/{run.id}").get_data(as_text=True)
+    assert "Stopped: no progress since" not in page and "http-equiv" in page
+    # Carried out, reporting as it goes, the run is seen alive at each report, then ended.
+    seen = []
+    report = jobs.SessionReporter.progress
+    monkeypatch.setattr(jobs.SessionReporter, "progress", lambda self, done, total: (
+        report(self, done, total), setattr(run, "seen_at", utcnow() - timedelta(
+            seconds=STOPPED_AFTER_SECONDS + 1)), seen.append(run.stopped)))
+    jobs.carry_out(run, jobs.reporter_for(engine, run.id), db.session.commit)
+    assert seen and not any(seen)
+    assert run.state is ImportState.DONE and liveness.last_seen(run.id, None) is None

@@ -14,8 +14,9 @@ of a transaction that is still open; a cancelled job rolls its rows back and is 
 cancelled. Its claim and each report write the time (`seen_at`): a run silent for longer than
 `STOPPED_AFTER_SECONDS` lost its worker (its process was killed, its transaction with it), its
 page says it stopped, and its Cancel ends it at once. SQLite lets one connection write at a
-time, so there the run's row says only that it runs, until it ends (`SessionReporter`); a
-queued run is cancelled on SQLite too.
+time, so there the run's row says only that it runs, until it ends, and each report touches a
+file beside the database instead (`SessionReporter`, `tracker.imports.liveness`): a live run
+is never said stopped there either; a queued run is cancelled on SQLite too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, false, select, update
 
 from tracker import db
 from tracker.audit import services as audit
@@ -35,7 +36,7 @@ from tracker.display import said
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
 from tracker.errors import Forbidden, Invalid, Refused, require
-from tracker.imports import replay, services, transitions
+from tracker.imports import liveness, replay, services, transitions
 from tracker.imports.models import ImportRun, ImportState
 
 log = logging.getLogger("tracker.imports")
@@ -106,7 +107,9 @@ def request_cancel(actor, run: ImportRun) -> ImportRun:
     # On PostgreSQL this waits for a running import's transaction, which holds the trail's
     # turn from its first record to its end: until it has stopped.
     audit.take_turn()
-    if not transitions.moved(run.id, ImportRun.ends_at_once, state=ImportState.CANCELLED,
+    # A run whose worker beat lately is alive, whatever its row says (SQLite: `liveness`).
+    at_once = ImportRun.ends_at_once if run.ends_at_once else false()
+    if not transitions.moved(run.id, at_once, state=ImportState.CANCELLED,
                              finished_at=db.utcnow(), upload=None, grants_upload=None,
                              cancel_requested=True):
         transitions.moved(run.id, ImportRun.is_open, cancel_requested=True)
@@ -151,13 +154,14 @@ class Reporter:
 
 
 class SessionReporter:
-    """SQLite: one writer at a time, so no second connection; nothing is seen until the end."""
+    """SQLite: one writer at a time, so no second connection: nothing of its progress is seen
+    until the end, and its sign of life is a file beside the database (`liveness.beat`)."""
 
     def __init__(self, engine: Engine, run_id: int) -> None:
         self.run_id = run_id
 
     def progress(self, done: int, total: int | None) -> None:
-        pass
+        liveness.beat(self.run_id)
 
     def cancelled(self) -> bool:
         return False
@@ -204,6 +208,7 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
             # A dry run that passed keeps its files, to be imported for real.
             run.upload = run.grants_upload = None
         commit()
+    liveness.forget(run.id)  # ended: its beats are read no more
     return run
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from tracker.accounts.models import Role
 from tracker.db import Base, UTCDateTime, str_enum, utcnow
 from tracker.display import said
+from tracker.imports import liveness
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -23,10 +24,10 @@ if TYPE_CHECKING:
 # polls for queued imports every few seconds (tracker/imports/jobs.py).
 NOT_TAKEN_AFTER_SECONDS = 60
 # How long a running import may go without a sign of life (its worker writes one when it takes
-# the run and at each progress report, every 50 rows, `tracker.imports.jobs`) before its page
-# says it stopped: its worker is gone (its process was killed), its transaction with it, and
-# Cancel ends the run at once. On SQLite a run writes nothing until it ends, so there a run
-# longer than this is said stopped too.
+# the run and at each progress report, every 50 rows, `tracker.imports.jobs`; on SQLite in a
+# file beside the database, `tracker.imports.liveness`) before its page says it stopped: its
+# worker is gone (its process was killed), its transaction with it, and Cancel ends the run at
+# once.
 STOPPED_AFTER_SECONDS = 600
 
 
@@ -179,12 +180,19 @@ class ImportRun(Base):
         """Running, with no sign of life for longer than STOPPED_AFTER_SECONDS: its worker
         died (its process was killed), and its transaction with it, so nothing of it was
         written; its page says so and its Cancel ends it at once (`jobs.request_cancel`)."""
-        return (self.state is ImportState.RUNNING and self.seen_at is not None
-                and self.seen_at < silent_since())
+        seen = self.last_seen
+        return self.state is ImportState.RUNNING and seen is not None and seen < silent_since()
 
     @stopped.expression
     def stopped(cls) -> ColumnElement[bool]:  # noqa: N805
+        # The row's sign of life only: on SQLite the worker's beats are in a file
+        # (`liveness`), which the Cancel reads before it writes (`jobs.request_cancel`).
         return and_(cls.state == ImportState.RUNNING, cls.seen_at < silent_since())
+
+    @property
+    def last_seen(self) -> datetime | None:
+        """Its last sign of life: `seen_at`, or on SQLite its worker's later report."""
+        return liveness.last_seen(self.id, self.seen_at)
 
     @hybrid_property
     def ends_at_once(self) -> bool:

@@ -48,9 +48,11 @@ def history(project: Project, values: dict[str, Any], given: Container[str],
     """What a row says of the project's decisions (the cells `tracker.imports.route_cells`
     reads) that is not what they recorded, each beside its column with how it is changed
     instead: an import records a project's decisions with the project, and changes none
-    (issue 13; a changed one was reported "unchanged"). A column the file leaves out, or a
-    gate its cell leaves out or that is not one of `gates` (those the row's route passes,
-    whose days a new project's row records), is not compared; nor is anything of a row that
+    (issue 13; a changed one was reported "unchanged"). A column the file leaves out, an
+    empty cell, or a gate its cell leaves out or that is not one of `gates` (those the row's
+    route passes, whose days a new project's row records), is not compared: an import never
+    changes nor removes a recorded decision, so a cell left empty asserts nothing (the export
+    writes each recorded value, which reads back unchanged); nor is anything of a row that
     changes the phase, refused for that (`refuse`)."""
     if values["phase"] is not project.phase:
         return []
@@ -61,7 +63,7 @@ def history(project: Project, values: dict[str, Any], given: Container[str],
         found += [("gates_passed_on", _redated(gate, on, recorded.get(gate)))
                   for gate, on in sorted(values["_passed_on"].items())
                   if gate in gates and recorded.get(gate) != on]
-    if "conditions" in given and _conditions(values["_conditions"]) != _conditions(
+    if values["_conditions"] and _conditions(values["_conditions"]) != _conditions(
             _read(route_cells.conditions, route.conditions)):
         found.append(("conditions", _(
             "The conditions recorded are not these: %(recorded)s. An import does not change "
@@ -69,23 +71,22 @@ def history(project: Project, values: dict[str, Any], given: Container[str],
             "decision on its gate review's page, and each condition is marked met and "
             "cleared on the project's page. Write the recorded conditions here.",
             recorded=route.conditions or _("none"))))
-    phase = project.phase
-    ended = values["_ended_in"] or route_cells.ended_in_by_default(phase)
-    if "ended_in" in given and route.ended_in and phase in route_cells.ENDED and (
+    phase, ended = project.phase, values["_ended_in"]
+    if ended is not None and route.ended_in and phase in route_cells.ENDED and (
             ended.value != route.ended_in):
         found.append(("ended_in", _(
             "The project's last decision was taken in “%(recorded)s”, not “%(given)s”. An "
             "import does not change a recorded decision, and no correction moves one to "
             "another gate: write the recorded phase here.",
             recorded=label(Phase(route.ended_in)), given=label(ended))))
-    if "rationale" in given and phase in (Phase.TERMINATED, Phase.REJECTED) and (
+    if values["_rationale"] and phase in (Phase.TERMINATED, Phase.REJECTED) and (
             values["_rationale"] != route.rationale.strip()):
         found.append(("rationale", _(
             "The KILL was recorded with another rationale: “%(recorded)s”. An import does not "
             "change a recorded decision: the rationale is changed by correcting the KILL on "
             "its gate review's page (both stay visible). Write the recorded rationale here.",
             recorded=route.rationale)))
-    if "revisit_date" in given and phase is Phase.ON_HOLD and (
+    if values["_revisit_date"] is not None and phase is Phase.ON_HOLD and (
             values["_revisit_date"] != project.revisit_date):
         found.append(("revisit_date", _(
             "The project is on hold until %(recorded)s, not %(given)s. An import does not "

@@ -18,6 +18,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
 from tracker.display import said
+from tracker.display.labels import label
 from tracker.errors import Invalid, Problems
 from tracker.gates import dating, decisions
 from tracker.gates import services as gates
@@ -27,7 +28,7 @@ from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, note, read
 from tracker.organisations.listing import needs_named
 from tracker.organisations.models import Enterprise, Institute
-from tracker.projects import codes, lifecycle
+from tracker.projects import codes, lifecycle, team
 from tracker.projects import services as projects
 from tracker.projects.forms import MAX_BUDGET_ROWS, ProjectForm
 from tracker.projects.lifecycle import Phase, Step
@@ -111,6 +112,25 @@ def decision_days(route, passed: dict[int, date], start: date) -> list[date]:
     return days
 
 
+def off_route(route, passed: dict[int, date], phase: Phase, problems: Problems) -> None:
+    """A date given for a gate the project's route never passes is refused, naming the gate
+    and the route (it was silently dropped: the HQ admin believed it recorded)."""
+    gates = [lifecycle.PHASE_GATE[closed] for closed, _o, _t in route]
+    passes = said.listed(_("gate %(gate)d", gate=g) for g in gates) if gates else _("no gate")
+    for gate in sorted(set(passed) - set(gates)):
+        if phase in FINAL_STEP:  # its last decision taken at the gate `ended_in` names
+            problems.add("gates_passed_on", _(
+                "Gate %(gate)d is not on the project's route: “%(phase)s” by a decision in "
+                "“%(ended)s”, it passes %(route)s. Give a date only for a gate it passes, or "
+                "name the phase whose gate decided it under Ended or held in.", gate=gate,
+                phase=label(phase), ended=label(route[-1][0]), route=passes))
+            continue
+        problems.add("gates_passed_on", _(
+            "Gate %(gate)d is not on the project's route: imported in “%(phase)s”, it passes "
+            "%(route)s. Give a date only for a gate it passes, or correct its phase.",
+            gate=gate, phase=label(phase), route=passes))
+
+
 def _budget_lines(text: str) -> list[tuple[str, str]]:
     how = _("Write each budget line as its category and amount, e.g. Equipment: 1000000; "
             "Labour: 500000.")
@@ -150,6 +170,8 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
         route = imported_route(values["phase"], values["code"], values["_ended_in"])
     except Invalid as invalid:
         problems.found += invalid.problems
+    else:
+        off_route(route, passed, values["phase"], problems)
     days = problems.collect(decision_days, route, passed, values["start_date"]) or []
     decided = {lifecycle.PHASE_GATE[closed]: day
                for (closed, _o, _t), day in zip(route, days, strict=False)}
@@ -305,7 +327,9 @@ class Projects(Adapter):
                 values.pop(key)
             project_changes.refuse(obj, self.current(obj), pm, phase, {
                 **values, "budget_lines": lines, "member_ids": members})
+            named = set(obj.team_ids)
             projects.update_proposal(pm, obj, budget_lines=lines, member_ids=members, **values)
+            team.confirm_imported(actor, obj, set(members) - named)  # a draft's new places
             return obj
         route, conditional = check_new(pm, {**values, "phase": phase, "code": code,
                                             "budget_lines": lines, "member_ids": members},
@@ -314,6 +338,7 @@ class Projects(Adapter):
         rationale, revisit = values.pop("_rationale"), values.pop("_revisit_date")
         project = projects.create_proposal(pm, budget_lines=lines, member_ids=members,
                                            **values)
+        team.confirm_imported(actor, project, members)  # the team it had, before its gates
         if phase is Phase.DRAFT:
             return project
         days = decision_days(route, passed, values["start_date"])

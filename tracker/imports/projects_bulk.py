@@ -187,7 +187,7 @@ class ProjectBatch(Batch):
         drafts.number_rows(Project, project_rows)  # as the form's drafts are numbered
         ids = insert_returning_ids(Project, project_rows)
         run = audit.current_import()
-        created, submitted, coded = defaultdict(list), [], []
+        created, submitted, coded, confirmed = defaultdict(list), [], [], []
         members, lines, changes_rows = [], [], []
         reviews: list[tuple[int, dict, list, dict | None]] = []
         requests: list[tuple[int, int, int]] = []
@@ -203,7 +203,12 @@ class ProjectBatch(Batch):
             if planned:
                 draft["budget_lines"] = [[], [[c, str(a)] for c, _id, a in planned]]
             created[v["pm_id"]].append((pid, draft))
-            members += [{"project_id": pid, "user_id": u, "role": ""} for u in v["member_ids"]]
+            # Confirmed by the importing admin, as `team.confirm_imported` confirms them.
+            team = sorted(set(v["member_ids"]))
+            members += [{"project_id": pid, "user_id": u, "role": "", "confirmed_at": now,
+                         "confirmed_by_id": admin.id} for u in team]
+            if team:
+                confirmed.append((pid, {"members": [None, team]}))
             lines += [{"project_id": pid, "category": c, "category_id": category_id, "amount": a}
                       for c, category_id, a in planned]
             if v["phase"] is Phase.DRAFT:
@@ -219,9 +224,9 @@ class ProjectBatch(Batch):
             coded.append((pid, {"code": [None, row["code"]]}))
             # What each decision keeps of the project, as `scoring.snapshot` keeps it on the
             # row path: the facts as imported (version 1 here, the row path's counts its
-            # flushes; `taken_on` compares all but the version), no confirmed member yet.
+            # flushes; `taken_on` compares all but the version), its team confirmed.
             facts = taken_on.kept_of({**{c: row.get(c) for c in taken_on.KEPT_COLUMNS},
-                                      "version": 1}, [])
+                                      "version": 1}, team)
             for (closed, outcome, target), day in zip(v["_route"], days, strict=True):
                 gate = lifecycle.PHASE_GATE[closed]
                 # As record_imported_decision records it: a KILL with its rationale, which
@@ -241,6 +246,7 @@ class ProjectBatch(Batch):
         audit.record_many_by("project.create", "projects", [
             (self._get(User, pm_id), pid, changes)
             for pm_id, items in created.items() for pid, changes in items])
+        audit.record_many(admin, "project.member_confirm", "projects", confirmed)
         audit.record_many(admin, "project.phase", "projects", submitted)
         audit.record_many(admin, "project.code", "projects", coded)
         self._decide(reviews, run)

@@ -9,6 +9,8 @@ off the project's panels.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask_babel import gettext as _
 from sqlalchemy import Row, or_, select
 
@@ -18,8 +20,9 @@ from tracker.audit import services as audit
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
 from tracker.display.collation import ordered
 from tracker.display.formatting import on_day
-from tracker.errors import Invalid, Problems, Refused, require
+from tracker.errors import Forbidden, Invalid, Problems, Refused, require
 from tracker.gates.models import Declaration, GateReview, PanelMember, ReviewState
+from tracker.imports.models import ImportRun
 from tracker.projects.models import Project, ProjectMember
 
 
@@ -61,6 +64,26 @@ def set_team(project: Project, member_ids: list[int]) -> dict:
     project.members.extend(ProjectMember(user_id=uid) for uid in member_ids if uid not in have)
     after = sorted(set(member_ids))
     return {"members": [before, after]} if before != after else {}
+
+
+def confirm_imported(actor: User, project: Project, user_ids: Collection[int]) -> None:
+    """The places an import adds to a team, confirmed at once by the importing HQ admin: the
+    file is history HQ asserts (the team the project had), not a PM's naming to answer, so
+    the imported members count as the team (access, a stake, a grant's grantees) as they do
+    in a project built in the tracker. The audit record names the import (`audit.record`
+    adds it during one)."""
+    if not ImportRun.can_import(actor):
+        raise Forbidden()
+    wanted = sorted({m.user_id for m in project.members
+                     if m.user_id in user_ids and not m.confirmed})
+    if not wanted:
+        return
+    now = db.utcnow()
+    for member in project.members:
+        if member.user_id in wanted:
+            member.confirmed_at, member.confirmed_by_id = now, actor.id
+    audit.record(actor, "project.member_confirm", project, {"members": [None, wanted]})
+    db.session.flush()
 
 
 def open_panel_seat(project: Project, user_id: int) -> GateReview | None:
