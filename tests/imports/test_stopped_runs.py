@@ -113,6 +113,10 @@ def test_a_live_run_on_sqlite_is_never_said_stopped(app, client, monkeypatch):
     assert not run.stopped
     page = client.get(f"/admin/import/{run.id}").get_data(as_text=True)
     assert "Stopped: no progress since" not in page and "http-equiv" in page
+    # Its Cancel does not end it at once, as it would a run whose worker is gone.
+    post(client, f"/admin/import/{run.id}/cancel")
+    db.session.refresh(run)
+    assert (run.state, run.cancel_requested) == (ImportState.RUNNING, True)
     # Carried out, reporting as it goes, the run is seen alive at each report, then ended.
     seen = []
     report = jobs.SessionReporter.progress
