@@ -280,6 +280,11 @@ def _on_deal_page(record: IncomeReceipt | RoyaltyReport) -> str:
     return url_for("transfers.show", transfer_id=record.transfer_id)
 
 
+def _deal_fact(transfer: Transfer) -> tuple[str, str]:
+    """The deal a receipt or a report is reversed under, first of its reversal page's facts."""
+    return _("Transfer or licence"), f"{label(transfer.kind)} · {transfer.enterprise.shown('name')}"
+
+
 @bp.route("/ip-income/<int:receipt_id>/reverse", methods=["GET", "POST"])
 @login_required
 def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
@@ -287,8 +292,7 @@ def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
                          deal_corrections.income_refusal, acting_user(), _on_deal_page)
     transfer = receipt.transfer
     form = ReverseForm()
-    facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
-              f"{transfer.enterprise.shown('name')}"),
+    facts = [_deal_fact(transfer),
              (_("Received on"), day(receipt.received_on)),
              (_("It pays"), label(receipt.pays) + (f" · {receipt.report.title}"
                                                    if receipt.report else "")),
@@ -311,8 +315,7 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
                         deal_corrections.report_refusal, acting_user(), _on_deal_page)
     transfer = report.transfer
     form = ReverseForm()
-    facts = [(_("Transfer or licence"), f"{label(transfer.kind)} · "
-              f"{transfer.enterprise.shown('name')}"),
+    facts = [_deal_fact(transfer),
              (_("Period"), report.title), (_("Report received on"), day(report.received_on)),
              (_("Base reported (CNY)"), money(report.base_amount)),
              (_("Royalty owed (CNY)"), money(report.royalty_due))]
