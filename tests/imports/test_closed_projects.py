@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from tests.imports.helpers import run
@@ -12,6 +13,8 @@ from tests.imports.test_milestones import COLUMNS as MILESTONE_COLUMNS
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.gates.models import GateDecision, Outcome
+from tracker.imports.column_notes import how_to_fill
+from tracker.imports.columns import KINDS
 from tracker.imports.models import ImportState
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
@@ -75,3 +78,26 @@ def test_a_kill_without_rationale_or_a_route_the_table_refuses_names_the_column(
         (2, "Rationale of the KILL"), (3, "Ended or held in"), (4, "Revisit date"),
         (5, "Ended or held in")], result.errors
     assert db.session.scalar(select(Project.id)) is None
+
+
+def test_ended_in_a_phase_no_gate_closes_is_told_the_phases_a_gate_closes():
+    """`ended_in` is the phase whose gate decided the end: on hold, spun off or draft were
+    listed among its choices (upload page, template, README) and, written, were refused as
+    "Choose where the project goes next." beside the phase, or as the project being closed
+    (found by audit13: a project killed while on hold)."""
+    admin, _pm = _setting()
+    rows = [COLUMNS,
+            _closed("TEST-2016-0001", "terminated", "on_hold", "No market"),
+            _closed("TEST-2016-0002", "completed", "spun_off")]
+    result = run(admin, "projects", rows)
+    gates = ("one of proposal_review (Proposal review), contract_research (Contract research), "
+             "investment_decision (Investment decision), spin_off (Spin-off).")
+    assert [(r, c, m) for r, c, m in result.errors] == [
+        (2, "Ended or held in", "On hold is closed by no gate: write the phase whose gate "
+                                f"decided it, {gates}"),
+        (3, "Ended or held in", "Spun off is closed by no gate: write the phase whose gate "
+                                f"decided it, {gates}")], result.errors
+    [ended_in] = [c for c in KINDS["projects"].columns if c.key == "ended_in"]
+    with force_locale("en"):
+        said = how_to_fill(ended_in, "`{}`".format)
+    assert "`spin_off` (or its label" in said and "on_hold" not in said

@@ -161,7 +161,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
                    "gate: condition | owner's e-mail (the PM or a team member) | due date | "
                    "state (open, met or cleared; empty: open), separated by semicolons, e.g. "
                    "1: Pilot data | pm@example.cn | 2024-06-30 | cleared.")),
-    Column("ended_in", _l("Ended or held in"), choices=Phase,
+    Column("ended_in", _l("Ended or held in"), choices=Phase, offered=tuple(GATE_PHASE.values()),
            note=_l("For a project completed, terminated, rejected or on hold: the phase whose "
                    "gate decided it (empty: contract research; proposal review for a rejected "
                    "one). Its date is that gate's in Gates passed on.")),

@@ -73,6 +73,11 @@ def imported_route(phase: Phase, code: str, ended_in: Phase | None
     if phase in FINAL_STEP:
         outcome, step = FINAL_STEP[phase]
         ended_in = ended_in or route_cells.ended_in_by_default(phase)
+        if ended_in not in lifecycle.GATE_PHASE.values():  # it read "Choose where ... next."
+            raise Invalid("ended_in", _(
+                "%(phase)s is closed by no gate: write the phase whose gate decided it, one of "
+                "%(choices)s.", phase=label(ended_in),
+                choices=cells.accepted(lifecycle.GATE_PHASE.values())))
         try:
             lifecycle.check(ended_in, phase, step)
         except lifecycle.TransitionRefused as error:
