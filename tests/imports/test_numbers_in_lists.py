@@ -133,7 +133,7 @@ def test_a_number_in_a_list_cell_reads_grouped_and_a_comma_out_of_place_is_refus
     refused = run(admin, kind, [keys, _with(keys, row, key, cell.format(n=misplaced))])
     assert (refused.state, refused.created, refused.updated) == (ImportState.FAILED, 0, 0)
     assert [(r, str(c), m) for r, c, m in refused.errors] == [(
-        2, header_in(KINDS[kind].column(key), "en"),
+        2, header_in(KINDS[kind].column(key).header, "en"),
         f"{misplaced}: a comma separates thousands, in groups of three digits (100,000 or "
         "100000); decimals follow a point (62.5).")]
     result = run(admin, kind, [keys, _with(keys, row, key, cell.format(n=grouped))])
@@ -150,7 +150,7 @@ def test_the_refusal_is_said_in_the_importing_persons_language():
         with pytest.raises(ValueError) as form_says:  # what a form's number field says
             ungrouped(misplaced)
         assert [(r, str(c), m) for r, c, m in refused.errors] == [
-            (2, header_in(KINDS[kind].column(key), "zh_CN"), str(form_says.value))]
+            (2, header_in(KINDS[kind].column(key).header, "zh_CN"), str(form_says.value))]
     assert "三位一组" in str(form_says.value)
 
 
