@@ -9,7 +9,9 @@ reader reverses each."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.pofile import read_po
@@ -17,6 +19,7 @@ from flask_babel import force_locale, ngettext
 
 import tracker
 from tracker.display import formatting
+from tracker.display.record_names import NAMES
 
 pytestmark = pytest.mark.no_db  # reads the catalogue only
 
@@ -60,10 +63,15 @@ def test_a_count_of_time_is_said_through_a_plural():
     assert [text for text in singular if SINGULAR_COUNT.search(text)] == []
 
 
-def test_one_byte_and_one_day_read_in_the_singular(app):
+def test_one_byte_one_day_and_one_share_read_in_the_singular(app):
     with app.test_request_context():
         with force_locale("en"):
             assert (formatting.size(1), formatting.size(2)) == ("1 byte", "2 bytes")
             assert formatting.days(1) == "1 day"
+            # A record named by its shares on its history (`record_names`): "1 share"
+            one, many = SimpleNamespace(shares=Decimal(1)), SimpleNamespace(shares=Decimal(2000))
+            assert NAMES["conversions"](one) == "Conversion into 1 share"
+            assert NAMES["conversions"](many) == "Conversion into 2,000 shares"
         with force_locale("zh_CN"):
             assert formatting.size(1) == "1 字节"
+            assert NAMES["conversions"](one) == "转股 1 股"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 
 from tracker.achievements.deal_models import Transfer
@@ -57,31 +58,40 @@ def _grant(grant: IncentiveGrant) -> str:
     options over 150,000 shares"); it read "孙浩 · Options · 150,000 shares", the kind's label
     set between dots as a heading."""
     if grant.kind is GrantKind.OPTIONS:
-        return _("%(name)s's options over %(n)s shares", name=grant.person_name,
-                 n=number(grant.shares))
-    return _("%(name)s's %(n)s restricted shares", name=grant.person_name,
-             n=number(grant.shares))
+        return ngettext("%(name)s's options over %(n)s share",
+                        "%(name)s's options over %(n)s shares", int(grant.shares),
+                        name=grant.person_name, n=number(grant.shares))
+    return ngettext("%(name)s's %(n)s restricted share", "%(name)s's %(n)s restricted shares",
+                    int(grant.shares), name=grant.person_name, n=number(grant.shares))
+
+
+def _shares(shares) -> str:
+    """A number of shares with its noun in the number's plural: "1 share", "2,000 shares"
+    (shares are whole: the plural is the int's)."""
+    return ngettext("%(n)s share", "%(n)s shares", int(shares), n=number(shares))
 
 
 NAMES: dict[str, Callable[[Any], str]] = {
     "tranches": lambda o: _("Tranche %(n)s", n=o.number),
     "disbursements": lambda o: _dated(money(o.amount), o.paid_on),
-    "conversions": lambda o: _("Conversion into %(n)s shares", n=number(o.shares)),
+    "conversions": lambda o: ngettext("Conversion into %(n)s share",
+                                      "Conversion into %(n)s shares", int(o.shares),
+                                      n=number(o.shares)),
     "conversion_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "exit_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "annuity_payment_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "exercise_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "leaving_reversals": lambda o: _dated(_("Reversal"), o.on_date),
-    "share_entries": lambda o: _dated(f"{label(o.kind)} · "
-                                      + _("%(n)s shares", n=number(o.shares)), o.on_date),
+    "share_entries": lambda o: _dated(f"{label(o.kind)} · {_shares(o.shares)}", o.on_date),
     "round_investments": lambda o: money(o.amount),
     "shareholders": lambda o: o.shown_name,
     # A co-funder's `name` is its partner's Chinese key (what imports and exports write).
     "co_funders": lambda o: o.partner.shown("name"),
     "company_exits": lambda o: _dated(label(o.kind), o.on_date),
     "incentive_grants": _grant,
-    "option_exercises": lambda o: _dated(_("%(n)s shares exercised", n=number(o.shares)),
-                                         o.on_date),
+    "option_exercises": lambda o: _dated(ngettext("%(n)s share exercised",
+                                                  "%(n)s shares exercised", int(o.shares),
+                                                  n=number(o.shares)), o.on_date),
     "ip_transfers": lambda o: f"{label(o.kind)} · {o.enterprise.shown('name')}",
     "patent_annuities": lambda o: " · ".join(part for part in (
         _("Annuity of year %(n)s", n=o.year_no), o.right.name) if part),
