@@ -92,6 +92,25 @@ def test_expired_and_revoked_tokens_open_nothing(client, clock):
     assert db.session.scalar(select(AuditRecord).where(AuditRecord.action == "token.revoke"))
 
 
+def test_an_expired_token_is_not_offered_revoking_nor_revoked(client, clock):
+    """The page offered Revoke by its own reading of the dates and the service refused only a
+    revoked token: an expired one, shown 'Expired' with no button, was still revoked by a
+    POST. One `revoke_refusal` answers both now."""
+    clock.set(db.utcnow().date())
+    user = make_user(Role.PROJECT_MANAGER)
+    token_for(user, days=7)
+    token = db.session.scalar(select(AccessToken).where(AccessToken.user_id == user.id))
+    login(client, user)
+    assert f"/tokens/{token.id}/revoke" in client.get("/account/tokens").get_data(as_text=True)
+    clock.set(db.utcnow() + timedelta(days=8))
+    login(client, user)  # the session ended meanwhile
+    page = client.get("/account/tokens").get_data(as_text=True)
+    assert "Expired" in page and f"/tokens/{token.id}/revoke" not in page
+    response = post(client, f"/tokens/{token.id}/revoke")
+    assert response.status_code == 409 and "expired on" in response.get_data(as_text=True)
+    assert db.session.get(AccessToken, token.id).revoked_at is None
+
+
 def test_only_the_owner_or_hq_revokes(client):
     owner, other = make_user(Role.PROJECT_MANAGER), make_user(Role.PROJECT_MANAGER)
     token_for(owner)

@@ -17,7 +17,7 @@ from tracker.accounts.models import User, with_roles
 from tracker.apitokens.models import AccessToken, TokenScope
 from tracker.audit import services as audit
 from tracker.display.formatting import on_day
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Problems, require
 from tracker.tokens import new_token, token_hash
 
 # What every secret starts with, so a secret pasted where it should not be is recognisable
@@ -52,12 +52,21 @@ def create_token(actor: User, name: str, scope: TokenScope, days: int) -> tuple[
     return token, secret
 
 
-def revoke_token(actor: User, token: AccessToken) -> None:
-    if not token.can_revoke(actor):
-        raise Forbidden()
+def revoke_refusal(token: AccessToken, now: datetime) -> str | None:
+    """Why `token` is not revoked now: it was revoked already, or it expired (it opens
+    nothing either way); None while it still opens the API. The service refuses by it and the
+    token page offers Revoke by it."""
     if token.revoked_at is not None:
-        raise Refused(_("This token was revoked on %(date)s: it no longer works. Create a new "
-                        "token if you need one.", date=on_day(token.revoked_at)))
+        return _("This token was revoked on %(date)s: it no longer works. Create a new token "
+                 "if you need one.", date=on_day(token.revoked_at))
+    if token.expires_at <= now:
+        return _("This token expired on %(date)s: it no longer works. Create a new token if "
+                 "you need one.", date=on_day(token.expires_at))
+    return None
+
+
+def revoke_token(actor: User, token: AccessToken) -> None:
+    require(token.can_revoke(actor), lambda: revoke_refusal(token, db.utcnow()))
     _revoke(actor, token)
     db.session.flush()
 

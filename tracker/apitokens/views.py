@@ -19,8 +19,10 @@ bp = Blueprint("tokens", __name__)
 
 
 def _page(form: TokenForm, secret: str | None = None) -> str:
-    return render_template("apitokens/tokens.html", form=form, secret=secret,
-                           tokens=services.tokens_of(acting_user()), at=db.utcnow())
+    tokens, now = services.tokens_of(acting_user()), db.utcnow()
+    return render_template("apitokens/tokens.html", form=form, secret=secret, tokens=tokens,
+                           revocable={t.id for t in tokens
+                                      if services.revoke_refusal(t, now) is None})
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
