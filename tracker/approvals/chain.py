@@ -105,12 +105,9 @@ def start(actor: User, project: Project, subject: Subject,
 
 
 def _signable(actor: User, request: ApprovalRequest) -> ApprovalStep:
-    if not request.can_sign(actor, today()):
-        raise Forbidden(_("This request does not wait for your signature (nobody signs their "
-                          "own request, not even on someone else's behalf)."))
-    if not request.is_pending:
-        raise Refused(_("This request no longer waits at the institute: it was %(state)s.",
-                        state=_state_word(request)))
+    require(request.can_sign(actor, today()), lambda: pending_refusal(request),
+            _("This request does not wait for your signature (nobody signs their own request, "
+              "not even on someone else's behalf)."))
     step = request.step_for(actor, today())
     if step is None:
         signed = next((s for s in request.current_steps if s.verdict is not None and actor.id
@@ -176,12 +173,21 @@ def signed_said(request: ApprovalRequest) -> str:
     return _("Endorsed: it waits for the other signatures.")
 
 
+def pending_refusal(request: ApprovalRequest) -> str | None:
+    """Why nothing more is done with the request at the institute (signed, withdrawn): it no
+    longer waits there (passed, returned, withdrawn); None while it does. The first refusal of
+    a signature and of a withdrawal."""
+    if request.is_pending:
+        return None
+    return _("This request no longer waits at the institute: it was %(state)s.",
+             state=_state_word(request))
+
+
 def withdrawal_refusal(request: ApprovalRequest) -> str | None:
     """Why the applicant (`can_withdraw`) can't take the request back now: it no longer waits
     at the institute, or an approver has acted on it; None while they can."""
-    if not request.is_pending:
-        return _("This request no longer waits at the institute: it was %(state)s.",
-                 state=_state_word(request))
+    if (said := pending_refusal(request)) is not None:
+        return said
     if request.acted:
         first = min((s for s in request.steps if s.verdict is not None),
                     key=lambda s: s.signed_at)

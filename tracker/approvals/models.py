@@ -200,8 +200,8 @@ class ApprovalRequest(Base):
 
     def can_sign(self, user: User, on: date) -> bool:
         """Whoever `signs` it, never its applicant: nobody signs their own request, not even on
-        someone else's behalf (once it no longer waits, or not at their level:
-        `chain._signable`)."""
+        someone else's behalf (once it no longer waits:
+        `chain.pending_refusal`; not at their level: `chain._signable`)."""
         return user.id != self.submitted_by_id and self.signs(user, on)
 
     def signs(self, user: User, on: date) -> bool:

@@ -28,7 +28,7 @@ from tracker.db import utcnow
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Forbidden, Invalid, Problems, Refused, require
 from tracker.files import services as files
 from tracker.money import cents
 
@@ -113,17 +113,21 @@ def save_indicator(actor: User, indicator: Indicator | None, *, year: int, measu
     return indicator
 
 
+def evidence_refusal(indicator: Indicator) -> str | None:
+    """Why no evidence is entered for the indicator: the tracker computes it, or its year's
+    assessment no longer changes; None while it can be (whoever may: `EvidenceEntry.can_enter`)."""
+    if indicator.is_computed:
+        return _("The tracker computes this indicator from its records: evidence is entered "
+                 "for the others.")
+    return locked_refusal(indicator.year)
+
+
 def enter_evidence(actor: User, indicator: Indicator, institute: Institute, *,
                    amount: Decimal, description: str,
                    uploads: Sequence[tuple[IO[bytes], str]]) -> EvidenceEntry:
     """What the institute claims for an evidence indicator, with its files; it counts once
     HQ accepts it."""
-    if not EvidenceEntry.can_enter(actor, institute):
-        raise Forbidden()
-    if indicator.is_computed:
-        raise Refused(_("The tracker computes this indicator from its records: evidence is "
-                        "entered for the others."))
-    _unlocked(indicator.year)
+    require(EvidenceEntry.can_enter(actor, institute), lambda: evidence_refusal(indicator))
     problems = Problems()
     if amount < 0:
         problems.add("amount", _("The amount cannot be negative."))

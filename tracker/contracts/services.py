@@ -15,9 +15,9 @@ from tracker import corrections, db, reversals, voids
 from tracker.audit import services as audit
 from tracker.contracts.models import ContractType, Instalment, Payment, ResearchContract
 from tracker.dates import today
-from tracker.display.formatting import day, on_day
+from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused, require
+from tracker.errors import Problems, require
 from tracker.files import attached
 from tracker.funding.models import FundingAgreement
 from tracker.money import cents
@@ -216,15 +216,7 @@ def find_by_number(institute_id: int, number: str) -> ResearchContract | None:
 def record_payment(actor: User, instalment: Instalment, received_on: date,
                    amount: Decimal) -> Payment:
     """Money received against an instalment; partial payments add up, never beyond it."""
-    project = instalment.contract.project
-    if not ResearchContract.can_record(actor, project):
-        raise Forbidden()
-    if instalment.contract.is_void:
-        raise Refused(_("This contract was voided on %(date)s (%(reason)s): no money is "
-                        "recorded against it. Record the money on the contract it was paid "
-                        "under, from the project's page.",
-                        date=on_day(instalment.contract.voided_at),
-                        reason=instalment.contract.void_reason))
+    require(instalment.contract.can_correct(actor), lambda: pay_refusal(instalment.contract))
     # Two payments at once must not both see the same amount outstanding.
     db.session.refresh(instalment, with_for_update=True)
     db.session.expire(instalment, ["payments"])
@@ -278,6 +270,17 @@ def correction_refusal(contract: ResearchContract) -> str | None:
     """Why nothing of the contract is corrected or registered any more: it was voided (when,
     why); None when it can be (whoever may: `ResearchContract.can_correct`)."""
     return voids.refusal(contract)
+
+
+def pay_refusal(contract: ResearchContract) -> str | None:
+    """Why no money is recorded against the contract's instalments: it was voided (the one
+    sentence of a voided contract, `voids.refusal`), with where the money goes instead; None
+    when it can be (whoever may: `ResearchContract.can_correct`). The service refuses by it and
+    the contract page offers the payment form by it."""
+    if (said := voids.refusal(contract)) is None:
+        return None
+    return _("%(voided)s Record the money on the contract it was paid under, from the "
+             "project's page.", voided=said)
 
 
 def payment_refusal(payment: Payment) -> str | None:

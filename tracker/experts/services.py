@@ -13,7 +13,7 @@ from tracker import db
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Forbidden, Invalid, Problems, require
 from tracker.experts.models import Expert, ExpertTitle
 from tracker.search import matching
 
@@ -89,18 +89,18 @@ def save_expert(actor: User, expert: Expert | None, **values: Any) -> Expert:
     return expert
 
 
-def has_account(expert: Expert) -> str:
-    """Why no account is linked to or made for the expert: they have one, named."""
+def account_refusal(expert: Expert) -> str | None:
+    """Why no account is linked to or made for the expert: they have one, named; None while
+    they have none. The services refuse by it and the expert's page offers the form by it."""
+    if expert.user_id is None:
+        return None
     return _("This expert has an account already, %(email)s: they score with it.",
              email=expert.user.email)
 
 
 def link_account(actor: User, expert: Expert, user: User) -> None:
     """The expert scores with an existing account: an HQ evaluator's, say."""
-    if not Expert.can_manage(actor):
-        raise Forbidden()
-    if expert.user_id is not None:
-        raise Refused(has_account(expert))
+    require(Expert.can_manage(actor), lambda: account_refusal(expert))
     if db.session.scalar(select(Expert.id).where(Expert.user_id == user.id)):
         raise Invalid("user_id", _("That account belongs to another expert."))
     if not user.has_role(Role.EVALUATOR, Role.EXTERNAL_EXPERT):
@@ -114,10 +114,7 @@ def create_account(actor: User, expert: Expert, password: str) -> User:
     """A limited account for an expert from outside (`Role.EXTERNAL_EXPERT`): it signs in with
     the expert's e-mail and this password (replaced at the first sign-in), declares conflicts
     and scores the reviews the expert sits on, and opens nothing else."""
-    if not Expert.can_manage(actor):
-        raise Forbidden()
-    if expert.user_id is not None:
-        raise Refused(has_account(expert))
+    require(Expert.can_manage(actor), lambda: account_refusal(expert))
     if not expert.email:
         raise Invalid("password", _("Give the expert's e-mail first: they sign in with it."))
     user = accounts.create_user(actor, email=expert.email, name=expert.name, password=password,

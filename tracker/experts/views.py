@@ -65,7 +65,8 @@ def index() -> str | Response:
 @requires(Expert.can_manage)
 def show(expert_id: int) -> str:
     expert = _expert_or_404(expert_id)
-    return render_template("experts/show.html", expert=expert, account=_account_form())
+    return render_template("experts/show.html", expert=expert, account=_account_form()
+                           if services.account_refusal(expert) is None else None)
 
 
 @bp.route("/new", methods=["GET", "POST"])
