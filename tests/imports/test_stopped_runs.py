@@ -5,6 +5,7 @@ and its Cancel ends it at once (issue 13 point 4)."""
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -31,6 +32,17 @@ def _taken(admin) -> ImportRun:
     assert (claimed.id, claimed.state) == (run.id, ImportState.RUNNING)
     assert claimed.seen_at is not None
     return claimed
+
+
+def _taken_on_sqlite(app, client):
+    """A run taken on SQLite, its HQ admin logged in (PostgreSQL's reports write the row)."""
+    engine = app.extensions["engine"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's reports write the row")
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    login(client, admin)
+    return engine, _taken(admin)
 
 
 def _silent(run: ImportRun, seconds: int) -> None:
@@ -100,13 +112,7 @@ def test_a_live_run_on_sqlite_is_never_said_stopped(app, client, monkeypatch):
     claim's; each report touches a file beside the database instead, which the page reads: a
     run longer than STOPPED_AFTER_SECONDS was said stopped, and its Cancel ended it while it ran
     on. Its end removes the file. (PostgreSQL writes the row: the test above.)"""
-    engine = app.extensions["engine"]
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's reports write the row")
-    make_hq()
-    admin = make_user(Role.HQ_ADMIN)
-    login(client, admin)
-    run = _taken(admin)
+    engine, run = _taken_on_sqlite(app, client)
     _silent(run, STOPPED_AFTER_SECONDS + 1)
     assert run.stopped  # no report yet since its claim
     jobs.reporter_for(engine, run.id).progress(50, 100)
@@ -126,3 +132,20 @@ def test_a_live_run_on_sqlite_is_never_said_stopped(app, client, monkeypatch):
     jobs.carry_out(run, jobs.reporter_for(engine, run.id), db.session.commit)
     assert seen and not any(seen)
     assert run.state is ImportState.DONE and liveness.last_seen(run.id, None) is None
+
+
+def test_a_stopped_sqlite_runs_sign_of_life_goes_with_its_cancel(app, client):
+    """The file of a SQLite run's beats (`liveness`) is removed when the run ends, also when
+    its Cancel ends it, its worker gone: it stayed beside the database for ever (no worker
+    was left to remove it at its end)."""
+    engine, run = _taken_on_sqlite(app, client)
+    jobs.reporter_for(engine, run.id).progress(50, 100)  # it beat, then its worker died
+    path = liveness._path(run.id)
+    gone = (utcnow() - timedelta(seconds=STOPPED_AFTER_SECONDS + 1)).timestamp()
+    os.utime(path, (gone, gone))
+    _silent(run, STOPPED_AFTER_SECONDS + 1)
+    assert run.stopped and path.exists()
+    post(client, f"/admin/import/{run.id}/cancel")
+    db.session.expire_all()
+    assert db.session.get(ImportRun, run.id).state is ImportState.CANCELLED
+    assert not path.exists()

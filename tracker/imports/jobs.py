@@ -117,6 +117,8 @@ def request_cancel(actor, run: ImportRun) -> ImportRun:
     if not run.is_open and run.state is not ImportState.CANCELLED:
         raise Refused(_("Import #%(id)d ended before its cancellation reached it: its "
                         "page shows what it did.", id=run.id))
+    if run.state is ImportState.CANCELLED:  # ended at once: no worker is left to forget it
+        liveness.forget(run.id)
     audit.record(actor, "import.cancel", run, {"state": [None, run.state.value]})
     db.session.flush()
     return run
@@ -203,6 +205,7 @@ def carry_out(run: ImportRun, reporter: Reporter | SessionReporter,
             run = db.session.get(ImportRun, run.id)
             db.session.refresh(run)
             commit()  # the read's transaction
+            liveness.forget(run.id)  # ended by its Cancel: its beats are read no more
             return run
         if run.state is not ImportState.CHECKED:
             # A dry run that passed keeps its files, to be imported for real.
