@@ -20,6 +20,7 @@ from tracker.display.formatting import money as cny
 from tracker.errors import Problems, require
 from tracker.files import attached
 from tracker.funding.models import FundingAgreement
+from tracker.gates.dating import noon
 from tracker.money import cents
 from tracker.organisations import need_states
 from tracker.organisations import services as organisations
@@ -51,7 +52,7 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
     changes["instalments"] = recorded_schedule(instalments)
     db.session.add(contract)
     audit.record(actor, "contract.record", contract, changes)
-    need_contracted(actor, project.need)
+    need_contracted(actor, project.need, signed_on)
     db.session.flush()
     return contract
 
@@ -76,11 +77,22 @@ def recorded_schedule(instalments: list[tuple[date, Decimal]]) -> list:
     return [None, [[d.isoformat(), str(a)] for d, a in instalments]]
 
 
-def need_contracted(actor: User, need: TechnologyNeed | None) -> None:
-    """The need a project answers becomes contracted with a contract signed on it (once)."""
-    if need is not None and need.state in need_states.CONTRACTABLE:
-        organisations.stamp_state(actor, need, NeedState.CONTRACTED, by_contract=True)
-        audit.record(actor, "need.contracted", need, audit.pending_changes(need))
+def need_contracted(actor: User, need: TechnologyNeed | None, signed_on: date) -> None:
+    """The need a project answers becomes contracted with a contract signed on it (once),
+    dated by its earliest contract's signing (noon that day, not after now): a contract
+    recorded later but signed earlier, or a need imported as contracted, is dated by it, so
+    the time from intake to contract is the history's, not the recording's (issue 13)."""
+    if need is None:
+        return
+    at = min(noon(signed_on), db.utcnow())
+    if need.state in need_states.CONTRACTABLE:
+        organisations.stamp_state(actor, need, NeedState.CONTRACTED, by_contract=True, at=at)
+    elif need.state is NeedState.CONTRACTED and (need.contracted_at is None
+                                                 or at < need.contracted_at):
+        need.contracted_at = need.state_since = at
+    else:
+        return
+    audit.record(actor, "need.contracted", need, audit.pending_changes(need))
 
 
 def check_terms(problems: Problems, project: Project, *, enterprise_id: int | None,

@@ -152,8 +152,9 @@ class ContractBatch(ProjectsBatch):
             return
         needs = {n.id: n for n in db.session.scalars(select(TechnologyNeed).where(
             TechnologyNeed.id.in_(wanted)))}
-        for project in projects.values():
-            contracts.need_contracted(self.actor, needs.get(project.need_id))
+        for v in rows:  # in the file's order, as the row-by-row path records them
+            project = projects[v["project_id"]]
+            contracts.need_contracted(self.actor, needs.get(project.need_id), v["signed_on"])
 
 
 class BulkContracts(Contracts):

@@ -53,6 +53,13 @@ def check(current: NeedState | None, target: NeedState) -> str | None:
              allowed=" / ".join(label(s) for s in following), target=label(target))
 
 
+def carried_on(need: TechnologyNeed, stated: NeedState) -> bool:
+    """Whether a contract carried `need` on from `stated`: a contracted need given a state a
+    contract contracts from (a needs file written before its contract, imported again) is
+    given nothing new (issue 13)."""
+    return need.state is NeedState.CONTRACTED and stated in CONTRACTABLE
+
+
 def final_refusal(need: TechnologyNeed) -> str | None:
     """Why a contracted or closed need changes no more (final): neither moved nor its record
     edited, by its page's forms or an import (`services.save_need`), said before those forms

@@ -4,6 +4,7 @@ permission, validates what forms cannot, applies, audits and flushes."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -245,7 +246,10 @@ def check_need(actor: User, need: TechnologyNeed | None, values: dict[str, Any]
     if "field_id" in values:
         values["field_id"] = techfields.classify(values["field_id"])
     if need is not None and (said := need_states.final_refusal(need)) is not None:
-        # Kept as it was when it was contracted or closed; the same again changes nothing.
+        # Kept as it was when it was contracted or closed; the same again changes nothing,
+        # nor the state it had before a contract carried it on.
+        if state is not None and need_states.carried_on(need, state):
+            state = None
         for field in _changing(need, state, values):
             problems.add(field, said)
         problems.raise_any()
@@ -276,12 +280,12 @@ def _changing(need: TechnologyNeed, state: NeedState | None, values: dict[str, A
 
 
 def stamp_state(actor: User | None, need: TechnologyNeed, target: NeedState, reason: str = "",
-                *, by_contract: bool = False) -> None:
+                *, by_contract: bool = False, at: datetime | None = None) -> None:
     """THE writer of a need's state: checked by the table (tracker/organisations/need_states.py;
     `by_contract`: a signed research contract, which makes any contractable need contracted),
     a closing with its reason, and when each step was reached (the times from intake to match
     and to contract, the stale-need reminder's count). The caller audits the change with the
-    rest of what it changes."""
+    rest of what it changes. `at`: when it was reached, if not now (a contract's signing)."""
     if target == need.state:
         return
     if by_contract and need.state not in need_states.CONTRACTABLE:
@@ -292,7 +296,7 @@ def stamp_state(actor: User | None, need: TechnologyNeed, target: NeedState, rea
     if target is NeedState.CLOSED and not reason.strip():
         problems.add("reason", _("Say why the need is closed."))
     problems.raise_any()
-    now = db.utcnow()
+    now = at or db.utcnow()
     if need.state is NeedState.MATCHED and target is NeedState.ANALYSED:
         need.matched_at = need.matched_by_id = None  # the match fell through
     need.state, need.state_since = target, now
