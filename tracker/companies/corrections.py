@@ -29,7 +29,7 @@ from tracker.companies.models import (
 from tracker.companies.reversal_models import ExitReversal, RoundReversal
 from tracker.companies.services import managers_only, require_manager
 from tracker.corrections import corrected, reason_of
-from tracker.display.formatting import day, money, number
+from tracker.display.formatting import day, money, number, plural
 from tracker.display.said import joined
 from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
 from tracker.funding.models import Conversion, FundingAgreement, conversion_stands
@@ -61,9 +61,12 @@ def no_holding_below_zero(company: Company, on: date) -> None:
         short = next((h for h in table.rows if h.shares < 0), None)
         if short is not None:
             # A refusal above the form, not beside the date: no date of the reversal helps.
-            raise Refused(_(
+            raise Refused(ngettext(
+                "%(name)s would hold %(shares)s share on %(date)s: the shares reversed were "
+                "passed on by a later entry; reverse that one first.",
                 "%(name)s would hold %(shares)s shares on %(date)s: the shares reversed were "
-                "passed on by a later entry; reverse that one first.", name=short.holder.shown_name,
+                "passed on by a later entry; reverse that one first.",
+                plural(short.shares), name=short.holder.shown_name,
                 shares=number(short.shares), date=day(when)))
     reserve.no_pool_below_promised(company, on)
 
@@ -233,20 +236,26 @@ def reverse_exit(actor: User, exit_: CompanyExit, on: date, reason: str) -> Exit
 
 def described(entry: ShareEntry) -> str:
     """A line of the ledger in a sentence, for a refusal that names it."""
-    on, shares, to = day(entry.on_date), number(abs(entry.shares)), entry.to_holder.shown_name
+    on, to = day(entry.on_date), entry.to_holder.shown_name
+    count, shares = plural(abs(entry.shares)), number(abs(entry.shares))
     if entry.reverses_id is not None:
-        return _("%(date)s: the reversal of %(shares)s shares of %(holder)s.", date=on,
-                 shares=shares, holder=to)
+        return ngettext("%(date)s: the reversal of %(shares)s share of %(holder)s.",
+                        "%(date)s: the reversal of %(shares)s shares of %(holder)s.", count,
+                        date=on, shares=shares, holder=to)
     if entry.round_id is not None:
-        said = _("%(date)s: %(shares)s shares to %(holder)s in the round %(round)s.", date=on,
-                 shares=shares, holder=to, round=next(
-                     r.name for r in entry.company.rounds if r.id == entry.round_id))
+        said = ngettext("%(date)s: %(shares)s share to %(holder)s in the round %(round)s.",
+                        "%(date)s: %(shares)s shares to %(holder)s in the round %(round)s.",
+                        count, date=on, shares=shares, holder=to, round=next(
+                            r.name for r in entry.company.rounds if r.id == entry.round_id))
     elif entry.kind is EntryKind.TRANSFER:
-        said = _("%(date)s: a transfer of %(shares)s shares from %(source)s to %(holder)s.",
-                 date=on, shares=shares, source=entry.from_holder.shown_name, holder=to)
+        said = ngettext(
+            "%(date)s: a transfer of %(shares)s share from %(source)s to %(holder)s.",
+            "%(date)s: a transfer of %(shares)s shares from %(source)s to %(holder)s.", count,
+            date=on, shares=shares, source=entry.from_holder.shown_name, holder=to)
     else:
-        said = _("%(date)s: an issue of %(shares)s shares to %(holder)s.", date=on,
-                 shares=shares, holder=to)
+        said = ngettext("%(date)s: an issue of %(shares)s share to %(holder)s.",
+                        "%(date)s: an issue of %(shares)s shares to %(holder)s.", count,
+                        date=on, shares=shares, holder=to)
     if entry.reversed_by is None:
         return said
     return joined(" ", [said, _("Reversed on %(date)s, it still came after the table.",

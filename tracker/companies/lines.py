@@ -9,9 +9,10 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker.companies.models import Acquisition, HolderType
-from tracker.display.formatting import number
+from tracker.display.formatting import number, plural
 from tracker.errors import Problems, in_row
 
 
@@ -48,9 +49,10 @@ def check_line(line: IssueLine, rows: str, problems: Problems) -> None:
     if not line.name.strip():
         problems.add(line.field(rows, "name"), _("Name each holder."))
     if line.shares > MAX_SHARES:
-        problems.add(line.field(rows, "shares"), _(
-            "%(name)s: %(n)s shares is more than any company issues.", name=line.name,
-            n=number(line.shares)))
+        problems.add(line.field(rows, "shares"), ngettext(
+            "%(name)s: %(n)s share is more than any company issues.",
+            "%(name)s: %(n)s shares is more than any company issues.", plural(line.shares),
+            name=line.name, n=number(line.shares)))
     elif line.shares <= 0 or line.shares != line.shares.to_integral_value():
         problems.add(line.field(rows, "shares"), _(
             "%(name)s: shares are whole numbers above zero; %(n)s was given.", name=line.name,

@@ -13,13 +13,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker import money
 from tracker.companies import ledger, services
 from tracker.companies.holder_models import Shareholder
 from tracker.companies.lines import IssueLine
 from tracker.companies.models import Acquisition, Company, FinancingRound, HolderType
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
 from tracker.errors import Problems, Refused, in_row
@@ -97,9 +98,12 @@ def check_round(company: Company, *, name: str, on: date, pre_money: Decimal, am
                         "at incorporation first.", date=day(on)))
     price = money.price_per_share(pre_money, outstanding)
     if price <= 0:
-        problems.add("pre_money", _("A pre-money valuation of %(amount)s over %(shares)s "
-                                    "shares gives a price per share that rounds to zero.",
-                                    amount=cny(pre_money), shares=number(outstanding)))
+        problems.add("pre_money", ngettext(
+            "A pre-money valuation of %(amount)s over %(shares)s share gives a price per share "
+            "that rounds to zero.",
+            "A pre-money valuation of %(amount)s over %(shares)s shares gives a price per share "
+            "that rounds to zero.", plural(outstanding), amount=cny(pre_money),
+            shares=number(outstanding)))
         problems.raise_any()
     bought = [(line, money.whole_shares(line.amount, price)) for line in investors]
     for line, shares in bought:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, func, select, true
 from sqlalchemy.orm import aliased
 
@@ -36,7 +37,7 @@ from tracker.companies.models import (
 )
 from tracker.companies.reversal_models import round_stands
 from tracker.dates import today
-from tracker.display.formatting import before_stop, day, number
+from tracker.display.formatting import before_stop, day, number, plural
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.incentives import reserve
 from tracker.organisations.services import check_uscc
@@ -225,9 +226,11 @@ def issue_entry(actor: User, company: Company, holder: Shareholder, shares: Deci
 
 def shortfall_warnings(issues: list[ledger.Issue]) -> list[str]:
     minimum = Decimal(settings.get(catalogue.CONTRIBUTOR_EQUITY_MIN_PCT))
-    return [_("The contributors of %(technology)s hold %(pct)s%% of the %(issued)s shares "
-              "issued for it (%(held)s); the law asks for at least %(min)s%%.",
-              technology=s.technology, pct=s.pct, issued=number(s.issued),
+    return [ngettext("The contributors of %(technology)s hold %(pct)s%% of the %(issued)s share "
+                     "issued for it (%(held)s); the law asks for at least %(min)s%%.",
+                     "The contributors of %(technology)s hold %(pct)s%% of the %(issued)s "
+                     "shares issued for it (%(held)s); the law asks for at least %(min)s%%.",
+                     plural(s.issued), technology=s.technology, pct=s.pct, issued=number(s.issued),
               held=number(s.contributors), min=minimum)
             for s in ledger.contributor_shortfalls(issues, minimum)]
 
@@ -252,18 +255,23 @@ def check_incorporation(company: Company, lines: list[IssueLine], on: date,
                          line.field("holdings", "lock_up_until"))
     held = sum((line.shares for line in lines), Decimal("0"))
     if lines and held != total_shares:
-        problems.add("total_shares", _(
+        problems.add("total_shares", ngettext(
+            "The cap table does not add up: the holdings add up to %(held)s share, not the "
+            "%(total)s issued (%(diff)s %(which)s).",
             "The cap table does not add up: the holdings add up to %(held)s shares, not the "
-            "%(total)s issued (%(diff)s %(which)s).", held=number(held),
+            "%(total)s issued (%(diff)s %(which)s).", plural(held), held=number(held),
             total=number(total_shares), diff=number(abs(held - total_shares)),
             which=_("missing") if held < total_shares else _("too many")))
     team = sum((line.shares for line in lines if line.kind is HolderType.TEAM), Decimal("0"))
     low = Decimal(settings.get(catalogue.TEAM_HOLDING_MIN_PCT))
     high = Decimal(settings.get(catalogue.TEAM_HOLDING_MAX_PCT))
     if lines and total_shares > 0 and not low < money.fraction_pct(team, total_shares) <= high:
-        problems.add("holdings", _(
+        problems.add("holdings", ngettext(
             "Team holding at incorporation must be more than %(low)s%% and at most %(high)s%%: "
-            "the team would hold %(team)s of %(total)s shares, %(pct)s%%.", low=low, high=high,
+            "the team would hold %(team)s of %(total)s share, %(pct)s%%.",
+            "Team holding at incorporation must be more than %(low)s%% and at most %(high)s%%: "
+            "the team would hold %(team)s of %(total)s shares, %(pct)s%%.",
+            plural(total_shares), low=low, high=high,
             team=number(team), total=number(total_shares), pct=money.percent(team, total_shares)))
     problems.collect(check_holders, company, [(line.name, line.kind,
                                                 line.field("holdings", "name")) for line in lines])
@@ -339,10 +347,12 @@ def transfer_shares(actor: User, company: Company, source: Shareholder, name: st
         held = ledger.lowest_balance_from(company, source.id, on)
         locked = ledger.locked(company, source.id, on)
         if shares > held:
-            problems.add("shares", _(
+            problems.add("shares", ngettext(
+                "%(name)s holds %(held)s share from %(date)s on; a transfer of %(shares)s "
+                "would leave a negative holding.",
                 "%(name)s holds %(held)s shares from %(date)s on; a transfer of %(shares)s "
-                "would leave a negative holding.", name=source.shown_name, held=number(held),
-                date=day(on), shares=number(shares)))
+                "would leave a negative holding.", plural(held), name=source.shown_name,
+                held=number(held), date=day(on), shares=number(shares)))
         elif shares > reserve.transferable(company, source, on):
             problems.add("shares", reserve.reserved_sentence(company, source, on))
         elif shares > held - locked:

@@ -209,10 +209,16 @@ def days(value: Decimal | int | None) -> str:
     "1 day", "17.5 days"; the needs page said "1 days" (found by a newcomer)."""
     if value is None:
         return "—"
+    return ngettext("%(days)s day", "%(days)s days", plural(value), days=number(value))
+
+
+def plural(value: Decimal | int) -> int:
+    """The count `ngettext` chooses a message's form by, for a count given as text (a number
+    of days or shares, `Numeric`): the number itself when whole, since Babel's plural rules
+    take an int; 2 for a fraction, which reads as plural ("1.5 days", "2.5 shares"), where
+    int() would make 1.5 "1.5 share"."""
     whole = Decimal(value) == Decimal(value).to_integral_value()
-    # Babel's plural rules take a whole number; a fraction of a day reads as plural ("1.5 days").
-    return ngettext("%(days)s day", "%(days)s days", int(value) if whole else 2,
-                    days=number(value))
+    return int(value) if whole else 2
 
 
 @formatter(int)

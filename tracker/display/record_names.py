@@ -26,6 +26,7 @@ from tracker.display.formatting import (
     money,
     number,
     on_day,
+    plural,
     whole_pct,
     year,
 )
@@ -59,23 +60,23 @@ def _grant(grant: IncentiveGrant) -> str:
     set between dots as a heading."""
     if grant.kind is GrantKind.OPTIONS:
         return ngettext("%(name)s's options over %(n)s share",
-                        "%(name)s's options over %(n)s shares", int(grant.shares),
+                        "%(name)s's options over %(n)s shares", plural(grant.shares),
                         name=grant.person_name, n=number(grant.shares))
     return ngettext("%(name)s's %(n)s restricted share", "%(name)s's %(n)s restricted shares",
-                    int(grant.shares), name=grant.person_name, n=number(grant.shares))
+                    plural(grant.shares), name=grant.person_name, n=number(grant.shares))
 
 
 def _shares(shares) -> str:
     """A number of shares with its noun in the number's plural: "1 share", "2,000 shares"
-    (shares are whole: the plural is the int's)."""
-    return ngettext("%(n)s share", "%(n)s shares", int(shares), n=number(shares))
+    (`plural`: a fraction of a share reads as plural)."""
+    return ngettext("%(n)s share", "%(n)s shares", plural(shares), n=number(shares))
 
 
 NAMES: dict[str, Callable[[Any], str]] = {
     "tranches": lambda o: _("Tranche %(n)s", n=o.number),
     "disbursements": lambda o: _dated(money(o.amount), o.paid_on),
     "conversions": lambda o: ngettext("Conversion into %(n)s share",
-                                      "Conversion into %(n)s shares", int(o.shares),
+                                      "Conversion into %(n)s shares", plural(o.shares),
                                       n=number(o.shares)),
     "conversion_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "exit_reversals": lambda o: _dated(_("Reversal"), o.on_date),
@@ -90,7 +91,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "company_exits": lambda o: _dated(label(o.kind), o.on_date),
     "incentive_grants": _grant,
     "option_exercises": lambda o: _dated(ngettext("%(n)s share exercised",
-                                                  "%(n)s shares exercised", int(o.shares),
+                                                  "%(n)s shares exercised", plural(o.shares),
                                                   n=number(o.shares)), o.on_date),
     "ip_transfers": lambda o: f"{label(o.kind)} · {o.enterprise.shown('name')}",
     "patent_annuities": lambda o: " · ".join(part for part in (

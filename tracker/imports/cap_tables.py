@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from tracker import db
@@ -29,7 +30,7 @@ from tracker.companies import corrections
 from tracker.companies import services as companies
 from tracker.companies.forms import HOLDING_ROWS, IncorporationForm
 from tracker.companies.models import Acquisition, Company, HolderType, ShareEntry
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.errors import Invalid, Problems, Refused
 from tracker.imports import cells, ledger_lines, reversal_lines
 from tracker.imports.cells import CellError, iso_date
@@ -132,11 +133,16 @@ def total_changed(company: Company, cell: list[Entry] | None, total: Decimal | N
     if cell is None or total is None or not table or standing_table(cell) != table or (
             total == table_total(table, None)):
         return None
-    return _("The cap table at incorporation is recorded with %(recorded)s shares issued, not "
-             "%(given)s. An import does not change a recorded table: on the company's page it "
-             "is voided whole and entered again, which the holdings cell then writes (void | "
-             "its date | the reason, then the table again).",
-             recorded=number(table_total(table, None)), given=number(total))
+    recorded = table_total(table, None)
+    return ngettext("The cap table at incorporation is recorded with %(recorded)s share "
+                    "issued, not %(given)s. An import does not change a recorded table: on the "
+                    "company's page it is voided whole and entered again, which the holdings "
+                    "cell then writes (void | its date | the reason, then the table again).",
+                    "The cap table at incorporation is recorded with %(recorded)s shares "
+                    "issued, not %(given)s. An import does not change a recorded table: on the "
+                    "company's page it is voided whole and entered again, which the holdings "
+                    "cell then writes (void | its date | the reason, then the table again).",
+                    plural(recorded), recorded=number(recorded), given=number(total))
 
 
 def holding_line(e: ShareEntry) -> Holding:
@@ -178,8 +184,9 @@ def table_changed() -> str:
 def describe_holding(entry: Holding | Void) -> str:
     if isinstance(entry, Void):
         return _("The void of the cap table of %(date)s", date=day(entry.on))
-    return _("The holding of %(shares)s shares by %(name)s at incorporation",
-             shares=number(entry[2]), name=entry[0])
+    return ngettext("The holding of %(shares)s share by %(name)s at incorporation",
+                    "The holding of %(shares)s shares by %(name)s at incorporation",
+                    plural(entry[2]), shares=number(entry[2]), name=entry[0])
 
 
 class _Replay:

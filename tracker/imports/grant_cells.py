@@ -20,9 +20,10 @@ from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.errors import Forbidden, Problems
 from tracker.imports import cells, ledger_lines, pool_reversals, reversal_lines
 from tracker.imports.cells import CellError, iso_date
@@ -134,8 +135,9 @@ def recorded_leaving(record: IncentiveGrant) -> list[Leaving | Reversal | Elsewh
 
 
 def describe_exercise(entry: Exercise) -> str:
-    return _("The exercise of %(n)s options on %(date)s", n=number(entry[1]),
-             date=day(entry[0]))
+    return ngettext("The exercise of %(n)s option on %(date)s",
+                    "The exercise of %(n)s options on %(date)s", plural(entry[1]),
+                    n=number(entry[1]), date=day(entry[0]))
 
 
 def describe_leaving(entry: Leaving | Elsewhere | Passed) -> str:

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -31,7 +32,7 @@ from tracker.companies.forms import IssueForm, TransferForm
 from tracker.companies.models import Acquisition, Company, EntryKind, HolderType, ShareEntry
 from tracker.companies.reversal_models import RoundReversal
 from tracker.display import said
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.errors import DomainError, Invalid, Problems, Refused
 from tracker.imports import cells, columns, reversal_lines
 from tracker.imports.cells import CellError, iso_date
@@ -283,14 +284,17 @@ def missing(found: reversal_lines.Compared, recorded: list, column: str, describ
 
 def describe_issue(entry: LaterIssue) -> str:
     name, _kind, shares, on, *_rest = entry
-    return _("The issue of %(shares)s shares to %(name)s on %(date)s", shares=number(shares),
-             name=name, date=day(on))
+    return ngettext("The issue of %(shares)s share to %(name)s on %(date)s",
+                    "The issue of %(shares)s shares to %(name)s on %(date)s", plural(shares),
+                    shares=number(shares), name=name, date=day(on))
 
 
 def describe_transfer(entry: Transfer) -> str:
     source, name, _kind, shares, on, _lock = entry
-    return _("The transfer of %(shares)s shares from %(source)s to %(name)s on %(date)s",
-             shares=number(shares), source=source, name=name, date=day(on))
+    return ngettext("The transfer of %(shares)s share from %(source)s to %(name)s on %(date)s",
+                    "The transfer of %(shares)s shares from %(source)s to %(name)s on %(date)s",
+                    plural(shares), shares=number(shares), source=source, name=name,
+                    date=day(on))
 
 
 def record_issue(actor, company: Company, entry: LaterIssue,

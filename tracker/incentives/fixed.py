@@ -7,9 +7,10 @@ grant's page, or leave the field as it was and save the rest)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker.companies.models import ShareEntry
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.incentives.models import GrantKind, IncentiveGrant
 
 
@@ -18,11 +19,15 @@ def schedule_refusal(record: IncentiveGrant) -> str | None:
     all, standing, and the first exercise's date), or the person left (the leaving's date,
     which the schedule stopped at); None while nothing depends on it."""
     if exercises := record.exercises:
-        return _("%(shares)s options were exercised on this schedule, the first on %(date)s: "
-                 "it stays as it was. If the exercises were recorded by mistake, reverse them "
-                 "on the grant's page first.",
-                 shares=number(sum(e.shares for e in exercises)),
-                 date=day(exercises[0].on_date))
+        # One option is one exercise: the singular has no "first".
+        exercised = sum(e.shares for e in exercises)
+        return ngettext("%(shares)s option was exercised on this schedule on %(date)s: it "
+                        "stays as it was. If the exercise was recorded by mistake, reverse it "
+                        "on the grant's page first.",
+                        "%(shares)s options were exercised on this schedule, the first on "
+                        "%(date)s: it stays as it was. If the exercises were recorded by "
+                        "mistake, reverse them on the grant's page first.", plural(exercised),
+                        shares=number(exercised), date=day(exercises[0].on_date))
     if record.is_forfeited:
         return _("%(name)s left on %(date)s, which ended the grant on this schedule: it stays "
                  "as it was. If the leaving was recorded by mistake, reverse it on the grant's "

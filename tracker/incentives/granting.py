@@ -27,7 +27,7 @@ from tracker.companies.models import (
     ShareEntry,
     Shareholder,
 )
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.errors import Problems
 from tracker.incentives import reserve
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant
@@ -154,10 +154,13 @@ def check_grant(company: Company, values: dict[str, Any]) -> Checked:
     if (pool is not None and on is not None and "granted_on" not in problems
             and "shares" not in problems
             and shares > (left := reserve.transferable(company, pool, on))):
-        problems.add("shares", _(
+        held = ledger.lowest_balance_from(company, pool.id, on)
+        problems.add("shares", ngettext(
+            "%(pool)s holds %(held)s share from %(date)s on, of which %(promised)s are "
+            "promised to options granted before: %(left)s can be granted, not %(shares)s.",
             "%(pool)s holds %(held)s shares from %(date)s on, of which %(promised)s are "
             "promised to options granted before: %(left)s can be granted, not %(shares)s.",
-            pool=pool.shown_name, held=number(ledger.lowest_balance_from(company, pool.id, on)),
+            plural(held), pool=pool.shown_name, held=number(held),
             date=day(on), promised=number(reserve.promised(pool)),
             left=number(max(left, ZERO)), shares=number(shares)))
     problems.raise_any()

@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.incentives.models import IncentiveGrant
 
 
@@ -24,10 +25,14 @@ def exercises_refusal(record: IncentiveGrant, left_on: date, window: int) -> str
     latest = max(record.exercises, key=lambda e: (e.on_date, e.id))
     done, vested = record.exercised(), record.vested(left_on)
     if done > vested:
-        return _("%(done)s options of this grant are exercised, the latest on %(latest)s, but "
-                 "%(vested)s were vested on %(date)s: a leaver exercises only what was vested "
-                 "when they left. Check the leaving date, or reverse that exercise first.",
-                 done=number(done), latest=day(latest.on_date), vested=number(vested),
+        return ngettext(
+            "%(done)s option of this grant is exercised, on %(latest)s, but %(vested)s were "
+            "vested on %(date)s: a leaver exercises only what was vested when they left. Check "
+            "the leaving date, or reverse that exercise first.",
+            "%(done)s options of this grant are exercised, the latest on %(latest)s, but "
+            "%(vested)s were vested on %(date)s: a leaver exercises only what was vested when "
+            "they left. Check the leaving date, or reverse that exercise first.", plural(done),
+            done=number(done), latest=day(latest.on_date), vested=number(vested),
                  date=day(left_on))
     until = IncentiveGrant.window_end(left_on, window)
     if latest.on_date > until:

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 
 from tracker.companies import ledger
 from tracker.dates import today
-from tracker.display.formatting import aside, day, number, pct, price
+from tracker.display.formatting import aside, day, number, pct, plural, price
 from tracker.display.labels import label
 from tracker.display.preview import GRANT, Preview
 from tracker.incentives import dilution, services
@@ -25,11 +25,14 @@ def _schedule(record: IncentiveGrant) -> list[tuple[str, str]]:
     schedule = record.schedule
     if not record.vesting_months:
         return [(_("Vesting"), _("All at once on %(date)s", date=day(record.vesting_start)))]
-    at_cliff = {"date": day(schedule.cliff_on),
-                "shares": number(schedule.vested(record.shares, schedule.cliff_on))}
-    cliff = ((_("%(date)s: %(shares)s options vest at once", **at_cliff)
+    vested = schedule.vested(record.shares, schedule.cliff_on)
+    at_cliff = {"date": day(schedule.cliff_on), "shares": number(vested)}
+    cliff = ((ngettext("%(date)s: %(shares)s option vests at once",
+                       "%(date)s: %(shares)s options vest at once", plural(vested), **at_cliff)
               if record.kind is GrantKind.OPTIONS
-              else _("%(date)s: %(shares)s shares vest at once", **at_cliff))
+              else ngettext("%(date)s: %(shares)s share vests at once",
+                            "%(date)s: %(shares)s shares vest at once", plural(vested),
+                            **at_cliff))
              if record.cliff_months else _("No cliff"))
     return [(_("Vesting"), _("%(months)s from %(start)s, monthly", months=ngettext(
                 "%(num)d month", "%(num)d months", record.vesting_months),

@@ -12,14 +12,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker import db
 from tracker.companies import ledger
 from tracker.companies.models import Company, HolderType, Shareholder
 from tracker.dates import today
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.display.said import listed
 from tracker.errors import Refused
 from tracker.incentives.models import ZERO, GrantKind, IncentiveGrant
@@ -65,10 +65,13 @@ def reserved_sentence(company: Company, pool: Shareholder, on: date) -> str:
     """Why a movement out of the pool is refused, with the numbers and the people."""
     held = ledger.lowest_balance_from(company, pool.id, on)
     reserved = promised(pool)
-    return _("%(pool)s holds %(held)s shares from %(date)s on, of which %(reserved)s back "
-             "options outstanding (granted to %(people)s): at most %(left)s can leave the pool.",
-             pool=pool.shown_name, held=number(held), date=day(on), reserved=number(reserved),
-             people=people(pool), left=number(max(held - reserved, ZERO)))
+    return ngettext(
+        "%(pool)s holds %(held)s share from %(date)s on, of which %(reserved)s back options "
+        "outstanding (granted to %(people)s): at most %(left)s can leave the pool.",
+        "%(pool)s holds %(held)s shares from %(date)s on, of which %(reserved)s back options "
+        "outstanding (granted to %(people)s): at most %(left)s can leave the pool.",
+        plural(held), pool=pool.shown_name, held=number(held), date=day(on),
+        reserved=number(reserved), people=people(pool), left=number(max(held - reserved, ZERO)))
 
 
 def no_pool_below_promised(company: Company, on: date) -> None:
@@ -77,8 +80,12 @@ def no_pool_below_promised(company: Company, on: date) -> None:
     for pool in company.holders:
         if pool.kind is HolderType.INCENTIVE_POOL and transferable(company, pool, on) < 0:
             held = ledger.lowest_balance_from(company, pool.id, on)
-            raise Refused(_(
+            raise Refused(ngettext(
+                "%(pool)s would hold %(held)s share from %(date)s on, fewer than the "
+                "%(reserved)s that back options outstanding (granted to %(people)s): the pool's "
+                "shares promised to them stay with it.",
                 "%(pool)s would hold %(held)s shares from %(date)s on, fewer than the "
                 "%(reserved)s that back options outstanding (granted to %(people)s): the pool's "
-                "shares promised to them stay with it.", pool=pool.shown_name, held=number(held),
+                "shares promised to them stay with it.", plural(held), pool=pool.shown_name,
+                held=number(held),
                 date=day(on), reserved=number(promised(pool)), people=people(pool)))

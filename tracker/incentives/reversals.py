@@ -19,13 +19,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker import db, reversals
 from tracker.audit import services as audit
 from tracker.companies import corrections
 from tracker.dates import today
-from tracker.display.formatting import number
+from tracker.display.formatting import number, plural
 from tracker.errors import Refused
 from tracker.incentives import reserve
 from tracker.incentives.models import (
@@ -111,9 +111,13 @@ def _pool_kept_its_promise(grant: IncentiveGrant, left_on: date) -> None:
     must still be there: the pool may have granted or transferred it since."""
     short = -reserve.transferable(grant.company, grant.pool, left_on)
     if short > 0:
-        raise Refused(_(
+        raise Refused(ngettext(
+            "What %(name)s forfeited on leaving went back to %(pool)s, which has granted or "
+            "transferred it since: restoring the grant would leave the pool %(short)s share "
+            "short of the options it promised (to %(people)s). Reverse that later grant or "
+            "transfer first.",
             "What %(name)s forfeited on leaving went back to %(pool)s, which has granted or "
             "transferred it since: restoring the grant would leave the pool %(short)s shares "
             "short of the options it promised (to %(people)s). Reverse that later grant or "
-            "transfer first.", name=grant.person_name, pool=grant.pool.shown_name,
+            "transfer first.", plural(short), name=grant.person_name, pool=grant.pool.shown_name,
             short=number(short), people=reserve.people(grant.pool)))

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,7 @@ from tracker.companies.models import (
 )
 from tracker.dates import today
 from tracker.display.collation import ordered
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, number, plural
 from tracker.errors import Forbidden, Problems, Refused
 from tracker.incentives import exits, fixed, leaving, reserve
 from tracker.incentives.granting import (
@@ -150,22 +151,30 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
     if on is not None and on >= record.granted_on and "shares" not in problems:
         may = record.exercisable(on)
         if shares > may and (later := record.limiting_date(on)) > on:
-            problems.add("shares", _(
+            vested = record.vested(later)
+            problems.add("shares", ngettext(
+                "An exercise on %(later)s is already recorded: %(vested)s option is vested "
+                "on %(later)s and %(done)s exercised by then, so %(may)s more can be exercised "
+                "on %(date)s, not %(shares)s.",
                 "An exercise on %(later)s is already recorded: %(vested)s options are vested "
                 "on %(later)s and %(done)s exercised by then, so %(may)s more can be exercised "
-                "on %(date)s, not %(shares)s.", later=day(later),
-                vested=number(record.vested(later)), done=number(record.exercised(later)),
+                "on %(date)s, not %(shares)s.", plural(vested), later=day(later),
+                vested=number(vested), done=number(record.exercised(later)),
                 date=day(on), may=number(may), shares=number(shares)))
         elif shares > may:
-            problems.add("shares", _(
-                "%(vested)s of the %(granted)s options are vested on %(date)s and %(done)s "
+            problems.add("shares", ngettext(
+                "%(vested)s of the %(granted)s option is vested on %(date)s and %(done)s "
                 "exercised: %(may)s can be exercised, not %(shares)s.",
+                "%(vested)s of the %(granted)s options are vested on %(date)s and %(done)s "
+                "exercised: %(may)s can be exercised, not %(shares)s.", plural(record.shares),
                 vested=number(record.vested(on)), granted=number(record.shares), date=day(on),
                 done=number(record.exercised(on)), may=number(may), shares=number(shares)))
         elif shares > (held := ledger.lowest_balance_from(company, record.pool_id, on)):
-            problems.add("shares", _("%(pool)s holds %(held)s shares from %(date)s on, fewer "
-                                     "than %(shares)s.", pool=record.pool.shown_name,
-                                     held=number(held), date=day(on), shares=number(shares)))
+            problems.add("shares", ngettext(
+                "%(pool)s holds %(held)s share from %(date)s on, fewer than %(shares)s.",
+                "%(pool)s holds %(held)s shares from %(date)s on, fewer than %(shares)s.",
+                plural(held), pool=record.pool.shown_name, held=number(held), date=day(on),
+                shares=number(shares)))
     problems.raise_any()
     entry = _move(actor, company, record.pool, record.holder, shares, on, record.lock_up_until)
     done = OptionExercise(grant=record, on_date=on, shares=shares, entry=entry,

@@ -214,7 +214,7 @@ def compile_templates(app: Flask) -> int:
 def init_app(app: Flask) -> None:
     """Every filter and global the templates use, registered here and nowhere else."""
     for name in ("money", "number", "price", "multiple", "pct", "whole_pct", "day", "on_day",
-                 "instant", "days", "size", "year", "years", "aside"):
+                 "instant", "days", "plural", "size", "year", "years", "aside"):
         app.add_template_filter(getattr(formatting, name), name)
     app.add_template_filter(listed)
     app.add_template_global(formatting.colon)
