@@ -107,6 +107,12 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     # Readers never wait for the writer, and the writer never waits for readers.
     cursor.execute("PRAGMA journal_mode=WAL")
+    # A transaction's pages stay in memory until it commits, never spilled to the WAL before:
+    # SQLite (3.40) wrote a commit after a ROLLBACK TO of spilled pages with frames its own
+    # recovery refuses, so a process that ended without closing the connection lost the whole
+    # committed transaction (an import's dry run or refused file: its run's record; and the
+    # app's `gc.freeze` leaves connections unclosed at exit). tests/test_sqlite_durability.py.
+    cursor.execute("PRAGMA cache_spill=OFF")
     cursor.close()
     # The search fields' folding in SQL (`tracker.search`): PostgreSQL has it built in.
     dbapi_connection.create_function(search.SQLITE_FUNCTION, 1, search.fold,
