@@ -42,6 +42,7 @@ import argparse
 import io
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -441,16 +442,18 @@ class Evaluator(User):
     def scorecard(self, form) -> dict[str, str]:
         """Filled as an evaluator fills it (tracker/gates/review_forms.py): each must-meet
         criterion met or not (its radio buttons, "1" or "0"), each should-meet criterion a
-        whole score within its scale (the number field's min and max), mostly in the upper
-        half, a recommendation that follows from them, an overall comment."""
+        whole score within its scale (from 0 to the last number of the field's help, "0 to
+        5", "0 至 5 分": its input is text, with no min or max), mostly in the upper half, a
+        recommendation that follows from them, an overall comment."""
         values = dict(form.form_values())
         met = True
         for name in {radio.get("name") for radio in form.xpath(".//input[@type='radio']")}:
             values[name] = "1" if self.random.random() < 0.9 else "0"
             met &= values[name] == "1"
         shares = []
-        for field in form.xpath(".//input[@type='number']"):
-            low, high = int(field.get("min")), int(field.get("max"))
+        for field in form.xpath(".//input[@inputmode='numeric']"):
+            help_text = form.xpath(f".//*[@id='{field.get('id')}-help']")[0].text_content()
+            low, high = 0, int(re.findall(r"\d+", help_text)[-1])
             score = self.random.randint(max(low, (low + high) // 2), high)
             values[field.get("name")] = str(score)
             shares.append((score - low) / (high - low))

@@ -1,8 +1,9 @@
 """A number or date input's min and max come from the bound the server validates (found by a
 newcomer: /transfers/ offered years from 1991 while the server accepted 1990, and the project
 list from 2000): the templates write `first_year` and `last_year` (`tracker.dates`' range,
-which `year_arg` and every YearField check), a DateField and a YearField draw their own bounds,
-and no template writes a number of its own."""
+which `year_arg` and every YearField check), a DateField draws its own bounds, and no template
+writes a number of its own. A YearField's input is text (tests/test_number_inputs.py): its
+bounds are the server's, said in its message."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def test_a_list_s_year_filter_offers_the_years_the_server_accepts(client, path):
         assert client.get(f"{path}{glue}{name}={LAST + 1}").status_code == 400, name
 
 
-def test_a_date_and_a_year_field_draw_the_bounds_they_check(app):
+def test_a_date_field_draws_the_bounds_it_checks_and_a_year_field_checks_its_own(app):
     class Dated(Form):
         on = DateField("On")
         founded = DateField("Founded", earliest=dates.FOUNDING_EARLIEST, past=True)
@@ -58,4 +59,8 @@ def test_a_date_and_a_year_field_draw_the_bounds_they_check(app):
         assert 'min="1990-01-01"' in form.on() and 'max="2100-12-31"' in form.on()
         assert 'min="1900-01-01"' in form.founded()
         assert f'max="{dates.today().isoformat()}"' in form.founded()
-        assert f'min="{FIRST}"' in form.year() and f'max="{LAST}"' in form.year()
+    for typed in (FIRST - 1, LAST + 1):
+        with app.test_request_context(method="POST", data={"year": str(typed)}):
+            form = Dated()
+            form.validate()
+            assert form.year.errors == [f"Enter a year from {FIRST} to {LAST}."]

@@ -41,9 +41,9 @@ WTFORMS_NUMBERS = {"IntegerField", "DecimalField", "FloatField", "IntegerRangeFi
                    "DecimalRangeField"}
 
 
-def _whole_number_fields() -> dict[str, UnboundField]:
-    """Every whole-number field declared by a form of the app (its own or a mixin's, named by
-    the class that declares it), a year's aside."""
+def declared(kind: type | tuple[type, ...]) -> dict[str, UnboundField]:
+    """Every field of `kind` declared by a form of the app (its own or a mixin's, named by the
+    class that declares it)."""
     for module in pkgutil.walk_packages(tracker.__path__, "tracker."):
         if module.name.rsplit(".", 1)[-1] in {"forms", "review_forms"} or \
                 module.name.endswith("_forms"):
@@ -55,7 +55,7 @@ def _whole_number_fields() -> dict[str, UnboundField]:
         for name in dir(cls):
             unbound = getattr(cls, name, None)
             if not isinstance(unbound, UnboundField) or not issubclass(
-                    unbound.field_class, WholeNumberField):
+                    unbound.field_class, kind):
                 continue
             owner = next(c for c in cls.__mro__ if name in vars(c))
             if owner.__module__.startswith("tracker."):
@@ -63,7 +63,7 @@ def _whole_number_fields() -> dict[str, UnboundField]:
     return found
 
 
-FIELDS = _whole_number_fields()
+FIELDS = declared(WholeNumberField)  # a year's aside
 
 
 def test_the_walk_finds_the_forms_whole_numbers():
@@ -121,7 +121,7 @@ def test_a_whole_number_is_what_the_field_shows_again(app):
     one = type("One", (Form,), {"n": WholeNumberField("N")})
     with app.test_request_context():
         assert one(data={"n": 10**18 + 1})["n"]._value() == "1000000000000000001"
-        assert 'type="number"' in str(one()["n"]()) and "step" not in str(one()["n"]())
+        assert 'type="text"' in str(one()["n"]()) and "step" not in str(one()["n"]())
     assert issubclass(WholeNumberField, NumberField)
 
 

@@ -92,7 +92,7 @@ def score(page, recommendation: str) -> None:
     for name in dict.fromkeys(form.locator("input[type=radio]").evaluate_all(
             "els => els.map(e => e.name)")):
         form.locator(f"input[name={name}][value='1']").check()
-    for box in form.locator("input[type=number]").all():
+    for box in form.locator("input[inputmode=numeric]").all():
         box.fill("4")
     form.locator("select[name=recommendation]").select_option(recommendation)
     form.locator("button[type=submit]").click()

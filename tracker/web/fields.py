@@ -15,7 +15,7 @@ from wtforms import DateField as WTDateField
 from wtforms import DecimalField, FieldList, IntegerField, SelectMultipleField, StringField
 from wtforms.utils import unset_value
 from wtforms.validators import NumberRange, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, NumberInput, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
 from tracker.display.formatting import MINUS, money, not_a_date, number, year
@@ -35,11 +35,30 @@ def row_id(value) -> int:
     return number if -1 < number < 2**31 else -1
 
 
+class NumberText(TextInput):
+    """Every number field's input: a text input, not `type=number`, which keeps what was typed
+    from the server: Chromium drops the keys it does not take (62,5 was saved as 625, 1,5 as
+    15, −5 as 5, without a word) and, by the HTML standard, a browser that keeps text it cannot
+    read as a number sends the field empty. The server reads a number as people write it
+    (`ungrouped`), says what is wrong with the others, and checks the bounds (`Range`). A
+    phone offers a keypad by `inputmode` (GOV.UK's text input guidance): digits for a whole
+    number, digits and a point for a decimal, neither for a field that takes a negative number
+    (the keypads have no minus sign)."""
+
+    def __call__(self, field, **kwargs):
+        if field.flags.min is not None and field.flags.min >= 0:
+            kwargs.setdefault("inputmode", "numeric" if getattr(field, "places", 0) == 0
+                              else "decimal")
+        kwargs.setdefault("spellcheck", "false")
+        return super().__call__(field, **kwargs)
+
+
 class NumberField(DecimalField):
     """A plain number such as 3 or 62.5, with at most `places` decimals (default two): what a
     Numeric column of that scale stores without rounding. NaN and Infinity, which Decimal
     parses, are refused here rather than failing a comparison later."""
 
+    widget = NumberText()
     not_a_number = _l("Enter a number such as 3 or 62.5.")
 
     def __init__(self, *args, **kwargs):
@@ -83,7 +102,6 @@ class WholeNumberField(NumberField):
     for a quantity that is a Numeric column and is divided by others (shares: int / int would
     be a float)."""
 
-    widget = NumberInput()  # whole steps, as the browser offers them
     not_a_number = _l("Must be a whole number.")
 
     def __init__(self, *args, kind: type = int, **kwargs):
@@ -166,13 +184,16 @@ class YearField(IntegerField):
     otherwise, and said as a year in its message ("from 1991 to 2100", never "1,991"). Every
     form's year is one (tests/test_years.py); Range is for amounts. Unlike a `WholeNumberField`
     it reads digits alone: nobody groups a year's (2,024), and one so typed is told which
-    years the field takes, as one outside them is."""
+    years the field takes, as one outside them is (its input a `NumberText`: a browser's
+    number input would send it empty)."""
+
+    widget = NumberText()
 
     def __init__(self, *args, earliest: int = dates.EARLIEST.year,
                  latest: int = dates.LATEST.year, **kwargs):
         super().__init__(*args, **kwargs)
         self.earliest, self.latest = earliest, latest
-        self.flags.min, self.flags.max = earliest, latest  # the input's min and max
+        self.flags.min, self.flags.max = earliest, latest  # its keypad: digits (NumberText)
 
     def process_formdata(self, valuelist):
         try:
