@@ -43,7 +43,7 @@ CASES = [
      {"payments": "Write each payment", "enterprise": "No enterprise",
       "signed_on": "the date is in the future", "instalments": "before the signing date"}),
     ("milestones", 1, {"title": "Pilot", "percent_complete": "most", "due_date": "2040-01-01"},
-     {"percent_complete": "Give a percentage", "due_date": "within the project's dates"}),
+     {"percent_complete": "Must be a whole number.", "due_date": "within the project's dates"}),
     ("milestones", 1, {"title": "Pilot", "weight": "heavy", "phase": "later",
                        "due_date": "2040-01-01"},
      {"weight": "Enter a number such as 3 or 62.5", "phase": "Not one of the choices",

@@ -164,7 +164,9 @@ def test_only_a_comma_between_digits_stays_with_its_number_in_a_list_separated_b
 
 def test_a_milestones_progress_is_read_as_the_progress_form_reads_it():
     """A single cell, the same class: 62.5 % was cut to 62 (`int(Decimal(...))`), where the
-    progress form refuses it as not a whole number; 1,5 is refused as any number is."""
+    progress form refuses it as not a whole number; 1,5 is refused as any number is. Read by
+    the form's own field: 40.0 is refused as the form refuses it (the import's rule of its own
+    took it for 40), and so is a cell that is no number, in the form's words."""
     admin, _pm = _setting()
     _project(admin)
 
@@ -172,11 +174,14 @@ def test_a_milestones_progress_is_read_as_the_progress_form_reads_it():
         return ["TEST-2019-0042", title, "contract_research", "2026-09-30", "in_progress",
                 percent, ""]
 
-    refused = run(admin, "milestones", [MILESTONE_COLUMNS, row("62.5"), row("1,5", "Trial")])
+    refused = run(admin, "milestones", [MILESTONE_COLUMNS, row("62.5"), row("1,5", "Trial"),
+                                        row("40.0", "Pilot"), row("most", "Field test")])
     assert [(r, str(c), m) for r, c, m in refused.errors] == [
         (2, "Percent complete", "Must be a whole number."),
         (3, "Percent complete", "1,5: a comma separates thousands, in groups of three digits "
-                                "(100,000 or 100000); decimals follow a point (62.5).")]
+                                "(100,000 or 100000); decimals follow a point (62.5)."),
+        (4, "Percent complete", "Must be a whole number."),
+        (5, "Percent complete", "Must be a whole number.")]
     assert db.session.query(Milestone).count() == 0
     result = run(admin, "milestones", [MILESTONE_COLUMNS, row("40")])
     assert result.state is ImportState.DONE, result.errors

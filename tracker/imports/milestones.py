@@ -14,12 +14,12 @@ from sqlalchemy.orm import joinedload
 from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Problems
-from tracker.imports import cells, columns
+from tracker.imports import columns
 from tracker.imports.adapters import Adapter
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.cells import CellError, read
 from tracker.milestones import services as milestones
-from tracker.milestones.forms import MilestoneForm
+from tracker.milestones.forms import MilestoneForm, PercentForm
 from tracker.milestones.models import Milestone, MilestoneEvent, MilestoneState
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
@@ -28,17 +28,16 @@ FORM_FIELDS = ("phase", "title", "deliverable", "due_date", "weight")
 
 
 def _percent(text: str) -> int:
-    """Progress as the progress form reads it (`cells.number`, a whole number): 62.5 is
-    refused as that form refuses it, where it was cut to 62."""
-    typed = cells.number(text, "percent_complete") or "0"
+    """Progress read by the progress form's own field (`PercentForm`): 62.5, 40.0 and
+    "most" are refused as that form refuses them ("Must be a whole number."), 1,5 saying how
+    to write a number; empty is 0. Whether it is from 0 to 100 is the service's to say
+    (`check_imported_state`), as it is for a post."""
+    field = PercentForm(formdata=None).percent
     try:
-        value = Decimal(typed)
-        whole = int(value)
-    except (ArithmeticError, ValueError):  # no number, NaN or Infinity
-        raise CellError(_("Give a percentage from 0 to 100."), "percent_complete") from None
-    if whole != value:
-        raise CellError(_("Must be a whole number."), "percent_complete")
-    return whole
+        field.process_formdata([text])
+    except ValueError as error:
+        raise CellError(str(error), "percent_complete") from None
+    return field.data or 0
 
 
 class Milestones(Adapter):

@@ -54,6 +54,13 @@ class _PostFields(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=10000)])
 
 
+class PercentForm(Form):
+    """The progress form's percentage alone: what an import row's percent complete is read by
+    (tracker/imports/milestones.py), so a file's progress is read as a post's."""
+
+    percent = _PostFields.percent
+
+
 class PostCorrectionForm(SeenVersion, OneTime, _PostFields):
     """A progress post made wrong: its percentage and note corrected, files added to it or
     withdrawn from it (they stay, marked so), with the reason."""
