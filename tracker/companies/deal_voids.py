@@ -22,7 +22,7 @@ from tracker import db, voids
 from tracker.achievements.deal_models import Transfer
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.services import require_manager
-from tracker.display.formatting import day, number
+from tracker.display.formatting import day, share_count
 from tracker.voids import Blocker
 
 if TYPE_CHECKING:
@@ -43,12 +43,12 @@ def void_refusal(deal: IpDeal) -> Blocker | None:
     issued = [e for e in deal.share_entries if e.reversed_by is None]
     if issued:
         return Blocker(ngettext(
-            "This deal issued %(shares)s shares on the cap table of %(company)s and they "
-            "stand: reverse them first (with the reason), then void the deal.",
-            "This deal issued %(shares)s shares on the cap table of %(company)s in %(num)d "
-            "entries that stand: reverse them first (with the reason), then void the deal.",
+            "This deal issued %(shares)s on the cap table of %(company)s in an entry that "
+            "stands: reverse it first (with the reason), then void the deal.",
+            "This deal issued %(shares)s on the cap table of %(company)s in %(num)d entries "
+            "that stand: reverse them first (with the reason), then void the deal.",
             len(issued), company=deal.company.name,
-            shares=number(sum((e.shares for e in issued), Decimal(0)))),
+            shares=share_count(sum((e.shares for e in issued), Decimal(0)))),
             "companies.reverse_entry", {"entry_id": issued[0].id}, _("Reverse the shares"))
     transfer = _named_by(deal)
     if transfer is None:

@@ -212,6 +212,14 @@ def days(value: Decimal | int | None) -> str:
     return ngettext("%(days)s day", "%(days)s days", plural(value), days=number(value))
 
 
+@formatter(Decimal)
+def share_count(value: Decimal | int | None) -> str:
+    """A number of shares with its noun in the number's plural: "1 share", "2,000 shares"."""
+    if value is None:
+        return "—"
+    return ngettext("%(n)s share", "%(n)s shares", plural(value), n=number(value))
+
+
 def plural(value: Decimal | int) -> int:
     """The count `ngettext` chooses a message's form by, for a count given as text (a number
     of days or shares, `Numeric`): the number itself when whole, since Babel's plural rules

@@ -27,6 +27,7 @@ from tracker.display.formatting import (
     number,
     on_day,
     plural,
+    share_count,
     whole_pct,
     year,
 )
@@ -66,12 +67,6 @@ def _grant(grant: IncentiveGrant) -> str:
                     plural(grant.shares), name=grant.person_name, n=number(grant.shares))
 
 
-def _shares(shares) -> str:
-    """A number of shares with its noun in the number's plural: "1 share", "2,000 shares"
-    (`plural`: a fraction of a share reads as plural)."""
-    return ngettext("%(n)s share", "%(n)s shares", plural(shares), n=number(shares))
-
-
 NAMES: dict[str, Callable[[Any], str]] = {
     "tranches": lambda o: _("Tranche %(n)s", n=o.number),
     "disbursements": lambda o: _dated(money(o.amount), o.paid_on),
@@ -83,7 +78,7 @@ NAMES: dict[str, Callable[[Any], str]] = {
     "annuity_payment_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "exercise_reversals": lambda o: _dated(_("Reversal"), o.on_date),
     "leaving_reversals": lambda o: _dated(_("Reversal"), o.on_date),
-    "share_entries": lambda o: _dated(f"{label(o.kind)} · {_shares(o.shares)}", o.on_date),
+    "share_entries": lambda o: _dated(f"{label(o.kind)} · {share_count(o.shares)}", o.on_date),
     "round_investments": lambda o: money(o.amount),
     "shareholders": lambda o: o.shown_name,
     # A co-funder's `name` is its partner's Chinese key (what imports and exports write).
