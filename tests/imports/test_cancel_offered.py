@@ -22,6 +22,10 @@ from tracker.imports.models import ImportRun, ImportState
 ASKED = {"en": "Its cancellation was asked already: it stops at its next progress report",
          "zh_CN": "已申请取消该导入：它将在下一次报告进度时停止"}
 ENDED = {"en": "there is nothing to cancel", "zh_CN": "无可取消"}
+# SQLite: a running job reads no Cancel (`jobs.SessionReporter`), so none is offered; before,
+# the page said "nothing of it is kept" and the run went on to write every row.
+UNSTOPPABLE = {"en": "A running import cannot be stopped on this installation's database",
+               "zh_CN": "正在运行的导入无法中途停止"}
 # What the page of the run says as it stands, and after the POST that succeeded.
 BEING_CANCELLED = {"en": "is being cancelled: nothing of it is kept", "zh_CN": "正在取消"}
 
@@ -54,6 +58,8 @@ def _run(state: str) -> ImportRun:
 def test_cancel_is_offered_exactly_when_the_post_cancels(client, state, locale):
     make_hq()
     offered, said = STATES[state]
+    if state in ("running", "cancel asked") and db.session.get_bind().dialect.name == "sqlite":
+        offered, said = False, UNSTOPPABLE
     run = _run(state)
     login(client, make_user(Role.HQ_ADMIN, locale=locale))
     page = html.unescape(client.get(f"/admin/import/{run.id}").get_data(as_text=True))
@@ -76,7 +82,7 @@ def test_cancel_is_offered_exactly_when_the_post_cancels(client, state, locale):
     else:
         refused = html.unescape(answer.get_data(as_text=True))
         assert (said or ENDED)[locale] in refused
-        assert run.state is (ImportState.RUNNING if state == "cancel asked"
+        assert run.state is (ImportState.RUNNING if state in ("running", "cancel asked")
                              else ImportState(state))
 
 

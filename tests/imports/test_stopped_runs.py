@@ -119,10 +119,14 @@ def test_a_live_run_on_sqlite_is_never_said_stopped(app, client, monkeypatch):
     assert not run.stopped
     page = client.get(f"/admin/import/{run.id}").get_data(as_text=True)
     assert "Stopped: no progress since" not in page and "http-equiv" in page
-    # Its Cancel does not end it at once, as it would a run whose worker is gone.
-    post(client, f"/admin/import/{run.id}/cancel")
+    # Its Cancel is refused, saying why, rather than said to keep nothing while its job,
+    # which reads no Cancel on SQLite, goes on to write every row.
+    assert "cannot be stopped on this installation" in page
+    refused = post(client, f"/admin/import/{run.id}/cancel")
+    assert refused.status_code == 409
+    assert "cannot be stopped on this installation" in refused.get_data(as_text=True)
     db.session.refresh(run)
-    assert (run.state, run.cancel_requested) == (ImportState.RUNNING, True)
+    assert (run.state, run.cancel_requested) == (ImportState.RUNNING, False)
     # Carried out, reporting as it goes, the run is seen alive at each report, then ended.
     seen = []
     report = jobs.SessionReporter.progress

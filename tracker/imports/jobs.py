@@ -16,7 +16,8 @@ cancelled. Its claim and each report write the time (`seen_at`): a run silent fo
 page says it stopped, and its Cancel ends it at once. SQLite lets one connection write at a
 time, so there the run's row says only that it runs, until it ends, and each report touches a
 file beside the database instead (`SessionReporter`, `tracker.imports.liveness`): a live run
-is never said stopped there either; a queued run is cancelled on SQLite too.
+is never said stopped there either; a queued run is cancelled on SQLite too, a running one
+refused its Cancel (`cancel_refusal`: its job could not read it).
 """
 
 from __future__ import annotations
@@ -69,10 +70,21 @@ def cancel_refusal(run: ImportRun) -> str | None:
     if not run.is_open:
         return _("This import ended on %(date)s (%(state)s): there is nothing to cancel. Its "
                  "page shows what it did.", date=on_day(run.finished_at), state=label(run.state))
+    if run.state is ImportState.RUNNING and not run.ends_at_once and not _reads_cancel():
+        return _("A running import cannot be stopped on this installation's database, which "
+                 "lets one writer at a time: it goes on to its end, keeping all its rows or "
+                 "none, and its page then says what it did.")
     if run.cancel_requested and not run.stopped:
         return _("Its cancellation was asked already: it stops at its next progress report, "
                  "keeping nothing.")
     return None
+
+
+def _reads_cancel() -> bool:
+    """Whether a running job reads its page's Cancel (`Reporter`, PostgreSQL); on SQLite its
+    job reads none (`SessionReporter`): a Cancel there said "nothing of it is kept" and the
+    run went on to write every row."""
+    return current_app.extensions["engine"].dialect.name == "postgresql"
 
 
 def ended_said(run: ImportRun) -> tuple[str, str] | None:
@@ -131,9 +143,8 @@ def _asked_at_once(run_id: int) -> None:
     waits for the import's transaction (10,000 projects were all written after their Cancel,
     which said "nothing of it is kept"; issue 13). SQLite lets one connection write at a time:
     there a running run is not cancelled (its job reads no Cancel, `SessionReporter`)."""
-    engine = current_app.extensions["engine"]
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
+    if _reads_cancel():
+        with current_app.extensions["engine"].begin() as connection:
             connection.execute(update(RUNS).where(
                 RUNS.c.id == run_id, ImportRun.is_open).values(cancel_requested=True))
 
