@@ -517,7 +517,8 @@ ACCESS: dict[str, dict[str, str]] = {
     # The world's round had money converted at it: no form (409) until that is reversed.
     "companies.reverse_round": {"GET": "admin committee: 409; *: 403",
                                 "POST": "admin committee: ok; *: 403"},
-    "companies.detach": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},  # Company.can_detach
+    # Company.can_detach; the world's company comes from one project: no form (409).
+    "companies.detach": {"GET": "admin: 409; *: 403", "POST": ADMIN_POSTS},
     # Equity incentives: the company's page with its viewers; a grant's page also to its
     # holder (the other PM, who does not see the company), changed by the company's managers.
     "incentives.company": {"GET": f"{SEES}: 200; {OTHERS_404}"},

@@ -325,6 +325,23 @@ def test_hq_detaches_a_company_from_a_wrongly_chosen_project(client, company):
     assert _actions("company.detach")[0]["reason"] == [None, "Recorded against the wrong project"]
 
 
+def test_detach_is_offered_and_its_form_drawn_by_the_service_s_refusal(client, company):
+    """The company page offered Detach by its own count of the projects, and the form's page
+    drew the form for the only project (refused once sent): `detach_refusal` answers the
+    service, the page's link and the form's page now."""
+    only = company.projects[0]
+    login(client, make_user(Role.HQ_ADMIN, locale="en"))
+    form = f"/companies/{company.id}/projects/{only.id}/detach"
+    assert form not in client.get(f"/companies/{company.id}").get_data(as_text=True)
+    refused = client.get(form)
+    assert refused.status_code == 409 and "is the only project" in refused.get_data(as_text=True)
+    other = make_project(phase=Phase.SPIN_OFF)
+    company.projects.append(other)
+    _commit()
+    assert form in client.get(f"/companies/{company.id}").get_data(as_text=True)
+    assert client.get(form).status_code == 200
+
+
 def test_the_edit_form_does_not_drop_a_project(company):
     other = make_project(phase=Phase.SPIN_OFF)
     company.projects.append(other)

@@ -31,7 +31,8 @@ from tracker.companies.services import managers_only, require_manager
 from tracker.corrections import corrected, reason_of
 from tracker.display.formatting import day, money, number, plural
 from tracker.display.said import joined
-from tracker.errors import Forbidden, Invalid, NotFound, Problems, Refused
+from tracker.errors import Invalid, NotFound, Problems, Refused, require
+from tracker.funding.conversion_models import ConversionReversal
 from tracker.funding.models import Conversion, FundingAgreement, conversion_stands
 from tracker.incentives import reserve
 
@@ -305,28 +306,43 @@ def void_founders(actor: User, company: Company, reason: str) -> list[ShareEntry
     return voided
 
 
+def _converted(company: Company) -> frozenset[int]:
+    """The projects whose allocation-investment money stands converted into shares of
+    `company`: read once a transaction however many of its projects a page asks about."""
+    return db.cached(
+        f"converted_projects_{company.id}",
+        frozenset({Conversion.__tablename__, ConversionReversal.__tablename__}),
+        lambda: frozenset(db.session.scalars(
+            select(FundingAgreement.project_id)
+            .join(Conversion, Conversion.agreement_id == FundingAgreement.id)
+            .join(FinancingRound, FinancingRound.id == Conversion.round_id)
+            .where(FinancingRound.company_id == company.id, conversion_stands(Conversion.id)))))
+
+
+def detach_refusal(company: Company, project: Project) -> str | None:
+    """Why HQ (`Company.can_detach`) can't detach `company` from `project`, one of its projects:
+    it is the only one the company comes from, or its money was converted into the company's
+    shares; None when they can. The service refuses by it, the company page offers Detach by
+    it and the form's page answers it before the form."""
+    if len(company.projects) == 1:
+        return _("%(project)s is the only project %(company)s comes from: add the right "
+                 "project to the company first, then detach this one.",
+                 project=project.name, company=company.name)
+    if project.id in _converted(company):
+        return _("The allocation-investment money of %(project)s was converted into shares of "
+                 "%(company)s: the project stays with the company.",
+                 project=project.name, company=company.name)
+    return None
+
+
 def detach_project(actor: User, company: Company, project: Project,
                    reason: str) -> CompanyDetachment:
     """HQ takes a company off a project it was wrongly recorded against; the company keeps its
     other projects, and the detachment (who, when, why) stays on both pages."""
-    if not Company.can_detach(actor):
-        raise Forbidden(_("Only HQ admins detach a company from a project."))
     if project not in company.projects:
         raise NotFound()
-    if len(company.projects) == 1:
-        raise Refused(_("%(project)s is the only project %(company)s comes from: add the right "
-                        "project to the company first, then detach this one.",
-                        project=project.name, company=company.name))
-    converted = db.session.scalar(
-        select(Conversion.id)
-        .join(FundingAgreement, FundingAgreement.id == Conversion.agreement_id)
-        .join(FinancingRound, FinancingRound.id == Conversion.round_id)
-        .where(FundingAgreement.project_id == project.id,
-               FinancingRound.company_id == company.id, conversion_stands(Conversion.id)))
-    if converted is not None:
-        raise Refused(_("The allocation-investment money of %(project)s was converted into "
-                        "shares of %(company)s: the project stays with the company.",
-                        project=project.name, company=company.name))
+    require(Company.can_detach(actor), lambda: detach_refusal(company, project),
+            _("Only HQ admins detach a company from a project."))
     if not reason.strip():
         raise Invalid("reason", _("Say why the company is detached from the project."))
     before = [p.code for p in company.projects]

@@ -142,7 +142,8 @@ def show(company_id: int) -> str | Response:
         **deal_voids.offers(acting_user(), company),
         ip_transfers=named, recordable=spinoff_deals.recordable(acting_user(), company.ip_deals,
                                                                 named),
-        may_detach=Company.can_detach(acting_user()),
+        detachable={p.id for p in company.projects if Company.can_detach(acting_user())
+                    and corrections.detach_refusal(company, p) is None},
         not_registered=prerequisites.not_registered(company),
         ip_missing=Company.can_manage(acting_user()) and deals.deal_refusal(
             company, deals.register_choices(company)))
@@ -363,6 +364,7 @@ def reverse_exit(exit_id: int) -> Response | tuple[str, int]:
 def detach(company_id: int, project_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id)
     project = found(next((p for p in company.projects if p.id == project_id), None), may=None)
+    offered(corrections.detach_refusal(company, project), _to_company(company))
     form = ReasonForm()
     facts = [(_("Company"), company.name), (_("Project"), project.name)]
     return submit(form, lambda: corrections.detach_project(acting_user(), company, project,
