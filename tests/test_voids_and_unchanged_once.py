@@ -7,6 +7,7 @@ These tests fail when a domain writes either by hand again."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,37 @@ def test_a_withdrawn_record_is_said_in_one_place():
     said = [path.relative_to(TRACKER) for path in modules()
             if "withdrawn on %(date)s (%(reason)s)" in text(path)]
     assert said == [Path("voids.py")]
+
+
+def _reads_void(test: ast.expr) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "is_void" for n in ast.walk(test))
+
+
+def _says_voided(body: list[ast.stmt] | ast.expr) -> bool:
+    return any(isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", ""))
+               == "voided" for part in (body if isinstance(body, list) else [body])
+               for n in ast.walk(part))
+
+
+# A kind's refusal saying in its own words that the record was voided or withdrawn.
+OWN_WORDS = re.compile(r"This [a-zA-Z ]{1,30} was (withdrawn|voided|taken off)")
+
+
+def test_a_voided_record_is_refused_by_the_one_rule():
+    """Why nothing more is done with a voided or withdrawn record is `voids.refusal(record)`,
+    asked first (a kind's advice, where the money or the right file goes, is said after its
+    sentence). Found in session 28: 22 refusals read `x.is_void` and said `voids.voided(x)`
+    themselves, and six said it in words of their own ("This post was withdrawn: it stays as
+    it was, marked so.", "This deliverable was taken off on ..."): the rule written out again,
+    in seven wordings."""
+    asked = [_where(path, node) for path in modules() if path != VOIDS
+             for node in nodes(path)
+             if isinstance(node, ast.If | ast.IfExp) and _reads_void(node.test)
+             and _says_voided(node.body)]
+    said = [path.relative_to(TRACKER).as_posix() for path in modules()
+            if path != VOIDS and OWN_WORDS.search(text(path))]
+    assert asked == [], "if (said := voids.refusal(record)) is not None: return said"
+    assert said == [], "say voids.refusal's sentence, then the kind's advice"
 
 
 def test_nothing_changed_is_said_in_one_place():

@@ -167,8 +167,8 @@ def reverse_refusal(annuity: Annuity) -> str | None:
     form, `reversible`): its achievement or right withdrawn, nothing more recorded for it; it
     is not paid. None when it can be."""
     right = annuity.right
-    if (withdrawn := next((r for r in (right.achievement, right) if r.is_void), None)):
-        return voids.voided(withdrawn)
+    if (said := voids.refusal(right.achievement) or voids.refusal(right)) is not None:
+        return said
     if not annuity.paid:
         return _("The annuity of year %(n)s is not paid: there is no payment to reverse.",
                  n=annuity.year_no)

@@ -106,8 +106,8 @@ def reverse_report(actor: User, report: RoyaltyReport, on: date | None,
 def void_refusal(transfer: Transfer) -> Blocker | None:
     """Why the deal can't be voided (voided already; income received under it that stands;
     royalty reports that stand), linking to the first to reverse; None when nothing does."""
-    if transfer.is_void:
-        return Blocker(voids.voided(transfer))
+    if (said := voids.refusal(transfer)) is not None:
+        return Blocker(said)
     if (said := voids.standing_first(transfer.receipts, lambda num, amount: ngettext(
             "A receipt of %(amount)s stands under this deal: reverse it first (with the "
             "reason), then void the deal.",

@@ -72,7 +72,7 @@ def save_refusal(achievement: Achievement, transfer: Transfer | None) -> str | N
     achievement was withdrawn, or the deal voided (meanwhile: its version moved on too)."""
     if (said := withdrawals.withdrawn_refusal(achievement)) is not None:
         return said
-    return voids.voided(transfer) if transfer is not None and transfer.is_void else None
+    return voids.refusal(transfer) if transfer is not None else None
 
 
 def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | None, *,
@@ -234,8 +234,8 @@ def next_period(transfer: Transfer) -> tuple[int, date, date] | None:
 def report_not_yet(transfer: Transfer) -> str | None:
     """Why no report can be recorded today (none is owed, or the next period has not ended),
     for the service's refusal and the deal's page in place of the form; None when one can."""
-    if transfer.is_void:
-        return voids.voided(transfer)
+    if (said := voids.refusal(transfer)) is not None:
+        return said
     found = next_period(transfer)
     if found is None:
         return report_period.none_owed(transfer)
@@ -299,8 +299,8 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     # that two receipts sent at once can't both take what is left.
     db.session.refresh(transfer, with_for_update=True)
     db.session.expire(transfer, ["receipts", "reports"])
-    if transfer.is_void:
-        raise Refused(voids.voided(transfer))
+    if (said := voids.refusal(transfer)) is not None:
+        raise Refused(said)
     problems = Problems()
     if received_on is None:
         problems.add("received_on", _("Give the date it was received."))

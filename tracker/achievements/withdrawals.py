@@ -61,8 +61,8 @@ def _deals_said(deals: list[Transfer]) -> str:
 
 def right_refusal(right: IpRight) -> str | None:
     """Why the right can't be withdrawn (already; an annuity paid); None when it can."""
-    if right.is_void:
-        return voids.voided(right)
+    if (said := voids.refusal(right)) is not None:
+        return said
     paid = [a for a in right.annuities if a.paid]
     if paid:
         return _("Annuities of %(right)s are paid (year %(years)s): reverse those payments "
@@ -86,8 +86,8 @@ def right_offers(user: User, right: IpRight) -> dict:
 
 def achievement_refusal(achievement: Achievement) -> str | None:
     """Why the achievement can't be withdrawn (already; its deals; a right's paid annuity)."""
-    if achievement.is_void:
-        return voids.voided(achievement)
+    if (said := voids.refusal(achievement)) is not None:
+        return said
     if deals := _deals(achievement):
         return _("Transfers or licences of this achievement are recorded (%(deals)s): their "
                  "income was split among its contributors, so it stays.",
@@ -101,8 +101,8 @@ def achievement_refusal(achievement: Achievement) -> str | None:
 def move_refusal(achievement: Achievement) -> str | None:
     """Why the achievement can't be moved to another project (withdrawn; its deals, whose
     income counts for its project's institute); None when it can."""
-    if achievement.is_void:
-        return voids.voided(achievement)
+    if (said := voids.refusal(achievement)) is not None:
+        return said
     if deals := _deals(achievement):
         return _("Transfers or licences of this achievement are recorded (%(deals)s): their "
                  "income counts for the institute of %(project)s, so the achievement stays "

@@ -32,10 +32,7 @@ if TYPE_CHECKING:
 
 
 def _standing_refusal(entry: EvidenceEntry) -> str | None:
-    if entry.is_void:
-        return _("This entry was withdrawn on %(date)s: it stays as it was, marked so.",
-                 date=on_day(entry.voided_at))
-    return services.locked_refusal(entry.indicator.year)
+    return voids.refusal(entry) or services.locked_refusal(entry.indicator.year)
 
 
 def _accepted(entry: EvidenceEntry) -> str:

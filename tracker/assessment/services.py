@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker import corrections, db
+from tracker import corrections, db, voids
 from tracker.assessment import allocation, scoring
 from tracker.assessment.models import (
     Allocation,
@@ -152,11 +152,10 @@ def enter_evidence(actor: User, indicator: Indicator, institute: Institute, *,
 def review_refusal(entry: EvidenceEntry) -> str | None:
     """Why HQ can't review the entry (withdrawn, or reviewed already), with its date; None
     while it waits for their review."""
-    if entry.state is EvidenceState.SUBMITTED and not entry.is_void:
+    if (said := voids.refusal(entry)) is not None:
+        return said
+    if entry.state is EvidenceState.SUBMITTED:
         return None
-    if entry.is_void:
-        return _("This entry was withdrawn on %(date)s: it is not reviewed.",
-                 date=on_day(entry.voided_at))
     return _("HQ reviewed this entry on %(date)s (%(state)s): an entry is reviewed once. If it "
              "was judged wrongly, withdraw it; the institute enters it again.",
              date=on_day(entry.reviewed_at), state=label(entry.state))

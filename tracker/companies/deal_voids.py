@@ -38,8 +38,8 @@ def _named_by(deal: IpDeal) -> Transfer | None:
 def void_refusal(deal: IpDeal) -> Blocker | None:
     """Why the deal can't be voided (voided already; its shares standing; a deal of the
     register naming it); None when nothing depends on it."""
-    if deal.is_void:
-        return Blocker(voids.voided(deal))
+    if (said := voids.refusal(deal)) is not None:
+        return Blocker(said)
     issued = [e for e in deal.share_entries if e.reversed_by is None]
     if issued:
         return Blocker(ngettext(

@@ -57,10 +57,6 @@ def _allowed(actor: User, contract: ResearchContract) -> None:
             lambda: services.correction_refusal(contract))
 
 
-def voided(contract: ResearchContract) -> str:
-    return voids.voided(contract)
-
-
 def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int | None,
                   title: str, number: str | None, type: ContractType, amount: Decimal,
                   signed_on: date, reason: str) -> ResearchContract:
@@ -227,8 +223,8 @@ def save_instalment(actor: User, instalment: Instalment, *, due_date: date,
 def instalment_refusal(instalment: Instalment) -> str | None:
     """Why it can't be removed (the service refuses, the page offers no button); None when
     it can."""
-    if instalment.contract.is_void:
-        return voided(instalment.contract)
+    if (said := voids.refusal(instalment.contract)) is not None:
+        return said
     if instalment.payments:
         return _("Payments were recorded against this instalment (%(count)d, reversals "
                  "included): they stay in its history, so the instalment stays too. Change "
@@ -279,8 +275,8 @@ def removed_refusal(removal: AuditRecord) -> str:
 def void_refusal(contract: ResearchContract) -> Blocker | None:
     """What stands under the contract and keeps it from being voided, and where it is undone
     first; None when nothing does."""
-    if contract.is_void:
-        return Blocker(voided(contract))
+    if (said := voids.refusal(contract)) is not None:
+        return Blocker(said)
     paid = voids.standing_first(
         [p for i in contract.instalments for p in i.payments], lambda num, amount: ngettext(
             "A payment of %(amount)s stands under this contract: reverse it first (with the "

@@ -230,8 +230,8 @@ def tranche_refusal(tranche: Tranche) -> str | None:
     None when it can. Money paid on it stands as paid: reversed first, then the tranche
     corrected."""
     agreement = tranche.agreement
-    if agreement.is_void or tranche.is_void:
-        return voids.voided(agreement if agreement.is_void else tranche)
+    if (said := voids.refusal(agreement) or voids.refusal(tranche)) is not None:
+        return said
     if not agreement.is_open:
         return services.agreement_closed(agreement, _("Its tranches stand as they were when "
                                                       "it closed."))
@@ -275,8 +275,8 @@ def save_tranche(actor: User, tranche: Tranche, *, amount: Decimal | None,
 def outcome_refusal(agreement: FundingAgreement) -> str | None:
     """Why the agreement has no outcome to correct here; None when it has one. A conversion
     is corrected by reversing it (`corrections.reverse_conversion`)."""
-    if agreement.is_void:
-        return voids.voided(agreement)
+    if (said := voids.refusal(agreement)) is not None:
+        return said
     if agreement.conversion is not None:
         return _("The money was converted to equity: a conversion recorded by mistake is "
                  "reversed on the funding page, not corrected.")

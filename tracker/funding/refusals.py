@@ -36,8 +36,8 @@ def agreement_closed(agreement: FundingAgreement, then: str = "") -> str:
 def not_payable(tranche: Tranche) -> str | None:
     """Why nothing can be paid on `tranche` now, or None when it is payable."""
     agreement = tranche.agreement
-    if agreement.is_void or tranche.is_void:
-        return voids.voided(agreement if agreement.is_void else tranche)
+    if (said := voids.refusal(agreement) or voids.refusal(tranche)) is not None:
+        return said
     if not agreement.is_open:
         return agreement_closed(agreement)
     project = agreement.project
@@ -60,8 +60,8 @@ def new_tranche_refusal(agreement: FundingAgreement) -> str | None:
     """Why no tranche can be added to `agreement` now (its form is refused before it is drawn,
     409, and the funding page offers no link): voided, closed (its outcome recorded), its
     project closed, or the commitment already all in tranches; None otherwise."""
-    if agreement.is_void:
-        return voids.voided(agreement)
+    if (said := voids.refusal(agreement)) is not None:
+        return said
     if not agreement.is_open:
         return agreement_closed(agreement, _("Nothing more can be paid or decided on it."))
     if agreement.project.is_read_only:
@@ -85,8 +85,8 @@ def outcome_refusal(agreement: FundingAgreement) -> str | None:
     drawn, 409): voided, closed (converted, or another outcome: where it is reversed or
     corrected instead), or its conversion deadline not passed yet; None once the deadline
     has passed with the agreement open."""
-    if agreement.is_void:
-        return voids.voided(agreement)
+    if (said := voids.refusal(agreement)) is not None:
+        return said
     if not agreement.is_open:
         # The way on from a closed agreement: its outcome is corrected, not recorded again.
         return agreement_closed(agreement, _(

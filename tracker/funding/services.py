@@ -70,8 +70,8 @@ def require_committee(actor: User) -> None:
 
 
 def require_open(agreement: FundingAgreement) -> None:
-    if agreement.is_void:
-        raise Refused(voids.voided(agreement))
+    if (said := voids.refusal(agreement)) is not None:
+        raise Refused(said)
     if not agreement.is_open:
         raise Refused(agreement_closed(agreement,
                                       _("Nothing more can be paid or decided on it.")))
@@ -295,8 +295,8 @@ def agreement_refusal(agreement: FundingAgreement) -> str | None:
     """Why nothing converts under `agreement` now, whatever the round (its conversion's form
     is refused before it is drawn, 409): voided, converted already, closed by another
     outcome; None while it is open."""
-    if agreement.is_void:
-        return voids.voided(agreement)
+    if (said := voids.refusal(agreement)) is not None:
+        return said
     if agreement.outcome is AgreementOutcome.CONVERTED:
         return _("This agreement was converted already, on %(date)s: the money disbursed is "
                  "HQ's shares. A conversion recorded by mistake is reversed from the funding "

@@ -38,8 +38,8 @@ def tranche_void_refusal(tranche: Tranche) -> Blocker | None:
     agreement closed, converted or with an outcome; money paid on it and not reversed); None
     when it can."""
     agreement = tranche.agreement
-    if tranche.is_void or agreement.is_void:
-        return Blocker(voids.voided(tranche if tranche.is_void else agreement))
+    if (said := voids.refusal(tranche) or voids.refusal(agreement)) is not None:
+        return Blocker(said)
     if not agreement.is_open:
         return Blocker(amendments.tranche_refusal(tranche))
     return voids.standing_first(tranche.disbursements, lambda num, amount: ngettext(
@@ -54,8 +54,8 @@ def agreement_void_refusal(agreement: FundingAgreement) -> Blocker | None:
     """Why the agreement can't be voided: voided already, or what stands under it, the
     furthest first (a conversion, an outcome, HQ's money paid, a co-funder's, a report owed);
     None when nothing does."""
-    if agreement.is_void:
-        return Blocker(voids.voided(agreement))
+    if (said := voids.refusal(agreement)) is not None:
+        return Blocker(said)
     if (conversion := agreement.conversion) is not None:
         return Blocker(_(
             "The money disbursed under this agreement was converted to HQ's shares at the "

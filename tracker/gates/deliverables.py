@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from tracker import corrections, db, voids
 from tracker.accounts.models import User
-from tracker.display.formatting import on_day
 from tracker.display.labels import label
 from tracker.errors import Invalid, Problems, require
 from tracker.files import attached
@@ -66,14 +65,10 @@ def refusal(deliverable: Deliverable) -> str | None:
     if deliverable.review_id is not None:
         return _("Gate %(n)d's review was requested with this deliverable: the panel reads it "
                  "as it was requested with.", n=deliverable.gate)
-    if deliverable.is_void:
-        return taken_off(deliverable)
+    if (said := voids.refusal(deliverable)) is not None:
+        return _("%(withdrawn)s Upload the right file for it from the project's page.",
+                 withdrawn=said)
     return None
-
-
-def taken_off(deliverable: Deliverable) -> str:
-    return _("This deliverable was taken off on %(on)s: upload the right file for it from the "
-             "project's page.", on=on_day(deliverable.voided_at))
 
 
 def correct_deliverable(actor: User, deliverable: Deliverable, *,

@@ -32,8 +32,8 @@ def post_refusal(update: ProgressUpdate) -> str | None:
     """Why the post can't be corrected or withdrawn now (withdrawn already, the project
     closed, the milestone under review, accepted or waived); None when it can."""
     milestone = update.milestone
-    if update.is_void:
-        return _("This post was withdrawn: it stays as it was, marked so.")
+    if (said := voids.refusal(update)) is not None:
+        return said
     if milestone.project.is_read_only:
         return closed(milestone.project)
     if milestone.state is MilestoneState.SUBMITTED:

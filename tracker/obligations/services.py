@@ -115,7 +115,7 @@ def add_refusal(actor: User, subject: Subject) -> str | None:
     it was voided, or its project closed (`ReportObligation.closed_to`); None when they can."""
     if not ReportObligation.closed_to(actor, subject):
         return None
-    return voids.voided(subject) if subject.is_void else closed(subject.project)
+    return voids.refusal(subject) or closed(subject.project)
 
 
 def owed_refusal(obligation: ReportObligation) -> str | None:

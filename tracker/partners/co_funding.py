@@ -35,8 +35,8 @@ def pay_refusal(co_funder: CoFunder) -> str | None:
     """Why no payment of `co_funder` is recorded now (the service refuses, the funding page
     says it in the co-funder's row in place of the link, the payment's page answers 409 before
     its form): its agreement voided, or all it committed paid; None while some is to come."""
-    if co_funder.agreement.is_void:
-        return voids.voided(co_funder.agreement)
+    if (said := voids.refusal(co_funder.agreement)) is not None:
+        return said
     if co_funder.outstanding <= 0:
         return _("%(name)s has paid all it committed (%(committed)s): no more is recorded. A "
                  "payment recorded by mistake is reversed (“Reverse” in its row under Payments "

@@ -27,8 +27,8 @@ from tracker.pms.register import PmState, PmStep
 def interview_refusal(interview: PmInterview) -> str | None:
     """Why the interview can't be corrected or withdrawn (withdrawn already; the candidate
     appointed or not since); None when it can."""
-    if interview.is_void:
-        return _("This interview was withdrawn: it stays as it was, marked so.")
+    if (said := voids.refusal(interview)) is not None:
+        return said
     record = interview.record
     if record.state is not PmState.INTERVIEWED:
         return _("The record of %(name)s stands at “%(state)s”: HQ's decision relied on this "

@@ -72,8 +72,8 @@ def trl_refusal(entry: TrlRecord, decisions: list[GateDecision] | None = None) -
     """Why the record can't be corrected or withdrawn (withdrawn already, the project closed,
     a gate decided with it standing); None when it can. The page offers neither form then.
     `decisions`: the project's (`decisions_of`), when the page has read them already."""
-    if entry.is_void:
-        return _("This TRL record was withdrawn: it stays as it was, marked so.")
+    if (said := voids.refusal(entry)) is not None:
+        return said
     if entry.project.is_read_only:
         return closed(entry.project)
     decided = next((d for d in (decisions_of(entry.project) if decisions is None
