@@ -13,6 +13,7 @@ does; what the table's own defaults give is left to the database, as an INSERT l
 
 from __future__ import annotations
 
+import json
 from contextlib import closing
 from typing import Any
 
@@ -28,15 +29,20 @@ def next_ids(connection: Connection, table: str, count: int) -> list[int]:
              "FROM generate_series(1, :n)"), {"table": table, "n": count}).scalars())
 
 
-def insert_rows(table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert `rows` (each with the same column keys) into `table`."""
+def insert_rows(table: Table, rows: list[dict[str, Any]], encoded: tuple[str, ...] = ()
+                ) -> None:
+    """Insert `rows` (each with the same column keys) into `table`. `encoded`: JSON columns
+    whose values are JSON text already (the held audit records', `tracker.audit.held`),
+    copied as they are on PostgreSQL."""
     if not rows:
         return
     db.session.flush()  # what the session holds goes first: the rows may refer to it
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        _copy(connection, table, rows)
+        _copy(connection, table, rows, encoded)
     else:
+        if encoded:
+            rows = [{**row, **{key: json.loads(row[key]) for key in encoded}} for row in rows]
         connection.execute(insert(table), rows)
 
 
@@ -54,13 +60,15 @@ def insert_returning_ids(table: Table, rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
-def _copy(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+def _copy(connection: Connection, table: Table, rows: list[dict[str, Any]],
+          encoded: tuple[str, ...] = ()) -> None:
     dialect = connection.dialect
     given = list(rows[0])
     defaulted = [c for c in table.columns if c.key not in given and c.default is not None
                  and not c.default.is_sequence]
     columns = [table.c[key] for key in given] + defaulted
-    convert = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    convert = [None if c.key in encoded else c.type.dialect_impl(dialect).bind_processor(dialect)
+               for c in columns]
     if any(c.default.is_clause_element for c in defaulted):  # pragma: no cover - none so far
         raise ValueError(f"{table.name}: a default the database computes is not copied")
     defaults = [(c.default.arg, c.default.is_callable) for c in defaulted]

@@ -1,7 +1,8 @@
 """The Cancel of a running upload, as served on PostgreSQL: the job runs in a worker of its own,
 its progress and the page's Cancel go through connections of their own, and the import's
-transaction holds the audit trail's lock from its first batch to its end. The Cancel was asked
-in the request's transaction, whose audit record waited for that lock: the job never saw it,
+transaction held the audit trail's lock from its first batch to its end (now only at its end:
+`tracker.audit.held`). The Cancel was asked in the request's transaction, whose audit record
+waited for that lock: the job never saw it,
 imported every row, and the Cancel then said "nothing of it is kept" (10,000 projects written;
 found by an HQ admin's check, issue 13). The suite's requests share the test's transaction
 and can't show it: this one goes to an app serving a copy of the demo organisation."""
@@ -30,7 +31,7 @@ from tracker.organisations.models import Institute
 pytestmark = pytest.mark.skipif(not PG_URL, reason="a second connection writes while the "
                                                    "import's is open: PostgreSQL only")
 
-ROWS = 1_100  # past the bulk path's first batch of 1,000, which takes the trail's lock
+ROWS = 1_100  # past the bulk path's first batch of 1,000, which took the trail's lock
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def served(demo_template: str) -> Iterator[Flask]:
 
 
 class Waiting(jobs.Reporter):
-    """The job's own reporter, which tells the test when the trail's lock is held and waits a
+    """The job's own reporter, which tells the test when its first batch is written and waits a
     while for the page's Cancel at its reports (the job checks at every 50 rows)."""
 
     def __init__(self, engine, run_id: int) -> None:

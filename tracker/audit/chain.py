@@ -6,8 +6,10 @@ The chain follows the ids, so ids and hashes are given together, under one lock,
 the records are inserted: on PostgreSQL a transaction-level advisory lock makes the writers of
 the trail take turns from their first record to their commit, and READ COMMITTED then shows each
 the last record of the one it waited for (two transactions never chain from the same
-predecessor, and ids follow the order of the chain). SQLite needs no lock: every transaction
-begins IMMEDIATE, one writer at a time. Advisory locks need no privilege, so the app's role
+predecessor, and ids follow the order of the chain). An import, one transaction of up to a
+minute, holds its records back and seals them at its end (`tracker.audit.held`), so that it
+takes its turn only then. SQLite needs no lock: every transaction begins IMMEDIATE, one writer
+at a time. Advisory locks need no privilege, so the app's role
 keeps SELECT and INSERT only on the table.
 
 What a chain can't tell: the newest rows removed at the end leave a shorter chain that still
@@ -38,18 +40,29 @@ GENESIS = "0" * 64
 LOCK_KEY = 0x6175646974
 
 
-def canonical(row: Any) -> str:
+def canonical(row: Any, changes: str | None = None) -> str:
     """The record's content as one string: the same before the insert and after reading it back
-    (JSON as the JSON column stores it, instants in UTC to the microsecond)."""
-    changes = row.changes or {}
+    (JSON as the JSON column stores it, instants in UTC to the microsecond). `changes`: its
+    changes as `changes_text` writes them, if written already (a held record's, written
+    before the import takes its turn: `tracker.audit.held`)."""
+    at = row.at.astimezone(UTC).isoformat(timespec="microseconds")
+    # One JSON list, written in parts: [id, at, actor, action, type, object, changes, address].
+    # No object reads as 0, the id such records had before they could be empty.
+    head = _json([row.id, at, row.actor_id, row.action, row.object_type, row.object_id or 0])
+    return f"{head[:-1]},{changes or changes_text(row.changes)},{_json(row.ip_address)}]"
+
+
+def changes_text(changes: Any) -> str:
+    """A record's changes as its hash takes them: as the JSON column reads them back, keys
+    sorted. Also the text a held record's column stores."""
+    changes = changes or {}
     if not _as_stored(changes):
         changes = json.loads(json.dumps(changes))
-    return json.dumps(
-        [row.id, row.at.astimezone(UTC).isoformat(timespec="microseconds"), row.actor_id,
-         # No object reads as 0, the id such records had before they could be empty.
-         row.action, row.object_type, row.object_id or 0, changes, row.ip_address],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )
+    return _json(changes)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _as_stored(value: Any) -> bool:
@@ -72,13 +85,14 @@ def _as_stored(value: Any) -> bool:
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def digest(previous: str, row: Any) -> str:
-    return hashlib.sha256(f"{previous}\n{canonical(row)}".encode()).hexdigest()
+def digest(previous: str, row: Any, changes: str | None = None) -> str:
+    return hashlib.sha256(f"{previous}\n{canonical(row, changes)}".encode()).hexdigest()
 
 
-def seal(connection: Connection, records: list[Any]) -> None:
+def seal(connection: Connection, records: list[Any], changes: list[str] | None = None) -> None:
     """Give new records their ids and hashes, in order, after the last record written: ORM
-    objects before a flush, or plain rows (`tracker.audit.services.record_many`)."""
+    objects before a flush, or plain rows (`tracker.audit.services.record_many`); `changes`:
+    each one's as `changes_text` wrote them, if written already (`tracker.audit.held`)."""
     postgres = connection.dialect.name == "postgresql"
     take_turn(connection, LOCK_KEY)
     last = connection.execute(
@@ -90,20 +104,20 @@ def seal(connection: Connection, records: list[Any]) -> None:
     else:
         first = (last.id if last else 0) + 1
         ids = list(range(first, first + len(records)))
-    for record, next_id in zip(records, ids, strict=True):
+    for n, (record, next_id) in enumerate(zip(records, ids, strict=True)):
         record.id = next_id
         record.at = record.at or utcnow()
         record.changes = record.changes or {}
-        record.chain_hash = digest(previous, record)
+        record.chain_hash = digest(previous, record, changes[n] if changes else None)
         previous = record.chain_hash
 
 
-def seal_new_records(session: Session) -> None:
-    """Called before every flush: the new records, in the order they were added."""
+def new_records(session: Session) -> list[AuditRecord]:
+    """The session's new records, in the order they were added: sealed before every flush
+    (`tracker.audit.services`)."""
     new = [obj for obj in session.new if isinstance(obj, AuditRecord)]
-    if new:
-        new.sort(key=lambda obj: obj._sa_instance_state.insert_order)
-        seal(session.connection(), new)
+    new.sort(key=lambda obj: obj._sa_instance_state.insert_order)
+    return new
 
 
 @dataclass

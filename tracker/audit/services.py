@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, time
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from flask import g, has_app_context, has_request_context, request
@@ -17,7 +16,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from tracker import bulk_rows, db
-from tracker.audit import chain
+from tracker.audit import chain, held
 from tracker.audit.models import AuditRecord
 from tracker.turns import take_turn as _take_turn
 
@@ -35,7 +34,10 @@ _import_run: ContextVar[list[int] | None] = ContextVar("import_run", default=Non
 
 @contextmanager
 def during_import(run_id: int) -> Iterator[None]:
-    """Every record written inside says which import made the change (`changes["import"]`)."""
+    """Every record written inside says which import made the change (`changes["import"]`),
+    and the transaction's records are held back from the chain from here to its end
+    (`held`): appended at once by the run's end (`append_held`), or at its commit."""
+    held.hold(db.session())
     # [the run's id, records written, the records `record_about` wrote since `take_written`]
     token = _import_run.set([run_id, 0, []])
     try:
@@ -214,10 +216,6 @@ def written() -> int:
     return g.get("audit_written", 0) if has_app_context() else 0
 
 
-class _Row(SimpleNamespace):
-    """A record written by `record_many`: the attributes `chain.seal` reads and sets."""
-
-
 def record_many(actor: User | None, action: str, object_type: str,
                 items: list[tuple[int, dict[str, list[Any]]]]) -> int:
     """Append one record per (object id, changes), as `record_about` would write each, with
@@ -229,8 +227,9 @@ def record_many(actor: User | None, action: str, object_type: str,
 def record_many_by(action: str, object_type: str,
                    items: list[tuple[User | None, int, dict[str, list[Any]]]]) -> int:
     """`record_many` for records each by its own actor (the projects a batch creates, each by
-    its PM): one seal and one INSERT for the lot, however many people acted. The records are
-    what `record_about` writes for each, chained in the order given."""
+    its PM): one seal and one INSERT for the lot, however many people acted (held instead
+    during an import: `held`). The records are what `record_about` writes for each, chained
+    in the order given."""
     if not items:
         return 0
     db.session.flush()
@@ -240,16 +239,29 @@ def record_many_by(action: str, object_type: str,
     for actor, object_id, changes in items:
         if current is not None:
             changes = {**changes, "import": [None, current[0]]}
-        rows.append(_Row(actor_id=actor.id if actor is not None else None, action=action,
-                         object_type=object_type, object_id=object_id, changes=changes,
-                         ip_address=address, at=None))
+        rows.append(held.Row(actor_id=actor.id if actor is not None else None, action=action,
+                             object_type=object_type, object_id=object_id, changes=changes,
+                             ip_address=address, at=None))
     if current is not None:
         current[1] += len(rows)
-    connection = db.session.connection()
-    chain.seal(connection, rows)
-    bulk_rows.insert_rows(AuditRecord.__table__, [vars(row) for row in rows])
+    if (holding := held.holding(db.session())) is not None:
+        holding.add(rows)
+    else:
+        chain.seal(db.session.connection(), rows)
+        bulk_rows.insert_rows(AuditRecord.__table__, [vars(row) for row in rows])
     _count(len(rows))
     return len(rows)
+
+
+def append_held() -> None:
+    """Append the records held back since the import began (`held`) to the chain, now: at
+    the import's end, just before its commit, the trail's turn held from here to it. What
+    could be written before (their text) was: only their ids and hashes are left to give."""
+    db.session.flush()  # the records written last join the held ones
+    for rows in held.taken(db.session()):
+        chain.seal(db.session.connection(), rows, [row.changes for row in rows])
+        bulk_rows.insert_rows(AuditRecord.__table__, [vars(row) for row in rows],
+                              encoded=("changes",))
 
 
 def take_turn() -> None:
@@ -273,4 +285,14 @@ def _audit_is_append_only(session: Session, flush_context: Any, instances: Any) 
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditRecord) and (obj in session.deleted or session.is_modified(obj)):
             raise RuntimeError("audit records are append-only")
-    chain.seal_new_records(session)
+    if (holding := held.holding(session)) is not None:
+        held.keep(holding, chain.new_records(session), session)
+    elif new := chain.new_records(session):
+        chain.seal(session.connection(), new)
+
+
+@event.listens_for(Session, "before_commit")
+def _append_held_at_commit(session: Session) -> None:
+    """No held record is lost: a commit appends those its import's end did not."""
+    if not session.in_nested_transaction() and held.holding(session) is not None:
+        append_held()

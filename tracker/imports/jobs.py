@@ -116,9 +116,7 @@ def request_cancel(actor, run: ImportRun) -> ImportRun:
     require(run.can_cancel(actor), lambda: cancel_refusal(run))
     if run.state is not ImportState.QUEUED:
         _asked_at_once(run.id)
-    # On PostgreSQL this waits for a running import's transaction, which holds the trail's
-    # turn from its first record to its end: until it has stopped.
-    audit.take_turn()
+    audit.take_turn()  # brief: an import takes it only at its end (`tracker.audit.held`)
     # A run whose worker beat lately is alive, whatever its row says (SQLite: `liveness`).
     at_once = ImportRun.ends_at_once if run.ends_at_once else false()
     if not transitions.moved(run.id, at_once, state=ImportState.CANCELLED,
@@ -139,9 +137,11 @@ def request_cancel(actor, run: ImportRun) -> ImportRun:
 def _asked_at_once(run_id: int) -> None:
     """A running run's Cancel, written through a connection of its own and committed at once
     (PostgreSQL), as its job reads it (`Reporter.cancelled`): asked in the request's own
-    transaction, it was seen only once the import had ended, since the request's audit record
-    waits for the import's transaction (10,000 projects were all written after their Cancel,
-    which said "nothing of it is kept"; issue 13). SQLite lets one connection write at a time:
+    transaction only, it is seen once that commits, and the request takes the trail's turn,
+    which an import ending then holds to its commit (before its records were held back to its
+    end, `tracker.audit.held`, the import held the turn throughout, and 10,000 projects were
+    all written after their Cancel, which said "nothing of it is kept"; issue 13). It is
+    written only while the run is open. SQLite lets one connection write at a time:
     there a running run is not cancelled (its job reads no Cancel, `SessionReporter`)."""
     if _reads_cancel():
         with current_app.extensions["engine"].begin() as connection:

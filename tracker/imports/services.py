@@ -377,8 +377,10 @@ def count_run(run: ImportRun, done: int, counts: dict, errors: list, changes: li
 def finish(actor: User, run: ImportRun, state: ImportState, *, queued: bool = False
            ) -> ImportRun:
     """The run's end, audited, written only while the run is open (`transitions`): a run its
-    page's Cancel ended meanwhile raises `EndedMeanwhile`. `queued`: a web upload's, whose
-    kind and file its queueing recorded already (its history said them twice)."""
+    page's Cancel ended meanwhile raises `EndedMeanwhile`. Its records, held back since its
+    first row, join the chain here (`tracker.audit.held`): the trail's turn is taken at the
+    end, as briefly as the caller's commit is near. `queued`: a web upload's, whose kind and
+    file its queueing recorded already (its history said them twice)."""
     audit.take_turn()  # before the run's row, as its Cancel takes them
     if not transitions.moved(run.id, ImportRun.is_open, state=state, finished_at=db.utcnow()):
         raise transitions.EndedMeanwhile(run.id)
@@ -388,5 +390,5 @@ def finish(actor: User, run: ImportRun, state: ImportState, *, queued: bool = Fa
         **named, "state": [None, state.value],
         "created": [None, run.created], "updated": [None, run.updated],
         "errors": [None, len(run.errors)]})
-    db.session.flush()
+    audit.append_held()
     return run
