@@ -1,7 +1,8 @@
 """`flask import` on the command line: a refused file says once that nothing was written (its
 state says it: "Refused: nothing written"; the line added ": nothing was written" after it, the
 same words twice, 未通过：未写入任何数据：未写入任何记录), in the language asked, and writes its
-errors, row, column and message, to the file `--errors` names (issue 13 point 2)."""
+errors, row, column and message, to the file `--errors` names (issue 13 point 2), the column
+as the file headed it (类型, in English too)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from tracker.organisations.models import Institute
 ROWS = [["代码", "名称", "研究领域", "类型"], ["CLI-1", "测试研究所", "材料", "joint"],
         ["CLI-2", "第二研究所", "材料", "nonsense"]]
 SAID = {"en": ("Refused: nothing written (import #{id})", ["Row", "Column", "Message"],
-               ["3", "Type", "Not one of the choices: nonsense. Write one of independent"]),
+               ["3", "类型", "Not one of the choices: nonsense. Write one of independent"]),
         "zh_CN": ("未通过：未写入任何数据（导入 #{id}）", ["行", "列", "消息"],
                   ["3", "类型", "不是可选值之一：nonsense。请填写以下之一：independent"])}
 

@@ -69,8 +69,9 @@ def test_the_refusal_names_its_columns_in_the_readers_language():
     with force_locale("zh_CN"):
         result = run(admin, "projects", [HEADER, _row(budget="a lot"), _row()])
         said = [(r, str(c), str(m)) for r, c, m in result.errors if r == 3]
-    assert said == [(3, "项目编号", "第 2 行已给出此记录（项目编号相同）：同一文件中每条记录只能"
-                                   "出现一次。请将本行的内容并入该行，或删去两行中的一行。")]
+    # the message in the reader's language, the column as the file headed it (in English)
+    assert said == [(3, "Project code", "第 2 行已给出此记录（Project code相同）：同一文件中每条"
+                                       "记录只能出现一次。请将本行的内容并入该行，或删去两行中的一行。")]
 
 
 def test_an_institute_an_enterprise_and_a_user_given_twice_after_a_refused_row():

@@ -71,12 +71,13 @@ def test_a_good_file_is_imported_and_a_dry_run_first_writes_nothing(client):
     assert db.session.scalar(select(Institute.code)) == "WEB-1"
 
 
-def test_in_chinese_the_errors_name_the_chinese_header(client):
+def test_in_chinese_the_errors_name_the_header_the_file_wrote(client):
+    """The file headed it Type: its reader looks for Type, not 类型 (test_headers_as_written)."""
     make_hq()
     login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
     text = _upload(client, BAD).get_data(as_text=True)
     assert "未通过：未写入任何数据" in text
-    assert "<td>类型</td>" in text and "不是可选值之一：nonsense。" in text
+    assert "<td>Type</td>" in text and "不是可选值之一：nonsense。" in text
 
 
 def test_the_upload_form_names_its_size_limit(client, app):

@@ -101,7 +101,7 @@ def test_the_refusal_is_said_in_the_importers_language(imported):
         result = run(imported, "projects", _rows({
             ("killed", "Rationale of the KILL"): "Market gone"}))
         said = [(str(c), str(m)) for _r, c, m in result.errors]
-    assert said == [("KILL 决定理由", "KILL 决定登记的理由与此不同，为：“Route failed”。"
+    assert said == [("Rationale of the KILL", "KILL 决定登记的理由与此不同，为：“Route failed”。"
                      "导入不会更改已登记的决定：理由须在其阶段门评审页面上更正该 KILL 决定来"
                      "修改（更正前后的决定都保留可见）。请在此填写已登记的理由。")]
 

@@ -107,8 +107,8 @@ def test_a_services_refusal_is_named_by_row_and_column_in_the_users_language():
                                             ["乙公司", bad]])
         assert result.errors == [[3, "统一社会信用代码", result.errors[0][2]]]
         assert "校验码" in result.errors[0][2]
-    with force_locale("en"):  # and in English to an English reader
-        assert result.errors[0][1] == "Unified social credit code"
+    with force_locale("en"):  # and in English to an English reader, the column as headed
+        assert result.errors[0][1] == "统一社会信用代码"
         assert "check character" in result.errors[0][2]
     assert _count(Enterprise) == 0
 
@@ -296,7 +296,7 @@ def test_a_row_the_form_refuses_also_gets_the_services_checks():
         ["IMP-Y", "New", "", "joint", "no", uscc_for(7)]])
     assert [(row, column) for row, column, _m in result.errors] == [
         (2, "Name"), (2, "Unified social credit code"),
-        (3, "Field as described"), (3, "Unified social credit code")]  # its header now
+        (3, "Field (Field as described)"), (3, "Unified social credit code")]  # as headed
     assert result.errors[1][2] == "Another institute already has this code."
     assert "legal entity" in result.errors[3][2]
     assert _count(Institute) == before

@@ -129,4 +129,5 @@ def test_a_record_given_twice_is_refused_naming_the_row_that_gave_it(client):
     db.session.flush()
     login(client, admin)
     page = client.get(f"/admin/import/{result.id}").get_data(as_text=True)
-    assert "第 2 行已给出此记录（代码相同）：同一文件中每条记录只能出现一次。" in page
+    # the column as the file headed it (Code), the rest in the reader's language
+    assert "第 2 行已给出此记录（Code相同）：同一文件中每条记录只能出现一次。" in page

@@ -33,7 +33,8 @@ def test_each_changed_column_of_a_submitted_project_is_named(client):
     db.session.flush()
     login(client, admin)
     errors = client.get(f"/admin/import/{result.id}/errors.csv").get_data(as_text=True)
-    assert "2,预算总额（元）,申报书已提交：项目的修改现须通过变更申请。" in errors.splitlines()
+    # the column as the file headed it, in English (`tracker.imports.headings`)
+    assert "2,Budget total (CNY),申报书已提交：项目的修改现须通过变更申请。" in errors.splitlines()
 
 
 def test_a_phase_and_a_manager_changed_are_still_said_beside_theirs():

@@ -24,7 +24,7 @@ from tracker.accounts import services as accounts
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.imports import columns
+from tracker.imports import columns, headings
 from tracker.imports.columns import Kind
 from tracker.imports.models import ImportRun
 from tracker.organisations import services as organisations
@@ -144,7 +144,7 @@ class Adapter:
             "file (or change it in the tracker first, where it can be changed). If the row is "
             "a new one after all, add it in the tracker first: an import then finds it by "
             "its %(column)s.",
-            record=self.described(same[0]), column=self.kind.column(self.renamed_by).header))]
+            record=self.described(same[0]), column=headings.named(self.kind, self.renamed_by)))]
 
     def _unnamed(self, values: dict[str, Any]) -> dict[str, Any]:
         # An empty cell is a field left empty, which the record may keep as None.

@@ -18,6 +18,7 @@ from tracker import bulk_rows, db
 from tracker.accounts.models import User
 from tracker.display import said
 from tracker.errors import Invalid
+from tracker.imports import headings
 from tracker.imports.columns import Kind
 from tracker.projects.models import Project
 
@@ -43,7 +44,7 @@ def given_twice(row: int, kind: Kind, columns: tuple[str, ...]) -> tuple[str, st
     return columns[-1], _(
         "Row %(row)d gives this record already (the same %(columns)s): a file gives each "
         "record once. Put this row's values in that row, or remove one of the two.", row=row,
-        columns=said.listed([str(kind.column(c).header) for c in columns]))
+        columns=said.listed([headings.named(kind, c) for c in columns]))
 
 
 # How a key's cell is compared with another row's: as the kinds' `find` compares it.

@@ -30,7 +30,7 @@ from tracker.errors import Forbidden, Problems
 from tracker.funding import corrections as funding_corrections
 from tracker.funding import services as funding
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
-from tracker.imports import cells, columns, reversal_lines
+from tracker.imports import cells, columns, headings, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.funding_cells import after_conversion, disbursement_records
 from tracker.imports.ledger_lines import cell, choice, form_errors, recorded
@@ -72,7 +72,7 @@ def exit_(text: str) -> list[Exit]:
     if len(found) > 1 or any(isinstance(e, Reversal) for e in found):
         raise CellError(_("Write here only the exit that stands; an exit reversed on the "
                           "company's page is written with its reversal in %(column)s.",
-                          column=columns.COMPANIES.column("reversed_exits").header), "exit")
+                          column=headings.named(columns.COMPANIES, "reversed_exits")), "exit")
     return found
 
 
@@ -88,7 +88,7 @@ def reversed_exits(text: str) -> list[Exit | Reversal]:
            for n, e in enumerate(found, start=1)):
         raise CellError(_("Follow each exit here with its reversal; the exit that stands is "
                           "written in %(column)s.",
-                          column=columns.COMPANIES.column("exit").header), "reversed_exits")
+                          column=headings.named(columns.COMPANIES, "exit")), "reversed_exits")
     return found
 
 

@@ -27,7 +27,7 @@ from tracker.companies.reversal_models import RoundReversal
 from tracker.display import said
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Problems, Refused
-from tracker.imports import cap_tables, columns, companies, ledger_lines
+from tracker.imports import cap_tables, columns, companies, headings, ledger_lines
 from tracker.imports.cells import CellError
 from tracker.imports.reversal_lines import Elsewhere
 from tracker.incentives.models import IncentiveGrant
@@ -124,7 +124,7 @@ def record(actor, company: Company, entry: Elsewhere | Passed,
         problems.add("leaving", _(
             "%(entry)s: the companies file's %(column)s of %(company)s have no entry %(n)s "
             "standing (its number in that cell, reversals counted): import companies first.",
-            entry=what, column=columns.COMPANIES.column(key).header, company=company.name,
+            entry=what, column=headings.named(columns.COMPANIES, key), company=company.name,
             n=number))
         return None
     return ledger_lines.recorded(lambda: _reversed(actor, target, entry), "leaving", what,

@@ -13,7 +13,7 @@ import codecs
 import csv
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -42,6 +42,9 @@ class Table:
     unknown: list[tuple[int, str]]  # (position, header) of headers no column has
     rows: Iterator[tuple[int, dict[str, str]]]
     total: int | None  # rows below the header, where the format tells without reading them
+    # column key -> its header cell as the file wrote it, which a problem names it by
+    # (`headings.named`): a former header, the key or the other language's header too
+    written: dict[str, str] = field(default_factory=dict)
 
 
 def cell_text(value: object) -> str:
@@ -102,7 +105,7 @@ def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str],
 def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total,
            read_cell: Callable[[Any], str] = cell_text) -> Table:
     known = headers_of(kind, languages)
-    columns, unknown = {}, []
+    columns, unknown, written = {}, [], {}
     for i, text in enumerate(header):
         if not cell_text(text):
             continue
@@ -111,7 +114,8 @@ def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total
             unknown.append((i, cell_text(text)))
         else:
             columns[i] = key
-    return Table(columns, unknown, _rows_of(raw_rows, columns, read_cell), total)
+            written[key] = cell_text(text)
+    return Table(columns, unknown, _rows_of(raw_rows, columns, read_cell), total, written)
 
 
 def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...]) -> Table:

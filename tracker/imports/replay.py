@@ -48,7 +48,7 @@ from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display import said
 from tracker.errors import Forbidden, Problems
-from tracker.imports import cells, ledger_order, reading, services
+from tracker.imports import cells, headings, ledger_order, reading, services
 from tracker.imports.companies_bulk import BulkCompanies
 from tracker.imports.grants_bulk import grant_keys
 from tracker.imports.incentive_grants import IncentiveGrants, company_named
@@ -83,7 +83,7 @@ class File:
     def header(self, key: str) -> str:
         """The column of this file a problem's key names (none: the row's)."""
         known = key and any(c.key == key for c in self.adapter.kind.columns)
-        return self.column(self.adapter.kind.column(key).header if known else "")
+        return self.column(headings.named(self.adapter.kind, key) if known else "")
 
 
 class _KeptCompanies(BulkCompanies):
@@ -144,7 +144,9 @@ def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
     total = sum(f.table.total or 0 for f in read)
     if not queued:  # a queued run's progress reports say it
         run.total_rows = total
-    state = _Replay(actor, run, read, progress, cancelled, total).rows()
+    with headings.headed(read[0].adapter.kind, read[0].table.written), headings.headed(
+            read[1].adapter.kind, read[1].table.written):
+        state = _Replay(actor, run, read, progress, cancelled, total).rows()
     return services.finish(actor, run, state, queued=queued)
 
 

@@ -23,7 +23,7 @@ from tracker.audit import services as audit
 from tracker.companies import holder_names
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
-from tracker.imports import cells, reading, transitions
+from tracker.imports import cells, headings, reading, transitions
 from tracker.imports.adapters import Adapter, as_form_text, form_defaults
 from tracker.imports.bulk import Batch, given_twice, row_key
 from tracker.imports.columns import Kind
@@ -252,7 +252,7 @@ def header_errors(kind: Kind, table: reading.Table) -> list[list]:
                             "%(names)s.", kind=str(kind.title), names=names)]
               for _position, header in table.unknown]
     present = set(table.columns.values())
-    errors += [[1, str(c.header), _("This column is required.")]
+    errors += [[1, headings.named(kind, c.key), _("This column is required.")]
                for c in kind.columns if c.required and c.key not in present]
     return errors
 
@@ -288,7 +288,8 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
     run.errors = header_errors(adapter.kind, table)
     if run.errors:
         return finish(actor, run, ImportState.FAILED, queued=queued)
-    state = _rows(actor, adapter, table, run, progress, cancelled)
+    with headings.headed(adapter.kind, table.written):
+        state = _rows(actor, adapter, table, run, progress, cancelled)
     return finish(actor, run, state, queued=queued)
 
 
@@ -313,7 +314,7 @@ def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
             try:
                 outcome, saved = import_row(actor, adapter, row, refs, seen, number, batch)
             except RowRefused as refused:
-                errors += [[number, str(adapter.kind.column(k).header) if k else "", m]
+                errors += [[number, headings.named(adapter.kind, k) if k else "", m]
                            for k, m in refused.errors]
             else:
                 counts[outcome] += 1

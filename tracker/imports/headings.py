@@ -1,0 +1,61 @@
+"""How an import's problems name a column: as the file headed it, the one place that is
+decided.
+
+A column is read under several headers (`columns.headers_of`): its header in either language,
+a header it had before (`Column.aliases`: the projects' "Field", 研究领域) and its key. A
+problem named it by its header in the reader's language, so a user looking for 研究领域 in
+their file was sent to 领域（自述）, which it does not have (issue 13). So a problem names the
+column by the text in the file's header cell, which reads the same in every language; a former
+header is followed by the column's header in the reader's language, which the template and the
+notes on the upload page use. A column the file does not have (a required one missing), or
+heads by its key (`pm_email`: a name for programs, which the README's tables give beside
+the header), is named by its header.
+
+A run says which file headed each kind's columns how (`headed`), for the length of the run:
+a problem is found deep in a kind's checks (a cell naming another column, `bulk.given_twice`),
+which are no place to pass a file's header row down to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from tracker.imports.column_types import Kind, header_in
+from tracker.imports.columns import normalise_header
+
+# kind name -> {column key: its header as the file being imported wrote it}
+_WRITTEN: ContextVar[dict[str, dict[str, str]] | None] = ContextVar("import_headers",
+                                                                   default=None)
+
+
+@contextmanager
+def headed(kind: Kind, written: dict[str, str]) -> Iterator[None]:
+    """Within, `named` names `kind`'s columns as `written` ({key: header cell}) heads them."""
+    token = _WRITTEN.set({**(_WRITTEN.get() or {}), kind.name: written})
+    try:
+        yield
+    finally:
+        _WRITTEN.reset(token)
+
+
+def named(kind: Kind, key: str) -> str:
+    """Column `key` of `kind` as a problem names it: its header cell in the file being
+    imported, with the column's header after it when that cell is a former header; its
+    header where the file has none, or heads it by its key."""
+    column = kind.column(key)
+    written = (_WRITTEN.get() or {}).get(kind.name, {}).get(key)
+    if not written or written in (column.key, column.shown):
+        return str(column.header)  # a `Said` while recording: said again in the reader's
+    languages = current_app.config["LANGUAGES"]
+    heads = normalise_header(written).__eq__
+    if any(heads(normalise_header(header_in(column.header, lang))) for lang in languages):
+        return written
+    if any(heads(normalise_header(header_in(alias, lang)))
+           for alias in column.aliases for lang in languages):
+        return _("%(written)s (%(header)s)", written=written, header=column.header)
+    return str(column.header)  # its key, spelt otherwise
