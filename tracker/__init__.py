@@ -136,10 +136,11 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
         import_worker_cli,
     )
     from tracker.migrate import db_cli
+    from tracker.organisations.cli import hq_cli
     from tracker.reminders.cli import reminders_cli, scheduler_cli
     from tracker.reports.cli import report_cli
 
-    for group in (db_cli, users_cli, audit_cli, backup_cli, keys_cli, demo_cli, import_cli,
+    for group in (db_cli, hq_cli, users_cli, audit_cli, backup_cli, keys_cli, demo_cli, import_cli,
                   import_columns_cli, import_export_cli, import_worker_cli, reminders_cli,
                   scheduler_cli, report_cli):
         app.cli.add_command(group)

@@ -22,6 +22,11 @@ from tracker.imports.columns import KINDS
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportState
 from tracker.imports.sheets import errors_csv
+from tracker.organisations.models import Headquarters
+
+# The kinds whose rows belong to the headquarters (organisations.the_hq): on a fresh
+# installation, refused before the file is read, naming the command that makes it.
+NEED_THE_HQ = {"institutes"}
 
 
 def _actor(email: str | None) -> User:
@@ -55,6 +60,9 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
     """Import a CSV or XLSX file of KIND: all rows, or none when any row is refused."""
     if grants is not None and kind != "companies":
         raise click.UsageError("--grants goes with the companies file")
+    if kind in NEED_THE_HQ and db.session.scalar(select(Headquarters.id).limit(1)) is None:
+        raise click.ClickException("there is no headquarters yet: create it first with "
+                                   "`flask hq create CODE --name-zh NAME`")
     actor = _actor(email)
     locale = lang or actor.locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale), click.progressbar(length=1, label=file.name) as bar:

@@ -3,6 +3,7 @@ permission, validates what forms cannot, applies, audits and flushes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.collation import ordered
-from tracker.errors import Forbidden, Invalid, Problems
+from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.notifications.services import emit
 from tracker.organisations import need_states, recognitions, uscc
 from tracker.organisations.models import (
@@ -61,10 +62,39 @@ def taken(model: type, column: str, value: Any, obj: Any) -> bool:
 
 
 def the_hq() -> Headquarters:
+    """The headquarters (the tracker has one); refused, saying how to create it, when a new
+    installation has none yet (an import of institutes before `flask hq create`)."""
     hq = db.session.scalar(select(Headquarters).order_by(Headquarters.id))
     if hq is None:
-        raise LookupError("no headquarters: run `flask demo seed` or create one")
+        raise Refused(_("There is no headquarters yet: the tracker's administrator creates it "
+                        "first, on the server."))
     return hq
+
+
+def create_hq(code: str, name: str, name_en: str | None) -> tuple[Headquarters, bool]:
+    """The headquarters of a new installation, from the shell (`flask hq create`), audited
+    with no actor (the system); with whether it was created. The same code again finds the
+    one made before; another code is refused, since the tracker has one headquarters."""
+    code, name, name_en = code.strip().upper(), name.strip(), (name_en or "").strip() or None
+    existing = db.session.scalar(select(Headquarters).order_by(Headquarters.id))
+    if existing is not None:
+        if existing.code == code:
+            return existing, False
+        raise Refused(_("The headquarters %(code)s exists already: the tracker has one.",
+                        code=existing.code))
+    problems = Problems()
+    if not re.fullmatch(r"[A-Z0-9]{1,20}", code):
+        problems.add("code", _("A headquarters' code is 1 to 20 letters or digits (it begins "
+                               "each project's code, JITRI-2026-0042)."))
+    for field, value in (("name", name), ("name_en", name_en or "")):
+        if len(value) > 200 or (field == "name" and not value):
+            problems.add(field, _("Write a name of 1 to 200 characters."))
+    problems.raise_any()
+    hq = Headquarters(code=code, name=name, name_en=name_en)
+    db.session.add(hq)
+    audit.record(None, "headquarters.create", hq, audit.pending_changes(hq))
+    db.session.flush()
+    return hq, True
 
 
 def save_institute(actor: User, institute: Institute | None, **values: Any) -> Institute:

@@ -1,0 +1,91 @@
+"""A production install without the demo (issue 13, adoption): `flask hq create` makes the
+headquarters and installs the default gate templates on a database holding only what the
+migrations write, so that `flask users create` and `flask import institutes` follow it; run
+twice it changes nothing or says why not; an import before it says to run it, with no
+traceback."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.factories import make_user
+from tests.imports.helpers import csv_bytes, run
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.audit.models import AuditRecord
+from tracker.gates.defaults import DEFAULT_TEMPLATES
+from tracker.gates.models import GateTemplate
+from tracker.imports.models import ImportState
+from tracker.organisations.models import Headquarters, Institute
+
+CREATE = ["hq", "create", "jitri", "--name-zh", "江苏省产业技术研究院", "--name-en", "JITRI"]
+ROWS = [["代码", "名称", "研究领域", "类型"], ["HQ-1", "测试研究所", "材料", "joint"]]
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_hq_create_then_an_admin_then_an_import_of_institutes(app, tmp_path):
+    runner = app.test_cli_runner()
+    assert _count(Headquarters) == 0 and _count(GateTemplate) == 0
+    result = runner.invoke(args=CREATE)
+    assert result.exit_code == 0, result.output
+    assert "created: headquarters JITRI" in result.output
+    hq = db.session.scalar(select(Headquarters))
+    assert (hq.code, hq.name, hq.name_en) == ("JITRI", "江苏省产业技术研究院", "JITRI")
+    assert _count(GateTemplate) == len(DEFAULT_TEMPLATES)
+    [record] = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "headquarters.create"))
+    assert record.actor_id is None and record.object_id == hq.id
+    result = runner.invoke(args=["users", "create", "hq@example.org", "--role", "hq_admin"],
+                           input="a-password-from-stdin\n")
+    assert result.exit_code == 0, result.output
+    file = tmp_path / "institutes.csv"
+    file.write_bytes(csv_bytes(ROWS))
+    result = runner.invoke(args=["import", "institutes", str(file), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Institute.hq_id)) == hq.id
+
+
+def test_hq_create_twice_changes_nothing_and_another_code_is_refused(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=CREATE).exit_code == 0
+    again = runner.invoke(args=CREATE)
+    assert again.exit_code == 0, again.output
+    assert "exists already: headquarters JITRI" in again.output
+    assert "gate templates installed: 0" in again.output
+    other = runner.invoke(args=["hq", "create", "OTHER", "--name-zh", "另一总部"])
+    assert other.exit_code == 1 and isinstance(other.exception, SystemExit)
+    assert "The headquarters JITRI exists already" in other.output
+    assert _count(Headquarters) == 1 and _count(GateTemplate) == len(DEFAULT_TEMPLATES)
+    assert _count(AuditRecord) == 1
+
+
+def test_hq_create_refuses_a_code_no_project_code_can_begin_with(app):
+    result = app.test_cli_runner().invoke(args=["hq", "create", "JI-TRI", "--name-zh", "总部"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "code: A headquarters' code is 1 to 20 letters or digits" in result.output
+    assert _count(Headquarters) == 0
+
+
+def test_an_import_of_institutes_before_the_hq_says_to_create_it(app, tmp_path):
+    make_user(Role.HQ_ADMIN, email="only-admin@example.cn")
+    file = tmp_path / "institutes.csv"
+    file.write_bytes(csv_bytes(ROWS))
+    result = app.test_cli_runner().invoke(args=["import", "institutes", str(file),
+                                                "--lang", "en"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert "there is no headquarters yet: create it first with `flask hq create" in (
+        result.output)
+    assert _count(Institute) == 0
+
+
+def test_the_upload_pages_import_before_the_hq_is_refused_not_a_500(app):
+    admin = make_user(Role.HQ_ADMIN)
+    result = run(admin, "institutes", ROWS)
+    assert result.state is ImportState.FAILED
+    [(row, _column, message)] = result.errors
+    assert row == 2 and message == ("There is no headquarters yet: the tracker's administrator "
+                                    "creates it first, on the server.")
