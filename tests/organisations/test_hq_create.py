@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from tests.conftest import login, post
 from tests.factories import make_user
 from tests.imports.helpers import csv_bytes, run
 from tracker import db
@@ -89,3 +90,15 @@ def test_the_upload_pages_import_before_the_hq_is_refused_not_a_500(app):
     [(row, _column, message)] = result.errors
     assert row == 2 and message == ("There is no headquarters yet: the tracker's administrator "
                                     "creates it first, on the server.")
+
+
+def test_the_institute_form_before_the_hq_is_refused_not_a_500(app, client):
+    admin = make_user(Role.HQ_ADMIN)
+    db.session.commit()
+    login(client, admin)
+    response = post(client, "/institutes/new", {
+        "code": "RB2", "name": "机器人二所", "field": "工业机器人", "type": "independent",
+        "director_id": "0"})
+    assert response.status_code == 409, response.status_code
+    assert "There is no headquarters yet" in response.get_data(as_text=True)
+    assert _count(Institute) == 0
