@@ -8,6 +8,9 @@ the action refused in the object's state, 409; done, a redirect; or a page), as 
 turned away (403), told the thing is not there for them (404) or sent to sign in. Each request
 runs in a savepoint rolled back after it, so every answer is to the same world
 (tests/world.py). A route without a line in the table fails `test_every_route_has_a_line`.
+
+The same walk counts every page's statements (issue 21 point 1, at the end): each GET route is
+asked once by each person (`walked`), for the table and as the world before it grows.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import pytest
 from flask import Flask
@@ -24,6 +28,7 @@ from werkzeug.routing import IntegerConverter
 
 from tests.conftest import shared_data
 from tests.source import TRACKER, modules, nodes
+from tests.test_query_counts import counting, grown
 from tests.world import (
     PEOPLE,
     SUBJECTS,
@@ -35,8 +40,10 @@ from tests.world import (
     signed_in_people,
     url_for_rule,
 )
+from tests.world_growth import grow
 from tracker import db
 from tracker.accounts.models import User
+from tracker.web import health
 
 OK = {"200", "redirect", "400", "409"}  # reached the action
 # An enterprise's contact is a limited account (tracker/accounts/walls.py): "all" leaves them
@@ -599,6 +606,38 @@ def people(app, module_connection, world) -> Iterator[People]:
         yield people
 
 
+class Answer(NamedTuple):
+    answer: str  # as the table writes it (`classify`)
+    status: int
+    statements: list[str]  # those the request ran, the harness's savepoints aside
+
+
+def ask(engine, people: People, who: str, path: str) -> Answer:
+    """`who` GETs `path`, its statements counted (everything the module's session holds
+    expired first, so that nothing it keeps hides a load a real request makes)."""
+    # /healthz lists the storage's files at most every five minutes a process: counted each
+    # time, or a slow run (a loaded machine) counts it on one world and not the other.
+    health.forget()
+    db.session.expire_all()
+    with counting(engine) as statements:
+        response = people.request(who, "GET", path)
+    return Answer(classify(response), response.status_code,
+                  [s for s in statements if "SAVEPOINT" not in s])
+
+
+@pytest.fixture(scope="module")
+def walked(app, engine, module_connection, world, people) -> dict[str, tuple[str, dict]]:
+    """Every GET route's address in the world and everyone's `Answer` to it, {endpoint:
+    (path, {who: Answer})}, asked once for the module: the table's GETs
+    (`test_who_gets_what`) and the statements' steadiness (`test_every_page_runs_as_many_
+    statements_on_more_data`) read the same requests. Each is rolled back, so every answer is
+    to the world as built, whichever test reads it and whatever ran before."""
+    with shared_data(app, module_connection):
+        return {endpoint: (path, {who: ask(engine, people, who, path) for who in SUBJECTS})
+                for endpoint, rule in sorted(rules(app).items()) if "GET" in rule.methods
+                for path in [url_for_rule(rule, world)]}
+
+
 def missing_lines(app: Flask) -> list[str]:
     return sorted(set(rules(app)) - set(ACCESS))
 
@@ -621,7 +660,7 @@ ENDPOINTS = sorted(ACCESS) or ["(none)"]
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_who_gets_what(app, world, people, endpoint):
+def test_who_gets_what(app, world, people, walked, endpoint):
     rule = rules(app)[endpoint]
     path = url_for_rule(rule, world)
     api = path.startswith("/api/")
@@ -634,11 +673,15 @@ def test_who_gets_what(app, world, people, endpoint):
             continue
         expected = parse(spec, api)
         for who in SUBJECTS:
-            got = classify(people.request(who, method, path))
+            if method == "GET":  # asked once for the module (`walked`), on the same path
+                asked, answers = walked[endpoint]
+                assert asked == path
+                got = answers[who].answer
+            else:
+                got = classify(people.request(who, method, path))
             if not matches(expected[who], got):
                 wrong.append(f"{method} {path} as {who}: expected {expected[who]}, got {got}")
     assert wrong == []
-
 
 
 MISSING = 987654321  # an id no record of the world has
@@ -753,3 +796,59 @@ def test_who_gets_a_pages_file_for_import(app, world, people, endpoint):
              if not matches(expected[who], got := classify(
                  people.request(who, "GET", f"{path}?{asked}")))]
     assert wrong == []
+
+
+# --- every page runs as many statements on more data -------------------------------------------
+
+# Routes no one gets a page from in the tests' configuration, and why.
+OFF = "a feature the test configuration leaves off: 404 to everyone"
+NOT_COUNTED = {
+    "static": "files on disk, no statement",
+    "metrics.scrape": "for machines, with a token the test configuration does not set: 404",
+    "mfa.code": "the second step of a sign-in under way: none in the world, back to /login",
+    "phones.phone": OFF, "phones.forgot_password": OFF, "phones.reset_password": OFF,
+    "sso.cas_start": OFF, "sso.cas_callback": OFF, "sso.oidc_start": OFF,
+    "sso.oidc_callback": OFF, "sso.ldap_login": OFF,
+    "reminders.ladders": "an old address: redirects to the settings page, counted itself",
+}
+# What answers with a page: the page itself, else the page saying why the action is not open.
+ANSWERS = (200, 409)
+
+
+def counted(walked: dict[str, tuple[str, dict]]) -> dict[str, tuple[str, dict[str, Answer]]]:
+    return {endpoint: found for endpoint, found in walked.items()
+            if endpoint not in NOT_COUNTED}
+
+
+def test_every_get_route_answers_someone_with_a_page(app, walked):
+    """Else its statements are never counted: list it in NOT_COUNTED, saying why."""
+    assert [(endpoint, path, {who: a.status for who, a in answers.items()})
+            for endpoint, (path, answers) in counted(walked).items()
+            if not {a.status for a in answers.values()} & set(ANSWERS)] == []
+    assert sorted(set(NOT_COUNTED) - set(rules(app))) == [], "routes that are gone"
+
+
+def test_every_page_runs_as_many_statements_on_more_data(engine, world, people, walked):
+    """Issue 21 point 1: each GET route, for everyone it answers with a page (200, or 409:
+    the page saying why not) on the world as built (`walked`), counted on the world grown once
+    and then twice (tests/world_growth.py: more of everything its pages list): a page that
+    loads a collection only when there is one (tracker/projects/queries.py) runs as many
+    statements on both. A new route is counted as soon as it exists; one nobody gets a page
+    from must be listed in `NOT_COUNTED` with why. The areas' own tests
+    (tests/test_page_statements.py, tests/projects/test_query_counts.py and the like) count
+    their pages for more viewers and filters; this one makes sure none is missed."""
+    pages = [(endpoint, who, path, answer)
+             for endpoint, (path, answers) in counted(walked).items()
+             for who, answer in answers.items() if answer.status in ANSWERS]
+    counts = []
+    for _ in range(2):
+        grow(world)
+        counts.append([ask(engine, people, who, path) for _, who, path, _ in pages])
+    changed = []
+    for (endpoint, who, path, first), middle, last in zip(pages, *counts, strict=True):
+        assert (middle.status, last.status) == (first.status, first.status), (
+            endpoint, who, path, first.status, middle.status, last.status)
+        if len(last.statements) != len(middle.statements):
+            changed.append((endpoint, who, path, len(middle.statements), len(last.statements),
+                            grown(middle.statements, last.statements)))
+    assert changed == [], "\n".join(map(repr, changed))

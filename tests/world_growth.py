@@ -1,7 +1,7 @@
 """More of everything in the world of tests/world.py: what each of its pages lists grows
 (members, milestones and their posts, contracts and payments, spending, conditions, evidence,
 share entries, grants, agreements and their payments, audit entries, notices, reminders...),
-for tests/test_every_page_steady.py, which asks every page for as many statements after as
+for tests/test_access_matrix.py, whose last test asks every page for as many statements after as
 before. Built through the services, as users make it; `grow(world)` may be called more than
 once (each call adds under new names)."""
 
