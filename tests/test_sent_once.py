@@ -55,6 +55,9 @@ EXEMPT = {
     "tracker.gates.forms.CriterionRow", "tracker.gates.review_forms.ConditionRow",
     "tracker.projects.forms.BudgetLineForm", "tracker.milestones.forms._PostFields",
     "tracker.projects.forms._TrlFields",
+    # A field read on its own, never drawn nor sent: an import row's percent complete is read
+    # by the progress form's field (tracker/imports/milestones.py).
+    "tracker.milestones.forms.PercentForm",
     # A button on an object's page (`press`): no input, its action refused by the state.
     "tracker.web.forms.Button",
 }

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import source
+
 pytestmark = pytest.mark.no_db  # reads the source and templates only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +33,8 @@ def test_no_list_column_of_percentages_says_per_cent_in_its_header():
     """A list's column of Kind.PCT writes "%" in each cell (`formatting.pct`, and the XLSX
     file's number format): its header does not say "(%)" too."""
     twice = []
-    for path in (ROOT / "tracker").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for path in source.modules():
+        for node in source.nodes(path):
             if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Column"
                     and any(_says_pct(a) for a in [*node.args, *(k.value for k in node.keywords)])
                     and "(%)" in _header(node)):

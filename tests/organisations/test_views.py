@@ -11,6 +11,7 @@ from tests.conftest import login, post
 from tests.factories import (
     make_centre,
     make_enterprise,
+    make_hq,
     make_institute,
     make_need,
     make_user,
@@ -233,6 +234,7 @@ def test_a_founding_or_establishment_is_not_dated_in_the_future(client):
     from tracker.dates import today
     from tracker.errors import Invalid
 
+    make_hq()  # without one the form is refused first: nothing can be founded before it
     login(client, make_user(Role.HQ_ADMIN))
     response = post(client, "/institutes/new", {
         "code": "JITRI-FUT", "name": "未来研究所", "field": "Materials", "type": "independent",

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from tracker.display.said import listed
-from tracker.imports.column_types import Column, Kind, header_in
+from tracker.imports.column_types import Column, Kind
 
 
 def reversal_note() -> str:
@@ -33,8 +33,8 @@ def how_to_fill(column: Column, code: Callable[[str], str] = str,
     if column.reversible:
         said.append(text(reversal_note()))
     if column.aliases:
-        former = listed(f"{header_in(header, 'en')} / {header_in(header, 'zh_CN')}"
-                        for header in column.aliases)
+        # In the reader's language, as the page around it (tests/test_language_walk.py).
+        former = listed(str(header) for header in column.aliases)
         said.append(text(_("A file headed %(former)s, as before, is read too.", former=former)))
     if column.choices is not None:
         codes = listed(code(c.value) for c in column.offered or column.choices)
