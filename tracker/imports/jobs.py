@@ -80,11 +80,12 @@ def cancel_refusal(run: ImportRun) -> str | None:
     return None
 
 
-def _reads_cancel() -> bool:
-    """Whether a running job reads its page's Cancel (`Reporter`, PostgreSQL); on SQLite its
-    job reads none (`SessionReporter`): a Cancel there said "nothing of it is kept" and the
-    run went on to write every row."""
-    return current_app.extensions["engine"].dialect.name == "postgresql"
+def _reads_cancel(engine: Engine | None = None) -> bool:
+    """Whether a running job reads its page's Cancel and reports through a connection of its
+    own (`Reporter`, PostgreSQL); on SQLite it does neither (`SessionReporter`): a Cancel
+    there said "nothing of it is kept" and the run went on to write every row."""
+    engine = engine or current_app.extensions["engine"]
+    return engine.dialect.name == "postgresql"
 
 
 def ended_said(run: ImportRun) -> tuple[str, str] | None:
@@ -181,7 +182,7 @@ class SessionReporter:
 
 
 def reporter_for(engine: Engine, run_id: int) -> Reporter | SessionReporter:
-    if engine.dialect.name == "postgresql":
+    if _reads_cancel(engine):
         return Reporter(engine, run_id)
     return SessionReporter(engine, run_id)
 
