@@ -133,6 +133,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
         import_cli,
         import_columns_cli,
         import_export_cli,
+        import_template_cli,
         import_worker_cli,
     )
     from tracker.migrate import db_cli
@@ -141,8 +142,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.reports.cli import report_cli
 
     for group in (db_cli, hq_cli, users_cli, audit_cli, backup_cli, keys_cli, demo_cli, import_cli,
-                  import_columns_cli, import_export_cli, import_worker_cli, reminders_cli,
-                  scheduler_cli, report_cli):
+                  import_columns_cli, import_export_cli, import_template_cli, import_worker_cli,
+                  reminders_cli, scheduler_cli, report_cli):
         app.cli.add_command(group)
 
     return app

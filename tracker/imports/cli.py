@@ -21,7 +21,7 @@ from tracker.imports.column_notes import readme_table
 from tracker.imports.columns import KINDS
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportState
-from tracker.imports.sheets import errors_csv
+from tracker.imports.sheets import TEMPLATE_FORMATS, errors_csv, template
 from tracker.organisations.models import Headquarters
 
 # The kinds whose rows belong to the headquarters (organisations.the_hq): on a fresh
@@ -111,6 +111,23 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
 def import_export_cli(kind: str, file: Path) -> None:
     """Write the records of KIND as the CSV file its import reads."""
     file.write_bytes(export.export_csv(kind))
+
+
+@click.command("import-template")
+@click.argument("kind", type=click.Choice(sorted(KINDS)))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--lang", type=click.Choice(["zh_CN", "en"]), default=None,
+              help="Language of the headers (default: DEFAULT_LOCALE).")
+def import_template_cli(kind: str, file: Path, lang: str | None) -> None:
+    """Write the empty template of KIND to FILE, CSV or XLSX by its extension: the file the
+    upload page offers, headers in the language asked."""
+    fmt = file.suffix.lower().removeprefix(".")
+    if fmt not in TEMPLATE_FORMATS:
+        raise click.BadParameter(f"end it in {' or '.join(f'.{f}' for f in TEMPLATE_FORMATS)}",
+                                 param_hint="FILE")
+    with force_locale(lang or current_app.config["DEFAULT_LOCALE"]):
+        body, _mimetype = template(KINDS[kind], fmt)
+    file.write_bytes(body)
 
 
 @click.command("import-columns")

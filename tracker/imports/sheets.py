@@ -44,6 +44,20 @@ def template_xlsx(kind: Kind) -> bytes:
     return out.getvalue()
 
 
+# The formats a template is handed out in: each its writer and its media type.
+TEMPLATE_FORMATS = {
+    "csv": (template_csv, "text/csv"),
+    "xlsx": (template_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def template(kind: Kind, fmt: str) -> tuple[bytes, str]:
+    """`kind`'s empty template in `fmt` (csv or xlsx), headers in the current language, and
+    its media type: what the upload page offers and `flask import-template` writes."""
+    write, mimetype = TEMPLATE_FORMATS[fmt]
+    return write(kind), mimetype
+
+
 def errors_csv(run: ImportRun) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)

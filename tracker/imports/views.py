@@ -135,12 +135,8 @@ def errors(run_id: int) -> Response:
 @bp.get("/templates/<kind>.<fmt>")
 @requires(ImportRun.can_import)
 def template(kind: str, fmt: str) -> Response:
-    if kind not in KINDS or fmt not in ("csv", "xlsx"):
+    if kind not in KINDS or fmt not in sheets.TEMPLATE_FORMATS:
         abort(404)
-    if fmt == "csv":
-        body, mimetype = sheets.template_csv(KINDS[kind]), "text/csv"
-    else:
-        body = sheets.template_xlsx(KINDS[kind])
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    body, mimetype = sheets.template(KINDS[kind], fmt)
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename={kind}.{fmt}"})
