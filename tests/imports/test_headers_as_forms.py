@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask_babel import force_locale
 from wtforms.fields.core import UnboundField
 
-from tracker.imports.columns import INSTITUTES, PROJECTS, headers_of, normalise_header
+from tracker.imports.columns import INSTITUTES, PROJECTS
+from tracker.imports.headings import headers_of, heading_key
 from tracker.imports.kinds import ADAPTERS
 
 LANGUAGES = ("zh_CN", "en")
@@ -44,4 +45,4 @@ def test_the_field_is_read_under_its_header_and_the_one_it_had(app):
         for kind in (INSTITUTES, PROJECTS):
             known = headers_of(kind, LANGUAGES)
             for header in ("Field as described", "领域（自述）", "Field", "研究领域", "field"):
-                assert known[normalise_header(header)] == "field", (kind.name, header)
+                assert known[heading_key(header)] == "field", (kind.name, header)

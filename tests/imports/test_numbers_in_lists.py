@@ -32,7 +32,8 @@ from tests.imports.test_milestones import _project
 from tests.imports.test_projects import _setting
 from tracker import db
 from tracker.imports import ip_deals, ledger_lines
-from tracker.imports.columns import KINDS, header_in
+from tracker.imports.column_types import header_in
+from tracker.imports.columns import KINDS
 from tracker.imports.export import export_csv
 from tracker.imports.models import ImportState
 from tracker.milestones.models import Milestone

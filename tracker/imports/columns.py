@@ -20,7 +20,6 @@ from tracker.imports.column_types import (
     Column,
     Kind,
     Ref,
-    header_in,
 )
 from tracker.imports.grant_columns import INCENTIVE_GRANTS
 from tracker.imports.ip_columns import ACHIEVEMENTS, IP_DEALS
@@ -326,16 +325,3 @@ KINDS: dict[str, Kind] = {k.name: k for k in (INSTITUTES, ENTERPRISES, USERS, CE
 
 def normalise_header(text: str) -> str:
     return "".join(str(text or "").split()).casefold().replace("（", "(").replace("）", ")")
-
-
-def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
-    """{normalised header: column key} for every language, and the keys themselves (as
-    people read them, and as the form names them)."""
-    found = {}
-    for column in kind.columns:
-        found[normalise_header(column.key)] = column.key
-        found[normalise_header(column.shown)] = column.key
-        for locale in languages:
-            for header in (column.header, *column.aliases):
-                found[normalise_header(header_in(header, locale))] = column.key
-    return found

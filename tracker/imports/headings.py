@@ -11,6 +11,11 @@ notes on the upload page use. A column the file does not have (a required one mi
 heads by its key (`pm_email`: a name for programs, which the README's tables give beside
 the header), is named by its header.
 
+A header cell is compared as `heading_key` reads it: the same in every width (a Chinese input
+method's （%） is (%)), without spaces or case, and without what another system's template
+adds to a header (a required-marker * or ＊ before or after it, a colon after it: 标题*, Title *,
+*项目名称, 标题：), so that a file exported from one imports as it is (issue 13).
+
 A run says which file headed each kind's columns how (`headed`), for the length of the run:
 a problem is found deep in a kind's checks (a cell naming another column, `bulk.given_twice`),
 which are no place to pass a file's header row down to.
@@ -18,6 +23,8 @@ which are no place to pass a file's header row down to.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,11 +33,33 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from tracker.imports.column_types import Kind, header_in
-from tracker.imports.columns import normalise_header
 
 # kind name -> {column key: its header as the file being imported wrote it}
 _WRITTEN: ContextVar[dict[str, dict[str, str]] | None] = ContextVar("import_headers",
                                                                    default=None)
+
+
+# What a template adds around a header (after NFKC: ＊ is *, ： is :), not part of it.
+_MARKS = re.compile(r"^\*+|[*:]+$")
+
+
+def heading_key(text: object) -> str:
+    """A header as compared with the columns' headers (see above)."""
+    plain = "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
+    return _MARKS.sub("", plain)
+
+
+def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
+    """{`heading_key` of a header: column key} for every language, the headers a column had
+    before, and the keys themselves (as people read them, and as the form names them)."""
+    found = {}
+    for column in kind.columns:
+        found[heading_key(column.key)] = column.key
+        found[heading_key(column.shown)] = column.key
+        for locale in languages:
+            for header in (column.header, *column.aliases):
+                found[heading_key(header_in(header, locale))] = column.key
+    return found
 
 
 @contextmanager
@@ -52,10 +81,10 @@ def named(kind: Kind, key: str) -> str:
     if not written or written in (column.key, column.shown):
         return str(column.header)  # a `Said` while recording: said again in the reader's
     languages = current_app.config["LANGUAGES"]
-    heads = normalise_header(written).__eq__
-    if any(heads(normalise_header(header_in(column.header, lang))) for lang in languages):
+    heads = heading_key(written).__eq__
+    if any(heads(heading_key(header_in(column.header, lang))) for lang in languages):
         return written
-    if any(heads(normalise_header(header_in(alias, lang)))
+    if any(heads(heading_key(header_in(alias, lang)))
            for alias in column.aliases for lang in languages):
         return _("%(written)s (%(header)s)", written=written, header=column.header)
     return str(column.header)  # its key, spelt otherwise

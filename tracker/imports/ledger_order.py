@@ -38,7 +38,7 @@ from tracker.display.formatting import day
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems
 from tracker.funding.models import Conversion
-from tracker.imports import cells, columns, ledger_lines, reversal_lines
+from tracker.imports import cells, columns, headings, ledger_lines, reversal_lines
 from tracker.imports.cells import CellError
 from tracker.imports.reversal_lines import Reversal, Void
 
@@ -182,11 +182,11 @@ def _when(record: Any) -> datetime:
 def listing(text: str) -> list[tuple[str, int]]:
     """'issues 2; transfers 1; issues 3': each entry by its column (its key or its header in
     either language) and its number in that cell, as (key, place from 0)."""
-    names = columns.headers_of(columns.COMPANIES, current_app.config["LANGUAGES"])
+    names = headings.headers_of(columns.COMPANIES, current_app.config["LANGUAGES"])
     found = []
     for part in (p.strip() for p in cells.parts(text)):
         name, _sep, number = part.rpartition(" ")
-        key = names.get(columns.normalise_header(name))
+        key = names.get(headings.heading_key(name))
         if key not in RANKS or not number.isdigit() or int(number) < 1:
             raise CellError(_("Name each entry by its column and its number in that column's "
                               "cell, in the order recorded, e.g. issues 2; transfers 1."),

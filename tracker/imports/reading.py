@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from tracker.export.columns import as_written
-from tracker.imports.columns import Kind, headers_of, normalise_header
+from tracker.imports.column_types import Kind
+from tracker.imports.headings import headers_of, heading_key
 
 
 class UnreadableFile(ValueError):
@@ -109,7 +110,7 @@ def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total
     for i, text in enumerate(header):
         if not cell_text(text):
             continue
-        key = known.get(normalise_header(cell_text(text)))
+        key = known.get(heading_key(cell_text(text)))
         if key is None:
             unknown.append((i, cell_text(text)))
         else:
