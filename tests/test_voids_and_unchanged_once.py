@@ -121,3 +121,21 @@ def test_no_service_compares_pending_changes_to_refuse_as_unchanged():
             if {"pending_changes", "unchanged"} <= called:
                 offenders.append(_where(path, function))
     assert offenders == [], "ask tracker.corrections.changed (new=... for a form that creates)"
+
+
+# Who raises `unchanged`: `corrections.changed`, and the one check of every edit form (a save
+# that wrote no audit record changed nothing).
+RAISE_UNCHANGED = {CORRECTIONS, TRACKER / "web" / "actions.py"}
+
+
+def test_only_changed_refuses_a_correction_as_unchanged():
+    """A correction whose record is not written in place (a gate decision superseded by a new
+    one, a scorecard or a declaration rewritten, a deliverable's file replaced) hands what it
+    would change to `corrections.changed` (`corrections.differences` of the record's values as
+    compared); found in session 29: the gate decision, the scorecard, the declaration and the
+    deliverable each compared their values their own way and raised `unchanged` themselves."""
+    offenders = [_where(path, node) for path in modules() if path not in RAISE_UNCHANGED
+                 for node in nodes(path)
+                 if isinstance(node, ast.Call)
+                 and getattr(node.func, "attr", getattr(node.func, "id", "")) == "unchanged"]
+    assert offenders == [], "corrections.changed(record, changes=corrections.differences(...))"

@@ -57,6 +57,15 @@ def changed(record: Any, more: dict[str, list[Any]] | None = None, *,
     return changes
 
 
+def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """What `after` changes of `before` (a record's values by name, each as its correction
+    compares them), {name: [before, after]}: the `changes` a correction that writes no column in
+    place hands to `changed` (a gate decision superseded by a new one, a scorecard or a
+    declaration rewritten, a deliverable's file replaced)."""
+    return {key: [before.get(key), value] for key, value in after.items()
+            if before.get(key) != value}
+
+
 def corrected(actor: User, action: str, record: Any, reason: str,
               more: dict[str, list[Any]] | None = None, *,
               changes: dict[str, list[Any]] | None = None) -> None:

@@ -46,11 +46,13 @@ def _member(actor: User, review: GateReview, refusal) -> PanelMember:
     return member
 
 
-def _scored(scores: list, recommendation: Recommendation | None, comment: str) -> tuple:
-    """A scorecard as compared by a correction: a row per criterion, the recommendation and
-    the comment."""
-    return ({s.criterion_id: (s.passed, s.value, (s.comment or "").strip()) for s in scores},
-            recommendation, (comment or "").strip())
+def _scorecard(scores: list, recommendation: Recommendation | None, comment: str,
+               ) -> dict[str, Any]:
+    """A scorecard as a correction compares it (`corrections.differences`): a row per
+    criterion, the recommendation and the comment."""
+    return {"scores": {s.criterion_id: (s.passed, s.value, (s.comment or "").strip())
+                       for s in scores},
+            "recommendation": recommendation, "comment": (comment or "").strip()}
 
 
 def correct_scores(actor: User, review: GateReview, scores: dict[int, dict[str, Any]],
@@ -63,9 +65,9 @@ def correct_scores(actor: User, review: GateReview, scores: dict[int, dict[str, 
     rows = scorecard_rows(review, scores, recommendation, problems)
     reason = reversals.stated(problems, reason)
     problems.raise_any()
-    if _scored(rows, recommendation, comment) == _scored(member.scores, member.recommendation,
-                                                         member.comment):
-        raise corrections.unchanged()
+    corrections.changed(member, changes=corrections.differences(
+        _scorecard(member.scores, member.recommendation, member.comment),
+        _scorecard(rows, recommendation, comment)))
     member.corrections.append(PanelCorrection(kind=CorrectionKind.SCORES, reason=reason,
                                               earlier=as_it_stands(member)))
     kept = {s.criterion_id: s for s in member.scores}
@@ -95,8 +97,9 @@ def correct_declaration(actor: User, review: GateReview, conflict: bool, note: s
     member = _member(actor, review, declaration_refusal)
     declared = Declaration.CONFLICT if conflict else Declaration.NONE
     problems = Problems()
-    if declared is member.declaration:  # the correction of a declaration is the other one
-        raise corrections.unchanged()
+    # The correction of a declaration is the other one.
+    corrections.changed(member, changes=corrections.differences(
+        {"declaration": member.declaration}, {"declaration": declared}))
     if not conflict and (refusal := stake_refusal(review.project, actor)):
         raise Refused(refusal)
     elif conflict and not note.strip():

@@ -243,22 +243,29 @@ class GateDecision(Base):
         acted on (the others are met or cleared, and stay so)."""
         return [c for c in self.conditions if c.state is ConditionState.OPEN]
 
-    def recorded_again(self, outcome: Outcome, target: Phase | None,
-                       fields: dict[str, Any]) -> bool:
-        """Whether a correction of `outcome` leading to `target`, with `fields` as
-        `tracker.gates.decisions.correct_decision` takes them, says what this decision says:
-        the same outcome, conclusion and ratio, dates, texts and open conditions. Such a
-        correction changes nothing (`tracker.corrections.unchanged`)."""
+    @staticmethod
+    def as_given(outcome: Outcome, target: Phase | None,
+                 fields: dict[str, Any]) -> dict[str, Any]:
+        """What a correction of `outcome` leading to `target`, with `fields` as
+        `tracker.gates.decisions.correct_decision` takes them, would say, as `as_decided` says
+        it: the two compared (`tracker.corrections.differences`), nothing that differs is no
+        new decision (`tracker.corrections.changed`)."""
         conclusion = fields.get("conclusion")
-        given = (outcome, target, conclusion,
-                 fields.get("completion_ratio") if conclusion else None,
-                 fields.get("revisit_date") if outcome is Outcome.HOLD else None,
-                 fields.get("rework_due") if outcome is Outcome.RECYCLE else None,
-                 (fields.get("rationale") or "").strip(),
-                 (fields.get("override_reason") or "").strip(),
-                 sorted((c["text"].strip(), c["owner"].id, c["due_date"])
-                        for c in fields.get("conditions") or []))
-        kept = (self.outcome, self.target_phase, self.conclusion, self.completion_ratio,
-                self.revisit_date, self.rework_due, self.rationale, self.override_reason,
-                sorted((c.text, c.owner_id, c.due_date) for c in self.carried_conditions))
-        return given == kept
+        return {"outcome": outcome, "target_phase": target, "conclusion": conclusion,
+                "completion_ratio": fields.get("completion_ratio") if conclusion else None,
+                "revisit_date": fields.get("revisit_date") if outcome is Outcome.HOLD else None,
+                "rework_due": fields.get("rework_due") if outcome is Outcome.RECYCLE else None,
+                "rationale": (fields.get("rationale") or "").strip(),
+                "override_reason": (fields.get("override_reason") or "").strip(),
+                "conditions": sorted((c["text"].strip(), c["owner"].id, c["due_date"])
+                                     for c in fields.get("conditions") or [])}
+
+    def as_decided(self) -> dict[str, Any]:
+        """What this decision says, as a correction compares it (`as_given`): its outcome and
+        phase, conclusion and ratio, dates, texts and the conditions a correction carries."""
+        return {"outcome": self.outcome, "target_phase": self.target_phase,
+                "conclusion": self.conclusion, "completion_ratio": self.completion_ratio,
+                "revisit_date": self.revisit_date, "rework_due": self.rework_due,
+                "rationale": self.rationale, "override_reason": self.override_reason,
+                "conditions": sorted((c.text, c.owner_id, c.due_date)
+                                     for c in self.carried_conditions)}

@@ -271,8 +271,8 @@ def correct_decision(actor: User, decision: GateDecision, expected_version: int,
     _check_conditions(outcome, fields.get("conditions") or [], problems)
     fields["correction_reason"] = reversals.stated(problems, reason)
     problems.raise_any()
-    if decision.recorded_again(outcome, target, fields):
-        raise corrections.unchanged()
+    corrections.changed(decision, changes=corrections.differences(
+        decision.as_decided(), decision.as_given(outcome, target, fields)))
     # Claim the review first: of two corrections at once, the second one's UPDATE finds the
     # version moved and is refused (409) before it writes a second correction.
     touch(review)

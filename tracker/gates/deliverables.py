@@ -77,8 +77,10 @@ def correct_deliverable(actor: User, deliverable: Deliverable, *,
     """Replace the deliverable's file by `upload`, or take the deliverable off (`take_off`),
     with `reason`."""
     require(deliverable.can_correct(actor), lambda: refusal(deliverable))
-    if upload is None and not take_off:
-        raise corrections.unchanged()
+    # The form replaces the file or takes the deliverable off: neither is no change.
+    corrections.changed(deliverable, changes=corrections.differences(
+        {"replaced": False, "taken_off": False},
+        {"replaced": upload is not None, "taken_off": take_off}))
     problems = Problems()
     if upload is not None:
         problems.collect(files.check, upload[0], upload[1], "file")
