@@ -22,7 +22,6 @@ from tracker.achievements.demo import seed_achievements
 from tracker.approvals import services as approvals
 from tracker.assessment.demo import seed_assessment
 from tracker.budgets.defaults import NINE_CATEGORY_CODE
-from tracker.budgets.defaults import install_demo as install_budget_templates
 from tracker.budgets.models import BudgetTemplate
 from tracker.centres.demo import seed_centre_agreements
 from tracker.changes import services as changes
@@ -34,13 +33,13 @@ from tracker.experts.demo import seed_experts
 from tracker.funding.demo import seed_agreement
 from tracker.gates import decisions
 from tracker.gates import services as gates
-from tracker.gates.defaults import install_defaults
 from tracker.gates.models import CriterionKind, Outcome, Recommendation
 from tracker.incentives.demo import seed_incentives
 from tracker.milestones import services as milestones
 from tracker.needs.demo import seed_needs
 from tracker.obligations.demo import seed_obligations
 from tracker.organisations import demo as organisation_attributes
+from tracker.organisations import starting
 from tracker.organisations.models import (
     Enterprise,
     Headquarters,
@@ -122,8 +121,7 @@ def _fix_uscc(code: str) -> str:
 def seed() -> dict[str, int]:
     """Create what is missing; returns how many objects of each kind were created."""
     created = {"headquarters": 0, "institutes": 0, "enterprises": 0, "centres": 0, "needs": 0,
-               "users": 0, "gate templates": install_defaults(),
-               "budget templates": install_budget_templates()}
+               "users": 0, **starting.install()}
     hq = db.session.scalar(select(Headquarters).where(Headquarters.code == "JITRI"))
     if hq is None:
         hq = Headquarters(code="JITRI", name=HQ_NAME[0], name_en=HQ_NAME[1])

@@ -14,6 +14,8 @@ from tests.imports.helpers import csv_bytes, run
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
+from tracker.budgets.defaults import NATIONAL_CODE, NINE_CATEGORY_CODE
+from tracker.budgets.models import BudgetTemplate
 from tracker.gates.defaults import DEFAULT_TEMPLATES
 from tracker.gates.models import GateTemplate
 from tracker.imports.models import ImportState
@@ -36,6 +38,7 @@ def test_hq_create_then_an_admin_then_an_import_of_institutes(app, tmp_path):
     hq = db.session.scalar(select(Headquarters))
     assert (hq.code, hq.name, hq.name_en) == ("JITRI", "江苏省产业技术研究院", "JITRI")
     assert _count(GateTemplate) == len(DEFAULT_TEMPLATES)
+    assert "gate templates installed: 4; budget templates installed: 1" in result.output
     [record] = db.session.scalars(select(AuditRecord).where(
         AuditRecord.action == "headquarters.create"))
     assert record.actor_id is None and record.object_id == hq.id
@@ -55,12 +58,39 @@ def test_hq_create_twice_changes_nothing_and_another_code_is_refused(app):
     again = runner.invoke(args=CREATE)
     assert again.exit_code == 0, again.output
     assert "exists already: headquarters JITRI" in again.output
-    assert "gate templates installed: 0" in again.output
+    assert "gate templates installed: 0; budget templates installed: 0" in again.output
     other = runner.invoke(args=["hq", "create", "OTHER", "--name-zh", "另一总部"])
     assert other.exit_code == 1 and isinstance(other.exception, SystemExit)
     assert "The headquarters JITRI exists already" in other.output
     assert _count(Headquarters) == 1 and _count(GateTemplate) == len(DEFAULT_TEMPLATES)
-    assert _count(AuditRecord) == 1
+    # the headquarters, its four gate templates and the nine-category budget form, once
+    assert _count(AuditRecord) == 1 + len(DEFAULT_TEMPLATES) + 1
+
+
+def test_every_template_a_new_network_starts_with_is_audited_as_its_page_audits_it(app):
+    """The migrations make the national budget form; `hq create` adds the gate templates
+    and the older nine-category form, each with the record its configuration page writes
+    on creating one (the same action, its values and its rows), by no one: the system."""
+    assert app.test_cli_runner().invoke(args=CREATE).exit_code == 0
+    codes = set(db.session.scalars(select(BudgetTemplate.code)))
+    assert codes == {NATIONAL_CODE, NINE_CATEGORY_CODE}
+    nine = db.session.scalar(select(BudgetTemplate).where(
+        BudgetTemplate.code == NINE_CATEGORY_CODE))
+    [record] = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "budget_template.create"))
+    assert (record.actor_id, record.object_id) == (None, nine.id)
+    assert record.changes["code"] == [None, NINE_CATEGORY_CODE]
+    assert record.changes["categories"][0] == []
+    assert [row[0] for row in record.changes["categories"][1]] == [
+        c.code for c in nine.categories]
+    gates = {t.id: t for t in db.session.scalars(select(GateTemplate))}
+    records = list(db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "gate_template.create")))
+    assert {r.object_id for r in records} == set(gates)
+    for r in records:
+        template = gates[r.object_id]
+        assert r.actor_id is None and r.changes["gate"] == [None, template.gate]
+        assert len(r.changes["criteria"][1]) == len(template.criteria) > 0
 
 
 def test_hq_create_refuses_a_code_no_project_code_can_begin_with(app):

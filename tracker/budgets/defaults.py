@@ -1,6 +1,7 @@
 """The two budget forms HQ starts from: the national one of 国办发〔2021〕32号 (the default, which
 migration 0045 creates with the same categories) and the older nine-category form funders
-still use, which HQ adds when a funder asks for it (the demo does)."""
+still use. A new network starts with both (`tracker.organisations.starting`: `flask hq create`
+and the demo)."""
 
 from __future__ import annotations
 
@@ -80,20 +81,18 @@ def _default() -> BudgetTemplate:
     return template
 
 
-def install_demo() -> int:
-    """The demo's templates: the default, and the older nine-category form HQ added for a
-    provincial funder. Returns how many were added."""
-    added = 0
+def missing_forms() -> list[BudgetTemplate]:
+    """The two forms a network starts with that it has not got yet, new and unsaved: the
+    national one (the default, unless another template is) and the older nine-category form
+    HQ adds for a provincial funder. `tracker.organisations.starting` adds them, audited."""
+    missing = []
     if db.session.scalar(select(BudgetTemplate.id).where(
             BudgetTemplate.code == NATIONAL_CODE)) is None:
-        template = national()  # the default, unless another one is
+        template = national()
         template.is_default = db.session.scalar(select(BudgetTemplate.id).where(
             BudgetTemplate.is_default)) is None
-        db.session.add(template)
-        added += 1
+        missing.append(template)
     if db.session.scalar(select(BudgetTemplate.id).where(
             BudgetTemplate.code == NINE_CATEGORY_CODE)) is None:
-        db.session.add(nine_category())
-        added += 1
-    db.session.flush()
-    return added
+        missing.append(nine_category())
+    return missing

@@ -173,7 +173,7 @@ def in_use(template: BudgetTemplate) -> bool:
             Project.budget_template_id == template.id)))
 
 
-def _describe(categories: Sequence[BudgetCategory]) -> list[list[Any]]:
+def described_categories(categories: Sequence[BudgetCategory]) -> list[list[Any]]:
     return [[c.code, c.name, c.name_en, c.kind.value, c.is_equipment] for c in categories]
 
 
@@ -265,7 +265,8 @@ def save_template(actor: User, template: BudgetTemplate, *, code: str, funder: s
     template.indirect_rule, template.flat_pct = indirect_rule, flat_pct
     template.is_default, template.active = is_default, active
     changes = audit.pending_changes(template)
-    before, after = ([] if creating else _describe(template.categories)), _describe(rows)
+    before = [] if creating else described_categories(template.categories)
+    after = described_categories(rows)
     if before != after:
         if used:  # the same rows, renamed: keep them (lines point at them)
             for kept, given in zip(template.categories, rows, strict=True):

@@ -87,7 +87,7 @@ def save_template(
     problems.raise_any()
 
     creating = template.id is None
-    criteria_before = [] if creating else _describe(template.criteria)
+    criteria_before = [] if creating else described_criteria(template.criteria)
     template.name = name
     template.name_en = (name_en or "").strip() or None
     template.pass_threshold = pass_threshold
@@ -100,7 +100,7 @@ def save_template(
     template.min_outside_units = min_outside_units
     template.min_expert_title = min_expert_title
     changes = audit.pending_changes(template)
-    criteria_after = _describe(rows)
+    criteria_after = described_criteria(rows)
     if criteria_after != criteria_before:
         template.criteria = rows
         changes["criteria"] = [criteria_before, criteria_after]
@@ -171,7 +171,7 @@ def _checked_criteria(criteria: list[dict[str, Any]], problems: Problems) -> lis
     return rows
 
 
-def _describe(criteria: list[GateCriterion]) -> list[str]:
+def described_criteria(criteria: list[GateCriterion]) -> list[str]:
     """Criteria as the audit trail shows them, one line each."""
     lines = []
     for c in criteria:

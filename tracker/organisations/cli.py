@@ -1,5 +1,6 @@
-"""`flask hq create`: a new installation's headquarters and default gate templates, without
-the demo's data (the production steps, before the first HQ admin and the imports)."""
+"""`flask hq create`: a new installation's headquarters, default gate templates and budget
+forms (`starting`), without the demo's data (the production steps, before the first HQ admin
+and the imports)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from flask.cli import AppGroup
 
 from tracker import db
 from tracker.errors import DomainError, Invalid
-from tracker.gates.defaults import install_defaults
-from tracker.organisations import services
+from tracker.organisations import services, starting
 
 hq_cli = AppGroup("hq", help="The headquarters of a new installation.")
 
@@ -20,7 +20,8 @@ hq_cli = AppGroup("hq", help="The headquarters of a new installation.")
 @click.option("--name-en", default=None, help="Its name in English.")
 def create(code: str, name: str, name_en: str | None) -> None:
     """Create the headquarters CODE (the prefix of project codes) and install the default gate
-    templates that are missing. Run again with the same CODE, it changes nothing."""
+    templates and budget forms that are missing. Run again with the same CODE, it changes
+    nothing."""
     try:
         hq, created = services.create_hq(code, name, name_en)
     except Invalid as error:
@@ -30,7 +31,8 @@ def create(code: str, name: str, name_en: str | None) -> None:
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
-    templates = install_defaults()
+    installed = starting.install()
     db.session.commit()
     click.echo(f"{'created' if created else 'exists already'}: headquarters {hq.code} "
-               f"({hq.name}); gate templates installed: {templates}")
+               f"({hq.name}); " + "; ".join(f"{what} installed: {count}"
+                                            for what, count in installed.items()))
