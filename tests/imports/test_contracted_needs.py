@@ -100,3 +100,15 @@ def test_a_contract_recorded_on_its_page_dates_its_need_by_the_signing():
                               signed_on=date(2019, 6, 1), instalments=[])
     db.session.expire_all()
     assert need.contracted_at == need.state_since == SIGNED
+
+
+def test_a_contract_imported_again_with_its_signing_corrected_dates_the_need_again(path):
+    """A second import corrects the contract's signing date as its edit page does
+    (`save_contract`), and the need follows it (`contracted.follow`), later as well."""
+    admin, _pm = _setting()
+    project, need, _rows = _need_of_a_project(admin, "matched", INTAKE)
+    assert run(admin, "contracts", [COLUMNS, _contract(project.code)]).state is ImportState.DONE
+    again = run(admin, "contracts", [COLUMNS, _contract(project.code, signed="2019-06-20")])
+    assert (again.state, again.updated) == (ImportState.DONE, 1), again.errors
+    db.session.expire_all()
+    assert need.contracted_at == need.state_since == datetime(2019, 6, 20, 4, tzinfo=UTC)

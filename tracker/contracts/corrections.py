@@ -31,6 +31,7 @@ from tracker.contracts.models import ContractType, Instalment, ResearchContract
 from tracker.display.formatting import day, on_day
 from tracker.display.formatting import money as cny
 from tracker.errors import Forbidden, Problems, Refused, require
+from tracker.needs import contracted
 from tracker.obligations import queries as obligations
 from tracker.voids import Blocker
 
@@ -94,6 +95,7 @@ def save_contract(actor: User, contract: ResearchContract, *, enterprise_id: int
             if owed.recipient_enterprise_id == named_before:
                 owed.recipient_enterprise_id = enterprise_id
                 audit.record(actor, "report_obligation.update", owed)
+    contracted.follow(actor, [contract.project.need])  # signed on another day
     db.session.flush()
     return contract
 
@@ -301,6 +303,7 @@ def void_contract(actor: User, contract: ResearchContract, reason: str) -> Resea
     if not ResearchContract.can_record(actor, contract.project):
         raise Forbidden()
     lock(contract)
-    return voids.void(actor, contract, reason, "contract.void",
-                      _("Say why the contract is voided."), refusal=void_refusal,
-                      stale=[p for i in contract.instalments for p in i.payments])
+    voids.void(actor, contract, reason, "contract.void", _("Say why the contract is voided."),
+               refusal=void_refusal, stale=[p for i in contract.instalments for p in i.payments])
+    contracted.follow(actor, [contract.project.need])  # it counts no more
+    return contract

@@ -20,11 +20,9 @@ from tracker.display.formatting import money as cny
 from tracker.errors import Problems, require
 from tracker.files import attached
 from tracker.funding.models import FundingAgreement
-from tracker.gates.dating import noon
 from tracker.money import cents
-from tracker.organisations import need_states
-from tracker.organisations import services as organisations
-from tracker.organisations.models import Enterprise, Institute, NeedState, TechnologyNeed
+from tracker.needs import contracted
+from tracker.organisations.models import Enterprise, Institute
 from tracker.projects import life
 from tracker.projects.closed import open_refusal
 from tracker.projects.models import Project
@@ -52,7 +50,7 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
     changes["instalments"] = recorded_schedule(instalments)
     db.session.add(contract)
     audit.record(actor, "contract.record", contract, changes)
-    need_contracted(actor, project.need, signed_on)
+    contracted.follow(actor, [project.need])
     db.session.flush()
     return contract
 
@@ -75,24 +73,6 @@ def check_contract(actor: User, project: Project, problems: Problems, *,
 def recorded_schedule(instalments: list[tuple[date, Decimal]]) -> list:
     """A new contract's schedule as its audit record says it (`instalments`)."""
     return [None, [[d.isoformat(), str(a)] for d, a in instalments]]
-
-
-def need_contracted(actor: User, need: TechnologyNeed | None, signed_on: date) -> None:
-    """The need a project answers becomes contracted with a contract signed on it (once),
-    dated by its earliest contract's signing (noon that day, not after now): a contract
-    recorded later but signed earlier, or a need imported as contracted, is dated by it, so
-    the time from intake to contract is the history's, not the recording's (issue 13)."""
-    if need is None:
-        return
-    at = min(noon(signed_on), db.utcnow())
-    if need.state in need_states.CONTRACTABLE:
-        organisations.stamp_state(actor, need, NeedState.CONTRACTED, by_contract=True, at=at)
-    elif need.state is NeedState.CONTRACTED and (need.contracted_at is None
-                                                 or at < need.contracted_at):
-        need.contracted_at = need.state_since = at
-    else:
-        return
-    audit.record(actor, "need.contracted", need, audit.pending_changes(need))
 
 
 def check_terms(problems: Problems, project: Project, *, enterprise_id: int | None,

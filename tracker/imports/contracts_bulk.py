@@ -23,6 +23,7 @@ from tracker.errors import Problems
 from tracker.imports.bulk import ProjectsBatch, insert_returning_ids, insert_rows
 from tracker.imports.contracts import Contracts, numbered, payable
 from tracker.imports.reversal_lines import Reversal
+from tracker.needs import contracted
 from tracker.organisations.models import Enterprise, TechnologyNeed
 from tracker.projects.models import Project
 
@@ -145,16 +146,14 @@ class ContractBatch(ProjectsBatch):
         audit.record_many(self.actor, "contract.payment", "research_contracts", paid)
 
     def _needs_contracted(self, rows: list[dict[str, Any]]) -> None:
-        """`need_contracted` of each project's need, the needs read in one statement."""
+        """The needs of the contracts' projects dated by their contracts (`contracted.follow`,
+        as `record_contract` does), the needs read in one statement."""
         projects = {v["project_id"]: self.project(v["project_id"]) for v in rows}
         wanted = {p.need_id for p in projects.values() if p.need_id is not None}
         if not wanted:
             return
-        needs = {n.id: n for n in db.session.scalars(select(TechnologyNeed).where(
-            TechnologyNeed.id.in_(wanted)))}
-        for v in rows:  # in the file's order, as the row-by-row path records them
-            project = projects[v["project_id"]]
-            contracts.need_contracted(self.actor, needs.get(project.need_id), v["signed_on"])
+        contracted.follow(self.actor, db.session.scalars(select(TechnologyNeed).where(
+            TechnologyNeed.id.in_(wanted))))
 
 
 class BulkContracts(Contracts):

@@ -31,6 +31,7 @@ from tracker.milestones.models import (
     ProgressUpdate,
     Rebaseline,
 )
+from tracker.needs import contracted
 from tracker.organisations.models import Enterprise, Institute, TechnologyNeed
 from tracker.projects import closed, codes, drafts, guards, lifecycle, team
 from tracker.projects.funding import FundingSource
@@ -182,12 +183,17 @@ def update_proposal(actor: User, project: Project, *, budget_lines: list[tuple[s
                     member_ids: list[int], **values) -> None:
     require(project.can_edit_proposal(actor), lambda: closed.proposal_refusal(project))
     _validate(values, budget_lines, member_ids, actor, project)
+    need_before = project.need
     for key, value in values.items():
         setattr(project, key, value)
     changes = audit.pending_changes(project)
     changes.update(_set_team_and_budget(project, budget_lines, member_ids))
     audit.record_if_changed(actor, "project.update", project, changes)
     db.session.flush()
+    if "need_id" in changes and db.session.scalar(select(ResearchContract.id).where(
+            ResearchContract.project_id == project.id).limit(1)) is not None:
+        db.session.expire(project, ["need"])  # its contracts date another need
+        contracted.follow(actor, [need_before, project.need])
 
 
 def submission_checklist(project: Project) -> list[guards.Check]:
