@@ -6,7 +6,7 @@ language. Views (and `tracker.web.errors`) turn them into 403, 404, 409 or a fie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -15,16 +15,23 @@ class DomainError(Exception):
     status = 400
 
     def __init__(self, message: str = "", back: str | None = None,
-                 undo: tuple[tuple[str, str], ...] = ()) -> None:
+                 undo: Iterable[tuple[str, str]] | Callable[[], Iterable[tuple[str, str]]] = (),
+                 ) -> None:
         super().__init__(message)
         self.message = message
         # The page of the object refused, for its error page to link to when the request
         # itself does not lead there (a form opened from a bookmark, without a referrer).
         self.back = back
-        # What to undo first, each (address, what the link says), when the refusal names it:
-        # the error page links to every one, under its own words, never as "the page you came
-        # from" (it linked the first of several payments to reverse only).
-        self.undo = tuple(undo)
+        self._undo = undo if callable(undo) else tuple(undo)
+
+    @property
+    def undo(self) -> tuple[tuple[str, str], ...]:
+        """What to undo first, each (address, what the link says), when the refusal names it:
+        the error page and the form refused links to every one, under its own words, never as
+        "the page you came from" (it linked the first of several payments to reverse only).
+        Given as a function, its addresses are built when the refusal is shown: a service may
+        refuse where no request builds them (a test, the command line)."""
+        return tuple(self._undo()) if callable(self._undo) else self._undo
 
 
 class Forbidden(DomainError):

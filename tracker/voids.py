@@ -111,6 +111,13 @@ class Blocker:
             return [(self.link, self.says)]
         return [(url_for(self.endpoint, **values), says) for values, says in self.each]
 
+    def refused(self, back: str | None = None) -> Refused:
+        """The refusal of the void this blocks, in its words with a link to each thing to undo
+        first (`links`, built when it is shown): the same whether the void's page refuses its
+        form (`tracker.web.corrections.offered`, linking `back` too) or its service the void
+        sent (`void`, which the form's page says above the form refilled)."""
+        return Refused(self.text, back=back, undo=lambda: self.links)
+
 
 def standing_first(entries: list, said: Callable[[int, str], str], endpoint: str, key: str,
                    says: str) -> Blocker | None:
@@ -207,7 +214,7 @@ def void(actor: User, record: Any, reason: str | None, action: str, missing: str
     for entry in stale:
         db.session.expire(entry, ["reversed_by"])
     if refusal is not None and (said := refusal(record)) is not None:
-        raise Refused(said.text)
+        raise said.refused()
     problems = Problems()
     reason = reason_of(problems, reason, missing)
     problems.raise_any()

@@ -326,3 +326,27 @@ def test_each_payment_that_keeps_an_agreement_from_its_void_gets_a_link(client, 
     page = _funding_page(client, agreement)
     said = client.get(f"/funding/{agreement.id}/void").get_data(as_text=True)
     assert all(f'href="/reports-owed/{o.id}"' in text for o in owed for text in (page, said))
+
+
+def test_a_void_its_service_refuses_links_what_to_undo_above_the_form(client, committee,
+                                                                      monkeypatch):
+    """A disbursement recorded after the void's page checked the tranche, before its service
+    locked it (two tabs at once): the service's refusal, shown above the form refilled (409),
+    linked nothing, where the page's refusal links the reversal. One function builds both
+    (`voids.Blocker.refused`): it links it too."""
+    tranche = tranche_of(committee)
+    login(client, committee)
+    path = f"/funding/tranches/{tranche.id}/void"
+    paid = funding.record_disbursement(committee, tranche, amount=D("500000"),
+                                       paid_on=today() - timedelta(days=5))
+    _commit()
+    # The page checked before the disbursement came: the service is the one to refuse.
+    monkeypatch.setattr("tracker.web.corrections.offered", lambda *args, **kwargs: None)
+    response = post(client, path, {**tab(client, path), "reason": "Entered twice"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "reverse the disbursement first" in page
+    assert "Entered twice" in page  # the form refilled
+    assert (f'<a href="/funding/disbursements/{paid.id}/reverse">Reverse the disbursement</a>'
+            in page)
+    db.session.expire_all()
+    assert not db.session.get(Tranche, tranche.id).is_void

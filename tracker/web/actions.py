@@ -130,9 +130,17 @@ def saved_if_changed(changed: bool) -> str:
 def _refused(form: Form, refused: Refused, page: Callable[[], str]) -> tuple[str, int]:
     """A refusal said above the page, the form shown again as the user filled it (409)."""
     form.failed = True
-    flash(refused.message, "error")
+    _say(refused)
     page_has_errors()
     return page(), 409
+
+
+def _say(refused: Refused) -> None:
+    """A refusal said above the page, with what to undo first linked under it as the
+    refusal's own page links it (`DomainError.undo`: a void its service refused,
+    `tracker.voids.Blocker.refused`; base.html)."""
+    flash(refused.message, "error")
+    g.refused_undo = refused.undo
 
 
 def press(call: Callable[[], Any], done: OrFromResult[str], to: OrFromResult[str],
@@ -169,7 +177,7 @@ def _service_problems(form: Form, call: Callable[[], Any]) -> bool:
         # The action is refused whatever the fields say (the milestone went under review
         # since the page was loaded, and the page no longer shows the form): said above the
         # page, as any refusal (409), or the answer would show no error at all.
-        flash(refused.message, "error")
+        _say(refused)
         return True
     except Exception:  # noqa: BLE001 - any other failure on incomplete input: the fields'
         # own errors, and what the service's checks had found before it stopped on a value

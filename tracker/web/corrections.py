@@ -17,7 +17,6 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.dates import today
-from tracker.errors import Refused
 from tracker.voids import Blocker
 from tracker.web.actions import refuse_sent, sent_once_before, submit
 from tracker.web.fields import DateField
@@ -93,8 +92,7 @@ def offered(refusal: str | Blocker | None, back: str, *, keep_input: bool = Fals
     to undo before (each of its `links`) is linked under its own words beside `back`."""
     if refusal is None:
         return
-    said = refusal if isinstance(refusal, Blocker) else Blocker(refusal)
-    refused = Refused(said.text, back=back, undo=said.links)
+    refused = (refusal if isinstance(refusal, Blocker) else Blocker(refusal)).refused(back)
     if request.method != "POST":
         raise refused
     sent_once_before()
