@@ -128,8 +128,9 @@ def _faulty_rows() -> list[list[str]]:
     future = f"1: {today().year + 1}-01-10"
     return [HEADER,
             # Three problems of three kinds in one row: its dates (the proposal's check), a
-            # gate passed in the future (the route's) and a code of another HQ (the code's).
-            _row(code="OTHER-2019-0001", start="2020-03-01", end="2019-12-31",
+            # gate passed in the future (the route's) and a code no cell could name again
+            # (the code's: a space and a slash separate a cell's entries).
+            _row(code="OTHER 2019/0001", start="2020-03-01", end="2019-12-31",
                  passed=future),
             _row(code="TEST-2019-0050", title="Fine"),
             # The number of a project recorded before the import, written without its zeros.

@@ -25,6 +25,7 @@ from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems, Refused
+from tracker.projects import codes
 from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project
 
@@ -158,8 +159,8 @@ def move_achievement(actor: User, achievement: Achievement, *, code: str,
     if (said := move_refusal(achievement)) is not None:
         raise Refused(said)
     problems = Problems()
-    code = (code or "").strip()
-    target = db.session.scalar(select(Project).where(Project.code == code)) if code else None
+    code = codes.spelt(code)
+    target = codes.find(code)
     if target is None:
         problems.add("project", _("No project has the code %(code)s.", code=code or "—"))
     elif target.id == achievement.project_id:

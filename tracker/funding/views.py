@@ -48,6 +48,7 @@ from tracker.funding.models import (
 )
 from tracker.imports import page_files
 from tracker.milestones.models import Milestone
+from tracker.projects import codes
 from tracker.projects.models import Project, ProjectType
 from tracker.reports.filters import institute_choices
 from tracker.web.actions import submit
@@ -317,11 +318,9 @@ def outcome(agreement_id: int) -> Response | tuple[str, int]:
 
 def _outcome_given(form: OutcomeForm) -> dict:
     """The outcome as the services take it, the substitute found by its code."""
-    code = (form.substitute.data or "").strip()
     return {"outcome": form.outcome.data, "on": form.outcome_on.data,
             "repaid_amount": form.repaid_amount.data, "note": form.note.data or "",
-            "substitute": db.session.scalar(select(Project).where(Project.code == code))
-            if code else None}
+            "substitute": codes.find(form.substitute.data)}
 
 
 @bp.route("/funding/<int:agreement_id>/outcome/edit", methods=["GET", "POST"])

@@ -38,6 +38,7 @@ from tracker.organisations.models import (
 )
 from tracker.partners import merging
 from tracker.partners.models import CO_BUILDING, Partner
+from tracker.projects import codes
 from tracker.projects.models import Project
 
 
@@ -337,7 +338,7 @@ def enterprise_id(text: str) -> int | None:
 _KEYED: dict[str, tuple[Any, Callable[[str], str]]] = {
     Ref.INSTITUTE: (Institute.code, str.upper),
     Ref.USER: (User.email, str.lower),
-    Ref.PROJECT: (Project.code, str.upper),
+    Ref.PROJECT: (Project.code, codes.spelt),
 }
 
 
@@ -348,12 +349,8 @@ def _keyed(ref: str) -> Callable[[str], int | None]:
 
 
 _FINDERS: dict[str, Callable[[str], int | None]] = {
-    Ref.INSTITUTE: _keyed(Ref.INSTITUTE),
-    Ref.ENTERPRISE: enterprise_id,
-    Ref.PARTNER: partner_id,
-    Ref.USER: _keyed(Ref.USER),
-    Ref.PROJECT: _keyed(Ref.PROJECT),
-}
+    **{ref: _keyed(ref) for ref in _KEYED}, Ref.ENTERPRISE: enterprise_id,
+    Ref.PARTNER: partner_id}
 
 
 def _named(model: Any, column: Any, text: str, enterprise: int | None) -> list[Any]:

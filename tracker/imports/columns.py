@@ -112,7 +112,10 @@ NEEDS = Kind("needs", _l("Technology needs"), (
 
 PROJECTS = Kind("projects", _l("Projects"), (
     Column("code", _l("Project code"), True,
-           note=_l("The code it was given, such as JITRI-2019-0042; empty for a draft.")),
+           note=_l("The code it had: of the tracker's form, such as JITRI-2019-0042, whose "
+                   "number the codes it gives then go past; or another the institute used, "
+                   "such as JITRI-AM-2026-0001, kept as written (letters, digits and - _ . ( "
+                   "), at most 40); empty for a draft.")),
     Column("title", _l("Title"), True),
     Column("summary", _l("Summary")),
     Column("field", _l("Field as described"), True, aliases=FIELD_HEADERS_BEFORE),

@@ -35,6 +35,7 @@ from tracker.imports.cells import CellError, iso_date
 from tracker.imports.funding_cells import after_conversion, disbursement_records
 from tracker.imports.ledger_lines import cell, choice, form_errors, recorded
 from tracker.imports.reversal_lines import Elsewhere, Reversal
+from tracker.projects import codes
 from tracker.projects.models import Project
 
 EXIT_KIND = columns.Column("exit", "", choices=ExitKind)
@@ -61,7 +62,7 @@ def _conversion(pieces: list[str]) -> Converted:
     if len(pieces) != 2 or not all(pieces):
         raise CellError(_("Write each conversion as project code | round name, e.g. "
                           "TEST-2019-0042 | A."), "conversions")
-    return (pieces[0].upper(), pieces[1])
+    return (codes.spelt(pieces[0]), pieces[1])
 
 
 def exit_(text: str) -> list[Exit]:
@@ -200,16 +201,17 @@ def record_unpaid(entry: Elsewhere, problems: Problems) -> Disbursement | None:
     it, by the committee member who recorded the agreement; refused, naming it, when the
     agreement or that disbursement is not recorded."""
     code, number = UNPAID.match(entry.of).groups()
+    code = codes.spelt(code)
     what = _("The reversal on %(date)s of %(entry)s", date=day(entry.on), entry=entry.of)
     agreement = db.session.scalar(select(FundingAgreement).join(
-        Project, FundingAgreement.project_id == Project.id).where(Project.code == code.upper()))
+        Project, FundingAgreement.project_id == Project.id).where(Project.code == code))
     records = disbursement_records(agreement) if agreement is not None else []
     paid = records[int(number) - 1] if 1 <= int(number) <= len(records) else None
     if paid is None or paid.reverses_id is not None:
         problems.add("conversions", _(
             "%(entry)s: %(project)s has no disbursement %(n)s recorded (the number of its "
             "entry in the funding file's Disbursements): import funding first.", entry=what,
-            project=code.upper(), n=number))
+            project=code, n=number))
         return None
     return recorded(lambda: funding_corrections.reverse_disbursement(
         agreement.decided_by, paid, entry.on, entry.reason), "conversions", what, problems,

@@ -57,6 +57,7 @@ from tracker.imports.funding_cells import (
 from tracker.imports.reversal_lines import Reversal
 from tracker.milestones.models import Milestone
 from tracker.partners import co_funding
+from tracker.projects import codes
 from tracker.projects.models import Project
 
 
@@ -287,7 +288,7 @@ class Funding(Adapter):
         kind, on, repaid, code, note = new
         substitute = None
         if code:
-            substitute = db.session.scalar(select(Project).where(Project.code == code))
+            substitute = codes.find(code)
             if substitute is None:
                 problems.add("substitute", _("No project has the code %(key)s.", key=code))
                 return

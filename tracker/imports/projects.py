@@ -208,26 +208,25 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
     return route, conditional
 
 
-# Whether the code (HQ id, year, number) is another project's already.
-CodeTaken = Callable[[int, int, int], bool]
+# Whether the code (as `codes.read_code` keeps it) is another project's already.
+CodeTaken = Callable[[str], bool]
 
 
-def _taken_in_database(hq_id: int, year: int, seq: int) -> bool:
-    return db.session.scalar(select(Project.id).where(
-        Project.hq_id == hq_id, Project.year == year, Project.seq == seq)) is not None
+def _taken_in_database(code: str) -> bool:
+    return db.session.scalar(select(Project.id).where(Project.code == code)) is not None
 
 
 def check_code(institute: Institute | None, code: str, problems: Problems,
-               taken: CodeTaken) -> tuple[int, int] | None:
-    """The year and number of the code an imported project had (`projects.adopt_code` reads
-    it so), or None with why not added to `problems`."""
+               taken: CodeTaken) -> codes.Adopted | None:
+    """The code an imported project had as `projects.adopt_code` keeps it, or None with why
+    not added to `problems`."""
     if institute is None:
         return None
-    parsed = problems.collect(codes.parse_code, institute.hq, code)
-    if parsed is not None and taken(institute.hq_id, *parsed):
+    adopted = problems.collect(codes.read_code, institute.hq, code)
+    if adopted is not None and taken(adopted.code):
         problems.found += codes.code_taken().problems
         return None
-    return parsed
+    return adopted
 
 
 class Projects(Adapter):
@@ -235,9 +234,8 @@ class Projects(Adapter):
     fields, key_alone = FORM_FIELDS, True  # a draft has no code: its PM and title find it
 
     def find(self, values):
-        code = (values.get("code") or "").strip().upper()
-        if code:
-            return db.session.scalar(select(Project).where(Project.code == code))
+        if values.get("code"):
+            return codes.find(values["code"])
         # A draft has no code yet: it is its PM's proposal of that title.
         return db.session.scalar(select(Project).where(
             Project.code.is_(None), Project.pm_id == (values.get("pm_id") or 0),
@@ -302,7 +300,7 @@ class Projects(Adapter):
             values["budget_lines"] = budgets.kept_lines(values["budget_template_id"],
                                                         values["budget_lines"])
         values["pm_id"] = int(text.get("pm_id") or 0)
-        values["code"] = text.get("code", "").strip().upper()
+        values["code"] = codes.spelt(text.get("code"))
         values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT
         values["_passed_on"] = read("gates_passed_on", route_cells.passed_on,
                                     text.get("gates_passed_on", "")) or {}

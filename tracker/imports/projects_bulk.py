@@ -56,7 +56,7 @@ class ProjectBatch(Batch):
         super().__init__(actor, adapter)
         self._codes: dict[str, int] | None = None
         self._drafts: dict[tuple[int, str], int] = {}
-        self._taken: set[tuple[int, int, int]] = set()
+        self._taken: set[str] = set()  # the codes recorded, and held in this batch
         self._held: dict[int, Any] = {}  # the identity map keeps only what someone holds
         self._templates: dict[int, Any] = {}
 
@@ -71,19 +71,18 @@ class ProjectBatch(Batch):
         for institute in db.session.scalars(select(Institute)):
             self._held[(Institute, institute.id)] = institute
         self._codes, self._drafts, self._taken = {}, {}, set()
-        rows = db.session.execute(select(Project.id, Project.code, Project.pm_id, Project.title,
-                                         Project.hq_id, Project.year, Project.seq))
+        rows = db.session.execute(select(Project.id, Project.code, Project.pm_id, Project.title))
         for row in rows:
             if row.code:
                 self._codes[row.code] = row.id
-                self._taken.add((row.hq_id, row.year, row.seq))
+                self._taken.add(row.code)
             else:
                 self._drafts.setdefault((row.pm_id, row.title), row.id)
 
     def find(self, probe):
         if self._codes is None:
             self._load()
-        code = (probe.get("code") or "").strip().upper()
+        code = codes.spelt(probe.get("code"))
         if code:
             found = self._codes.get(code)
         else:
@@ -140,7 +139,7 @@ class ProjectBatch(Batch):
         # taken by a project recorded or held in this batch.
         problems = Problems()
         route, _conditions = check_new(pm, values, values["_passed_on"], problems,
-                                       taken=lambda *key: key in self._taken)
+                                       taken=self._taken.__contains__)
         problems.raise_any()
         if any(outcome not in (Outcome.GO, Outcome.KILL) for _closed, outcome, _target in route):
             return False  # a HOLD: the row-by-row path records it, with its revisit date
@@ -149,7 +148,7 @@ class ProjectBatch(Batch):
         if phase is Phase.DRAFT:
             return True
         hq = self._get(Headquarters, self._get(Institute, values["institute_id"]).hq_id)
-        year, seq = codes.parse_code(hq, values["code"])
+        adopted = codes.read_code(hq, values["code"])
         source = Phase.DRAFT
         for step, target in [(Step.SUBMIT, Phase.PROPOSAL_REVIEW)] + [
                 (STEP_OF[outcome], target) for _closed, outcome, target in route]:
@@ -162,8 +161,8 @@ class ProjectBatch(Batch):
             source = target
         if phase is Phase.PROPOSAL_REVIEW:
             self.template(1)
-        self._taken.add((hq.id, year, seq))
-        values["_code"] = (hq, year, seq)
+        self._taken.add(adopted.code)
+        values["_code"] = adopted
         values["_route"] = route
         return True
 
@@ -181,8 +180,10 @@ class ProjectBatch(Batch):
                    "field_id": v.get("field_id"),  # check_proposal classified the row
                    **{f: v[f] for f in FORM_FIELDS}}
             if "_code" in v:
-                hq, year, seq = v["_code"]
-                row.update(year=year, seq=seq, code=f"{hq.code}-{year}-{seq:04d}")
+                adopted, v["_days"] = v["_code"], decision_days(v["_route"], v["_passed_on"],
+                                                                v["start_date"])
+                row.update(code=adopted.code, seq=adopted.seq, year=adopted.year
+                           or codes.year_submitted(dating.submitted(v["_days"])))
             project_rows.append(row)
         drafts.number_rows(Project, project_rows)  # as the form's drafts are numbered
         ids = insert_returning_ids(Project, project_rows)
@@ -213,7 +214,7 @@ class ProjectBatch(Batch):
                       for c, category_id, a in planned]
             if v["phase"] is Phase.DRAFT:
                 continue
-            days = decision_days(v["_route"], v["_passed_on"], v["start_date"])
+            days = v["_days"]
             # Submitted before the tracker: by the importing admin, as submit_imported records.
             changes_rows.append({"project_id": pid, "from_phase": Phase.DRAFT,
                                  "to_phase": Phase.PROPOSAL_REVIEW, "actor_id": admin.id,
@@ -253,12 +254,14 @@ class ProjectBatch(Batch):
         self._request(requests, now)
 
     def _counters(self, rows) -> None:
-        """Each year's counter moves past the highest imported number, as adopt_code does."""
+        """Each year's counter moves past the highest imported number, as adopt_code does (a
+        code kept as written has none)."""
         highest: dict[tuple[int, int], int] = {}
         for v in rows:
-            if "_code" in v:
-                hq, year, seq = v["_code"]
-                highest[(hq.id, year)] = max(seq, highest.get((hq.id, year), 0))
+            if "_code" in v and v["_code"].seq is not None:
+                hq_id = self._get(Institute, v["institute_id"]).hq_id
+                year, seq = v["_code"].year, v["_code"].seq
+                highest[(hq_id, year)] = max(seq, highest.get((hq_id, year), 0))
         for (hq_id, year), seq in highest.items():
             bump = (update(ProjectCodeCounter).where(
                 ProjectCodeCounter.hq_id == hq_id, ProjectCodeCounter.year == year,

@@ -1,10 +1,28 @@
 """A project's official code (`JITRI-2026-0042`): given when its proposal is submitted, never
 when its draft is made (`tracker.projects.drafts` numbers drafts), gap-free per HQ and year of
-submission; an imported project keeps the code it had before the tracker."""
+submission.
+
+An imported project keeps the code it had before the tracker, as its contracts and papers cite
+it (issue 13). A code of the generator's form (the HQ's code, a year, a number) is the
+generator's: it is read as that year and number (`JITRI-2019-42` is `JITRI-2019-0042`) and the
+year's counter moves past it, so no submission is given it again. Any other code
+(`JITRI-AM-2026-0001`, `SIAT2019-007`) is kept as written, so long as every cell that names a
+project can name it: at most 40 letters and digits of any script and `- _ . ( )`, beginning
+with a letter or a digit; no space, comma, semicolon, slash, colon or bar, which separate a
+cell's entries. It has no number, so the generator, which writes only its own form, never
+gives it; its year, the year reports count it in, is that of its submission as imported.
+
+Every code is compared as `spelt` writes it: full-width letters and digits in their usual
+form (NFKC), trimmed, in capitals. `find` is the one way a code typed or read from a cell
+names a project.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
@@ -13,10 +31,25 @@ from sqlalchemy.exc import IntegrityError
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.dates import today
+from tracker.dates import local_date, today
 from tracker.errors import Invalid
 from tracker.organisations.models import Headquarters
 from tracker.projects.models import Project, ProjectCodeCounter
+
+MAX_LENGTH = 40  # Project.code's
+# A code kept from before the tracker (see above).
+_KEPT = re.compile(r"[^\W_][\w.()\-]*")
+
+
+def spelt(text: str | None) -> str:
+    """A project code as stored and compared."""
+    return unicodedata.normalize("NFKC", text or "").strip().upper()
+
+
+def find(text: str | None) -> Project | None:
+    """The project a code names, however it was typed (`spelt`); None for none or no code."""
+    code = spelt(text)
+    return db.session.scalar(select(Project).where(Project.code == code)) if code else None
 
 
 def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
@@ -51,37 +84,63 @@ def assign_code(actor: User | None, project: Project) -> None:
     db.session.flush()
 
 
-def parse_code(hq: Headquarters, code: str) -> tuple[int, int]:
-    """The year and number of an imported code, which must be one of this HQ's."""
-    match = re.fullmatch(rf"{re.escape(hq.code)}-(\d{{4}})-(\d{{1,6}})", code.strip().upper())
-    if match is None:
-        raise Invalid("code", _("A project code reads like %(example)s: the HQ's code, the year "
-                                "and the number.", example=f"{hq.code}-2024-0042"))
-    return int(match.group(1)), int(match.group(2))
+@dataclass(frozen=True)
+class Adopted:
+    """The code an imported project keeps, and its year and number when it is of the
+    generator's form (None for a code kept as written)."""
+
+    code: str
+    year: int | None = None
+    seq: int | None = None
+
+
+def read_code(hq: Headquarters, text: str) -> Adopted:
+    """The code an imported project had, as it is kept (see above); refused when it is not
+    one."""
+    code = spelt(text)
+    match = re.fullmatch(rf"{re.escape(hq.code)}-(\d{{4}})-(\d{{1,9}})", code)
+    if match is not None:
+        year, seq = int(match.group(1)), int(match.group(2))
+        return Adopted(f"{hq.code}-{year}-{seq:04d}", year, seq)
+    if len(code) > MAX_LENGTH or not _KEPT.fullmatch(code):
+        raise Invalid("code", _(
+            "A project code is at most %(n)d letters and digits, hyphens, underscores, full "
+            "stops and brackets, beginning with a letter or a digit: the code it had, such as "
+            "%(example)s, or one of the institute's own.", n=MAX_LENGTH,
+            example=f"{hq.code}-2024-0042"))
+    return Adopted(code)
 
 
 def code_taken() -> Invalid:
     return Invalid("code", _("Another project already has this code."))
 
 
-def adopt_code(actor: User, project: Project, code: str) -> None:
-    """An imported project keeps the code it had before the tracker (JITRI-2019-0042); the
-    counter of its year moves past it, so no later submission is given it again."""
+def adopt_code(actor: User, project: Project, code: str, submitted: datetime) -> None:
+    """An imported project keeps the code it had before the tracker (`read_code`), submitted
+    at `submitted`; the counter of a generated code's year moves past it, so no later
+    submission is given it again."""
     hq = project.hq
-    year, seq = parse_code(hq, code)
-    taken = select(Project.id).where(Project.hq_id == hq.id, Project.year == year,
-                                     Project.seq == seq, Project.id != project.id)
+    adopted = read_code(hq, code)
+    taken = select(Project.id).where(Project.code == adopted.code, Project.id != project.id)
     if db.session.scalar(taken) is not None:
         raise code_taken()
-    counter = db.session.scalar(select(ProjectCodeCounter).where(
-        ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == year))
-    if counter is None:
-        db.session.add(ProjectCodeCounter(hq_id=hq.id, year=year, last=seq))
-    elif counter.last < seq:
-        counter.last = seq
-    project.year, project.seq, project.code = year, seq, f"{hq.code}-{year}-{seq:04d}"
+    if adopted.seq is not None:
+        counter = db.session.scalar(select(ProjectCodeCounter).where(
+            ProjectCodeCounter.hq_id == hq.id, ProjectCodeCounter.year == adopted.year))
+        if counter is None:
+            db.session.add(ProjectCodeCounter(hq_id=hq.id, year=adopted.year,
+                                              last=adopted.seq))
+        elif counter.last < adopted.seq:
+            counter.last = adopted.seq
+    project.year = adopted.year or year_submitted(submitted)
+    project.seq, project.code = adopted.seq, adopted.code
     # It was never a draft in the tracker: no draft reference (`drafts`), as the bulk import
     # writes it, and its PM's drafts are numbered without it.
     project.draft_number = None
     audit.record(actor, "project.code", project, {"code": [None, project.code]})
     db.session.flush()
+
+
+def year_submitted(submitted: datetime) -> int:
+    """The year a project of a code kept as written is counted in: its submission's."""
+    return local_date(submitted).year

@@ -246,7 +246,7 @@ def submit_imported(actor: User, project: Project, code: str, imported: tuple[in
     if not ImportRun.can_import(actor):
         raise Forbidden()
     change_phase(actor, project, Phase.PROPOSAL_REVIEW, Step.SUBMIT, imported=imported)
-    codes.adopt_code(actor, project, code)
+    codes.adopt_code(actor, project, code, imported[1])
 
 
 def withdrawal_refusal(project: Project) -> str | None:

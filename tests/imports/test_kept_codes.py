@@ -1,0 +1,129 @@
+"""A network adopting the tracker keeps the project codes its contracts and papers cite (issue
+13): an imported project keeps any code of sane characters and length (`codes.read_code`),
+where the import demanded HQCODE-YEAR-NNNN; a code of the generator's form is still read as
+its year and number, and the generator goes past it. The code is then read the same way
+wherever a project is named by it: the natural key of a re-import, every kind's project
+column, the conversions of a company's ledger, the pages' fields that take a code."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.achievements.helpers import make_achievement
+from tests.factories import _commit, make_project, make_user
+from tests.gates import helpers as gate_steps
+from tests.imports.helpers import run
+from tests.imports.test_projects import HEADER, _row, _setting
+from tracker import db
+from tracker.accounts.models import Role
+from tracker.achievements import withdrawals
+from tracker.gates.models import ReviewState
+from tracker.imports import cells, company_events, export, services
+from tracker.imports.column_types import Ref
+from tracker.imports.columns import KINDS
+from tracker.imports.models import ImportState
+from tracker.imports.projects_bulk import BulkProjects
+from tracker.organisations.models import Headquarters
+from tracker.projects import codes
+from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project, ProjectCodeCounter
+
+KEPT = "JITRI-AM-2019-0001"
+# The kept code as people type it: in small letters, with full-width letters and digits, with
+# spaces around it.
+TYPED = ["jitri-am-2019-0001", "ＪＩＴＲＩ-ＡＭ-２０１９-０００１", f"  {KEPT} "]
+PATHS = ["bulk", "row by row"]
+
+
+def _path(monkeypatch, path: str) -> None:
+    if path == "row by row":
+        monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_imported_project_keeps_a_code_of_its_own(monkeypatch, path):
+    admin, _pm = _setting()
+    _path(monkeypatch, path)
+    rows = [HEADER, _row(code=TYPED[0]),
+            _row(code="SIAT（2018）007", title="Sensors", start="2018-03-01",
+                 passed="1: 2018-04-02"),
+            _row(code="test-2019-7", title="Of the tracker's form")]
+    result = run(admin, "projects", rows)
+    assert (result.state, result.created) == (ImportState.DONE, 3), result.errors
+    kept = {p.code: (p.year, p.seq) for p in db.session.scalars(select(Project))}
+    # Counted in the year of its submission (its first gate's), with no number of the
+    # generator's; the generator's own form read as its year and number, as before.
+    assert kept == {KEPT: (2019, None), "SIAT(2018)007": (2018, None),
+                    "TEST-2019-0007": (2019, 7)}
+    counters = dict(db.session.execute(select(ProjectCodeCounter.year,
+                                              ProjectCodeCounter.last)).tuples().all())
+    assert counters == {2019: 7}
+    hq = db.session.scalar(select(Headquarters))
+    assert codes.next_code(hq, 2019) == (8, "TEST-2019-0008")
+    # It goes on as a project decided in the tracker.
+    project = db.session.scalar(select(Project).where(Project.code == KEPT))
+    assert (project.phase, gate_steps.request(project).state) == (
+        Phase.CONTRACT_RESEARCH, ReviewState.REQUESTED)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_kept_code_finds_its_project_again_however_typed(monkeypatch, path):
+    admin, _pm = _setting()
+    _path(monkeypatch, path)
+    first = run(admin, "projects", [HEADER, _row(code=KEPT)])
+    assert first.state is ImportState.DONE, first.errors
+    for typed in TYPED:
+        again = run(admin, "projects", [HEADER, _row(code=typed)])
+        assert (again.state, again.created, again.unchanged) == (ImportState.DONE, 0, 1), (
+            typed, again.errors)
+    # Its export imports as it is: nothing changes.
+    header, *lines = export.rows("projects")
+    assert lines and lines[0][header.index("code")] == KEPT
+    assert run(admin, "projects", [header, *lines]).unchanged == 1
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("code", [
+    "JITRI AM 2019", "JITRI/AM/2019", "JITRI-AM;2019", "JITRI,2019", "JITRI|2019",
+    "JITRI:2019", "-JITRI-2019", "〔2019〕12号", "X" * 41])
+def test_a_code_no_cell_could_name_again_is_refused(monkeypatch, path, code):
+    admin, _pm = _setting()
+    _path(monkeypatch, path)
+    result = run(admin, "projects", [HEADER, _row(code=code)])
+    assert result.state is ImportState.FAILED
+    assert [(r, c) for r, c, _m in result.errors] == [(2, "Project code")], result.errors
+    assert "at most 40 letters and digits" in result.errors[0][2]
+    assert db.session.scalar(select(Project.id)) is None
+
+
+PROJECT_COLUMNS = [(kind, column.key) for kind in KINDS.values() for column in kind.columns
+                   if column.ref == Ref.PROJECT]
+
+
+@pytest.mark.parametrize(("kind", "key"), PROJECT_COLUMNS,
+                         ids=[f"{k.name}.{c}" for k, c in PROJECT_COLUMNS])
+def test_every_column_naming_a_project_reads_its_kept_code_however_typed(app, kind, key):
+    project = make_project(phase=Phase.CONTRACT_RESEARCH)
+    project.code, project.seq = KEPT, None
+    _commit()
+    with app.test_request_context("/"):
+        for typed in TYPED:
+            _given, found, errors = services._convert(kind, {key: typed}, cells.References())
+            assert errors == [], (typed, errors)
+            assert found[key] in (project.id, [project.id]), typed
+
+
+def test_a_conversion_names_its_project_by_its_code_however_typed():
+    assert {company_events.conversions(f"{typed} | A")[0] for typed in TYPED} == {(KEPT, "A")}
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_an_achievement_is_moved_to_a_project_named_by_its_code_however_typed(typed):
+    achievement = make_achievement()
+    target = make_project(phase=Phase.CONTRACT_RESEARCH)
+    target.code, target.seq = KEPT, None
+    _commit()
+    withdrawals.move_achievement(make_user(Role.HQ_ADMIN), achievement, code=typed,
+                                 reason="Recorded under the sister project")
+    assert achievement.project_id == target.id
