@@ -174,9 +174,10 @@ def _check_file(people, who: str, main: str, link_at: int, href: str,
     if not shown:
         return [*wrong, f"{href}: no table before its link"]
     header = _header(shown[0])
-    # A percentage's file header says its unit, which the page's cells say ("Stake (%)")
+    # A percentage's and an amount's file header says its unit, which the page's cells say
+    # ("Stake (%)", "Budget (CNY)")
     missing = [h for h in header if h not in csv[0] and f"{h} (%)" not in csv[0]
-               and h not in SPLIT]
+               and f"{h} (CNY)" not in csv[0] and h not in SPLIT]
     if missing:
         wrong.append(f"{href} as {who}: the file has no column {missing}")
     on_page = len(_rows(shown[0], len(header)))

@@ -55,7 +55,7 @@ def test_each_table_of_the_register_is_a_file(client):
     records = csv_rows(client.get("/pms/?export=csv"))
     assert records[0] == ["Name", "State", "Institute", "Recruited from", "Term ends on",
                           "Projects", "Milestones on time", "Milestones accepted late",
-                          "Contract value", "Companies"]
+                          "Contract value (CNY)", "Companies"]
     domestic = "Domestic university or institute"
     assert records[1:] == [
         ["'=Candidate Cao", "Candidate", records[1][2], domestic, "", "", "", "", "", ""],

@@ -38,7 +38,7 @@ def test_csv_and_xlsx_hold_the_list_with_chinese_and_types(client, world):
     login(client, make_user(Role.HQ_ADMIN))
     rows = csv_rows(client.get("/projects/?export=csv"))
     assert rows[0] == ["Code", "Title", "Phase", "Institute", "Project manager", "Type",
-                       "Funding source", "Budget"]
+                       "Funding source", "Budget (CNY)"]
     row = next(r for r in rows if r[1] == "碳化硅衬底")
     assert row[2] == "Contract research" and row[4] == "王工" and row[7] == "1234567.50"
     assert row[6] == "Own funds (HQ or institute)"

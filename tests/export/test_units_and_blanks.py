@@ -5,9 +5,11 @@ agreed; its file's royalty column did not say it was in per cent; the companies 
 
 - an amount a record keeps as 0 for "none" is shown "—" and exported as an empty cell
   (`money.stated`), on the list, its file and the record's page;
-- every column of a percentage names its unit in its file's header, in both languages, where
-  its cells are bare numbers, and not on the page, where each cell says it ("25.00%" below
-  "Stake (%)" said it twice, found by a newcomer);
+- every column of a percentage or an amount names its unit in its file's header, in both
+  languages, where its cells are bare numbers (25.00, 5000.00), and not on the page, where each
+  cell says it ("25.00%" below "Stake (%)", "CN¥5,000.00" below "Upfront payment (CNY)" said it
+  twice, found by newcomers), nor on the record's page beside "CN¥5,000.00" (one rule:
+  `tracker.export.columns.headers`);
 - a file's typed column (money, a number, a date) holds its type or nothing, never text.
 """
 
@@ -53,16 +55,26 @@ def test_the_walk_finds_the_lists():
             "tracker.spending.columns.CATEGORY_COLUMNS"} <= names
 
 
-def test_every_percentage_column_names_its_unit_once(app):
-    percentages = [(name, c) for name, c in every_column() if c.kind == Kind.PCT]
-    assert len(percentages) >= 10
-    for language in ("en", "zh_CN"):
-        with app.test_request_context("/"), force_locale(language):
-            unnamed = [(name, header) for (name, c), header in zip(
-                percentages, headers([c for _, c in percentages]), strict=True)
-                if "%" not in header]
-            twice = [(name, str(c.header)) for name, c in percentages if "%" in str(c.header)]
-        assert unnamed == [] and twice == [], language
+# Each unit a file's header names: the kinds of column whose cells are in it, and how the
+# header says it in each language.
+UNITS = {"per cent": ({Kind.PCT}, {"en": "(%)", "zh_CN": "（%）"}),
+         "CNY": ({Kind.MONEY, Kind.PRICE}, {"en": "(CNY)", "zh_CN": "（元）"})}
+
+
+def test_every_column_of_a_unit_names_it_once_in_its_file_and_not_on_its_page(app):
+    for unit, (kinds, said) in UNITS.items():
+        columns = [(name, c) for name, c in every_column() if c.kind in kinds]
+        assert len(columns) >= 10, unit
+        for language in ("en", "zh_CN"):
+            with app.test_request_context("/"), force_locale(language):
+                in_file = headers([c for _, c in columns])
+                unnamed = [(name, header) for (name, _), header in zip(
+                    columns, in_file, strict=True) if not header.endswith(said[language])]
+                twice = [(name, header) for (name, _), header in zip(
+                    columns, in_file, strict=True) if header.count(said[language][1:-1]) > 1]
+                on_page = [(name, str(c.header)) for name, c in columns
+                           if said[language][1:-1] in str(c.header)]
+            assert unnamed == [] and twice == [] and on_page == [], (unit, language)
 
 
 def test_a_typed_column_of_a_file_holds_no_text(app):
@@ -91,7 +103,7 @@ def test_a_deal_without_upfront_payment_reads_none_on_its_list_file_and_page(cli
     table = tables(page)[0]
     header = table["head"][0]
     row = table["body"][0]
-    assert row[header.index("Upfront payment (CNY)")] == "—"
+    assert row[header.index("Upfront payment")] == "—"  # its cells say CN¥, its file (CNY)
     assert row[header.index("Royalty rate")] == "5.00%"
     rows = csv_rows(client.get("/transfers/?export=csv"))
     assert rows[0][7:9] == ["Upfront payment (CNY)", "Royalty rate (%)"]
@@ -99,8 +111,8 @@ def test_a_deal_without_upfront_payment_reads_none_on_its_list_file_and_page(cli
     assert xlsx_rows(client.get("/transfers/?export=xlsx"))[1][7] is None
     shown = client.get(f"/transfers/{deal.id}").get_data(as_text=True)
     assert "CN¥0.00" not in shown
-    assert "Upfront payment (CNY)</dt><dd>—</dd>" in shown
-    assert "Minimum royalty per period (CNY)</dt><dd>—</dd>" in shown
+    assert "Upfront payment</dt><dd>—</dd>" in shown
+    assert "Minimum royalty per period</dt><dd>—</dd>" in shown
 
 
 def test_an_ip_deal_for_equity_alone_reads_no_upfront_on_the_company_page(client):
@@ -126,7 +138,7 @@ def test_a_right_without_attorney_costs_reads_none(client):
     _commit()
     login(client, make_user(Role.HQ_ADMIN))
     page = client.get(f"/ip-rights/{right.id}").get_data(as_text=True)
-    assert "Attorney costs (CNY)</dt><dd>—</dd>" in page
+    assert "Attorney costs</dt><dd>—</dd>" in page
 
 
 def _foot(table: dict, header: str) -> str:
@@ -144,12 +156,11 @@ def test_a_total_row_of_amounts_none_states_reads_none(client):
                   minimum_royalty=None)
     make_need(intended_investment=None)
     login(client, hq)
-    for url, header in (("/transfers/", "Upfront payment (CNY)"),
-                        ("/needs/", "Intended investment")):
+    for url, header in (("/transfers/", "Upfront payment"), ("/needs/", "Intended investment")):
         page = client.get(url).get_data(as_text=True)
         assert _foot(tables(page)[0], header) == "—", url
         rows = csv_rows(client.get(f"{url}?export=csv"))
-        assert rows[-1][rows[0].index(header)] == "", url
+        assert rows[-1][rows[0].index(f"{header} (CNY)")] == "", url
     dashboard = client.get("/dashboard").get_data(as_text=True)
     deals = dashboard.split('id="deals"')[1].split("</table>")[0]
     upfront = deals.split("Upfront payments agreed")[1].split("</tr>")[0]
@@ -157,6 +168,6 @@ def test_a_total_row_of_amounts_none_states_reads_none(client):
     make_transfer(make_achievement(project, title="Anode"), hq, upfront=Decimal("5000"))
     make_need(intended_investment=Decimal("700"))
     assert _foot(tables(client.get("/transfers/").get_data(as_text=True))[0],
-                 "Upfront payment (CNY)") == "CN¥5,000.00"
+                 "Upfront payment") == "CN¥5,000.00"
     assert _foot(tables(client.get("/needs/").get_data(as_text=True))[0],
                  "Intended investment") == "CN¥700.00"

@@ -39,7 +39,8 @@ def test_xlsx_cells_are_typed(app):
     with app.test_request_context():
         sheet = _xlsx([ROW])
     header, row = list(sheet.iter_rows())
-    assert [c.value for c in header] == ["Title", "Phase", "Budget", "Due", "When", "Days late"]
+    assert [c.value for c in header] == ["Title", "Phase", "Budget (CNY)", "Due", "When",
+                                         "Days late"]
     assert all(c.font.bold for c in header)
     title, phase, money, due, at, late = row
     assert title.value == "碳化硅衬底"
@@ -59,7 +60,7 @@ def test_headers_and_labels_in_the_users_language(app):
         with force_locale("zh_CN"):
             text = b"".join(write_csv(COLUMNS, [ROW])).decode("utf-8-sig")
     header = [c.value for c in next(sheet.iter_rows())]
-    assert "预算" in header and "阶段" in header, header
+    assert "预算（元）" in header and "阶段" in header, header
     assert header == next(csv.reader(io.StringIO(text)))
     assert "合同科研" in text
 

@@ -53,11 +53,11 @@ DEAL_COLUMNS = [
     Column(_l("Institute"), lambda d: d.institute, width=24),
     Column(_l("Signed on"), lambda d: d.signed_on, Kind.DATE, 12),
     Column(_l("Ends on"), lambda d: d.ends_on, Kind.DATE, 12),
-    Column(_l("Upfront payment (CNY)"), lambda d: d.upfront, Kind.MONEY, 16),
+    Column(_l("Upfront payment"), lambda d: d.upfront, Kind.MONEY, 16),
     Column(_l("Royalty rate"), lambda d: d.royalty_pct, Kind.PCT, 12),
     Column(_l("Royalty base"), lambda d: d.royalty_base, Kind.LABEL, 14),
-    Column(_l("Income received to date (CNY)"), lambda d: d.income, Kind.MONEY, 18),
-    Column(_l("Of which to contributors (CNY)"), lambda d: d.to_contributors, Kind.MONEY, 18),
+    Column(_l("Income received to date"), lambda d: d.income, Kind.MONEY, 18),
+    Column(_l("Of which to contributors"), lambda d: d.to_contributors, Kind.MONEY, 18),
     Column(_l("Status"), lambda d: d.status, Kind.LABEL, 12),
 ]
 
@@ -88,12 +88,12 @@ STATEMENT_COLUMNS = [
     Column(_l("Licensee or assignee"),
            lambda line: line.receipt and line.receipt.transfer.enterprise.shown("name"),
            width=28),
-    Column(_l("Net income (CNY)"), lambda line: line.receipt and line.receipt.net, Kind.MONEY,
+    Column(_l("Net income"), lambda line: line.receipt and line.receipt.net, Kind.MONEY,
            16),
     Column(_l("Contributors' share"),
            lambda line: line.receipt and line.receipt.contributor_pct, Kind.PCT, 12),
     Column(_l("Share"), lambda line: line.share_pct, Kind.PCT, 10),
-    Column(_l("Amount (CNY)"), lambda line: line.amount, Kind.MONEY, 16),
+    Column(_l("Amount"), lambda line: line.amount, Kind.MONEY, 16),
 ]
 
 

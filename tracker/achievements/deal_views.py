@@ -296,8 +296,8 @@ def reverse_income(receipt_id: int) -> str | Response | tuple[str, int]:
              (_("Received on"), day(receipt.received_on)),
              (_("It pays"), label(receipt.pays) + (f" · {receipt.report.title}"
                                                    if receipt.report else "")),
-             (_("Amount received (CNY)"), money(receipt.amount)),
-             (_("To the contributors (CNY)"), money(receipt.pool))]
+             (_("Amount received"), money(receipt.amount)),
+             (_("To the contributors"), money(receipt.pool))]
     return reversal_page(
         form, deal_corrections.reverse_income, receipt,
         done=_("Receipt reversed: both stay on the deal, and the contributors' parts are "
@@ -317,8 +317,8 @@ def reverse_report(report_id: int) -> str | Response | tuple[str, int]:
     form = ReverseForm()
     facts = [_deal_fact(transfer),
              (_("Period"), report.title), (_("Report received on"), day(report.received_on)),
-             (_("Base reported (CNY)"), money(report.base_amount)),
-             (_("Royalty owed (CNY)"), money(report.royalty_due))]
+             (_("Base reported"), money(report.base_amount)),
+             (_("Royalty owed"), money(report.royalty_due))]
     return reversal_page(
         form, deal_corrections.reverse_report, report,
         done=_("Report reversed: it stays on the deal, and its period is owed again."),

@@ -319,9 +319,9 @@ def reverse_annuity(annuity_id: int) -> str | Response | tuple[str, int]:
     form = ReverseForm()
     right_ = annuity.right
     facts = [(_("Right"), right_.name), (_("Patent year"), str(annuity.year_no)),
-             (_("Due on"), day(annuity.due_on)), (_("Fee (CNY)"), money(annuity.fee)),
+             (_("Due on"), day(annuity.due_on)), (_("Fee"), money(annuity.fee)),
              (_("Fee paid on"), day(annuity.paid_on)),
-             (_("Fee paid (CNY)"), money(annuity.paid_amount))]
+             (_("Fee paid"), money(annuity.paid_amount))]
     return reversal_page(
         form, annuities.reverse_payment, annuity,
         done=_("Payment reversed: both stay on the patent's page, and the annuity is due "

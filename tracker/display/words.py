@@ -299,7 +299,7 @@ FIELDS = {
     "outcome_on": _l("Outcome on"),
     "override_reason": _l("Reason for the override"),
     "owner_id": _l("Owner"),
-    "paid_on": _l("Paid on"), "paid": _l("Paid for the shares (CNY)"),
+    "paid_on": _l("Paid on"), "paid": _l("Paid for the shares"),
     "partner_enterprise_id": _l("Partner enterprise"),
     "pass_threshold": _l("Pass threshold"),
     "passed": _l("Passed"),

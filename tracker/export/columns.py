@@ -190,8 +190,16 @@ def _labelled_once(column: Column) -> Callable[[Any], Any]:
 
 
 def headers(columns: list[Column]) -> list[str]:
-    """A file's headers. A percentage's says its unit, "Stake (%)": its cells are bare numbers
-    (25.00); on the page each cell says "25.00%" and its header says it no more."""
-    return [_("%(header)s (%%)", header=c.header) if c.kind == Kind.PCT else str(c.header)
-            for c in columns]
+    """A file's headers. A percentage's and an amount's say their unit, "Stake (%)", "Budget
+    (CNY)": their cells are bare numbers (25.00, 1200.00); on the page each cell says "25.00%"
+    or "CN¥1,200.00" and its header says it no more. The one rule of where a unit is said."""
+    return [header_in_file(c) for c in columns]
 
+
+def header_in_file(column: Column) -> str:
+    """A column's header in a file: with its unit where its cells are bare numbers."""
+    if column.kind == Kind.PCT:
+        return _("%(header)s (%%)", header=column.header)
+    if column.kind in (Kind.MONEY, Kind.PRICE):
+        return _("%(header)s (CNY)", header=column.header)
+    return str(column.header)

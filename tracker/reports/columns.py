@@ -16,9 +16,9 @@ def annual_columns(year: int) -> list[Column]:
         Column(_l("Institute"), lambda r: r.institute_name or _l("Total"), width=28),
         Column(_l("Count %(year)d", year=year - 1), _count(previous=True), Kind.INT, 12),
         Column(_l("Count %(year)d", year=year), _count(previous=False), Kind.INT, 12),
-        Column(_l("Amount %(year)d (CNY)", year=year - 1), _amount(previous=True), Kind.MONEY,
+        Column(_l("Amount %(year)d", year=year - 1), _amount(previous=True), Kind.MONEY,
                20),
-        Column(_l("Amount %(year)d (CNY)", year=year), _amount(previous=False), Kind.MONEY, 20),
+        Column(_l("Amount %(year)d", year=year), _amount(previous=False), Kind.MONEY, 20),
     ]
 
 
