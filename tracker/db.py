@@ -219,6 +219,16 @@ def _note_loaded(session: Session, instance: Any) -> None:
             savepoint.loaded.add(inspect(instance).key)
 
 
+def lock(record: Any, *again: str) -> None:
+    """Serialise what changes `record` with what is recorded under it: its row locked (FOR
+    UPDATE on PostgreSQL; SQLite has one writer) and read again, and `again`, what it holds
+    (its payments, its reports), read again after the lock, as the one that waited must see
+    what the other wrote."""
+    session.refresh(record, with_for_update=True)
+    if again:
+        session.expire(record, list(again))
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -52,13 +52,19 @@ class Refused(DomainError):
     status = 409
 
 
-def require(may: bool, refusal: Callable[[], str | None], forbidden: str = "") -> None:
+def require(may: bool, refusal: Callable[[], str | None], forbidden: str = "", *,
+            lock: Callable[[], object] | None = None) -> None:
     """Who, then when, in that order: `Forbidden` (403, saying `forbidden` when given) unless
     `may` (the model's `can_<verb>(user)`), then `Refused` (409) with the sentence of `refusal`
     (the action's `*_refusal`, asked only of who may act) when the record's state refuses it
-    now. Someone who may not act hears nothing of the record's state."""
+    now. Someone who may not act hears nothing of the record's state. A service that writes
+    under a lock gives it (`lock`, e.g. `tracker.db.lock`): taken between the two, so that
+    the state is read under it (of two requests at once, the second waits, then reads what
+    the first one did), and only for who may act."""
     if not may:
         raise Forbidden(forbidden)
+    if lock is not None:
+        lock()
     if (said := refusal()) is not None:
         raise Refused(said)
 

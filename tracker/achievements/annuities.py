@@ -32,7 +32,7 @@ from tracker.achievements.periods import add_months
 from tracker.audit import services as audit
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, require
 from tracker.money import cents
 
 SURCHARGE_PER_MONTH = Decimal("0.05")  # of the fee, for each full month late beyond the first
@@ -180,11 +180,8 @@ def edit_annuity(actor: User, annuity: Annuity, *, due_on: date | None,
     """An unpaid annuity's due date or fee, recorded wrongly, corrected; its reminders follow
     the new date."""
     right = annuity.right
-    if not right.achievement.can_manage(actor):
-        raise Forbidden()
-    db.session.refresh(annuity, with_for_update=True)
-    if (said := edit_refusal(annuity)) is not None:
-        raise Refused(said)
+    require(right.achievement.can_manage(actor), lambda: edit_refusal(annuity),
+            lock=lambda: db.lock(annuity))
     problems = Problems()
     if due_on is None:
         problems.add("due_on", _("Give the date the annuity is due."))

@@ -36,7 +36,7 @@ from tracker.companies.ip_models import IpDeal
 from tracker.dates import today
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused, require
+from tracker.errors import Problems, Refused, require
 from tracker.money import HUNDRED, ZERO
 from tracker.organisations.models import Enterprise
 from tracker.settings import catalogue
@@ -251,14 +251,11 @@ def record_report(actor: User, transfer: Transfer, *, received_on: date | None,
     """The licensee's report of the next period: the royalty owed is the rate on the base,
     to the fen, and at least the minimum; due `payment_days` after the report. A form names
     the period it showed (`period_start`): refused when that is no longer the one owed."""
-    if not Transfer.can_manage(actor):
-        raise Forbidden()
     # One standing report a period: counted under the deal's lock, so that two reports sent
     # at once can't both take the same period.
-    db.session.refresh(transfer, with_for_update=True)
-    db.session.expire(transfer, ["reports"])
-    if (said := report_period.moved_on(transfer, period_start, next_period(transfer))):
-        raise Refused(said)
+    require(Transfer.can_manage(actor),
+            lambda: report_period.moved_on(transfer, period_start, next_period(transfer)),
+            lock=lambda: db.lock(transfer, "reports"))
     if (said := report_not_yet(transfer)) is not None:
         raise Refused(said)
     _number, start, end = next_period(transfer)
@@ -293,14 +290,10 @@ def record_income(actor: User, transfer: Transfer, *, received_on: date | None,
     contributors' shares in force on the day it was received, when they were others than
     today's (an import of history: its file says them, checked as the register checks a
     contributors' table), in the column "shares"."""
-    if not Transfer.can_manage(actor):
-        raise Forbidden()
     # What a report or the upfront payment has received is summed under the deal's lock, so
     # that two receipts sent at once can't both take what is left.
-    db.session.refresh(transfer, with_for_update=True)
-    db.session.expire(transfer, ["receipts", "reports"])
-    if (said := voids.refusal(transfer)) is not None:
-        raise Refused(said)
+    require(Transfer.can_manage(actor), lambda: voids.refusal(transfer),
+            lock=lambda: db.lock(transfer, "receipts", "reports"))
     problems = Problems()
     if received_on is None:
         problems.add("received_on", _("Give the date it was received."))

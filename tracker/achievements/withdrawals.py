@@ -24,7 +24,7 @@ from tracker.audit import services as audit
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.display.said import listed
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, require
 from tracker.projects import codes
 from tracker.projects.lifecycle import NOT_APPROVED
 from tracker.projects.models import Project
@@ -122,22 +122,16 @@ def _withdraw(actor: User, record: Achievement | IpRight, reason: str | None,
 
 def withdraw_right(actor: User, right: IpRight, reason: str) -> IpRight:
     """A right recorded by mistake, withdrawn: its unpaid annuities are no longer reminded."""
-    if not right.achievement.can_manage(actor):
-        raise Forbidden()
-    db.session.refresh(right, with_for_update=True)
-    if (said := right_refusal(right)) is not None:
-        raise Refused(said)
+    require(right.achievement.can_manage(actor), lambda: right_refusal(right),
+            lock=lambda: db.lock(right))
     _withdraw(actor, right, reason, "ip_right.withdraw")
     return right
 
 
 def withdraw_achievement(actor: User, achievement: Achievement, reason: str) -> Achievement:
     """An achievement recorded by mistake, withdrawn with the rights recorded for it."""
-    if not achievement.can_manage(actor):
-        raise Forbidden()
-    db.session.refresh(achievement, with_for_update=True)
-    if (said := achievement_refusal(achievement)) is not None:
-        raise Refused(said)
+    require(achievement.can_manage(actor), lambda: achievement_refusal(achievement),
+            lock=lambda: db.lock(achievement))
     problems = Problems()
     reason = corrections.reason_of(problems, reason)  # once, before any right is withdrawn
     problems.raise_any()
@@ -153,11 +147,8 @@ def move_achievement(actor: User, achievement: Achievement, *, code: str,
     """An achievement recorded against the wrong project, moved to the project named by its
     code, with its rights and annuities; its contributors stay as recorded. Refused while
     deals tie it to its project (`move_refusal`)."""
-    if not achievement.can_manage(actor):
-        raise Forbidden()
-    db.session.refresh(achievement, with_for_update=True)
-    if (said := move_refusal(achievement)) is not None:
-        raise Refused(said)
+    require(achievement.can_manage(actor), lambda: move_refusal(achievement),
+            lock=lambda: db.lock(achievement))
     problems = Problems()
     code = codes.spelt(code)
     target = codes.find(code)

@@ -22,7 +22,7 @@ from tracker.assessment import services
 from tracker.assessment.models import EvidenceEntry, EvidenceFile, EvidenceState
 from tracker.audit import services as audit
 from tracker.display.formatting import on_day
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, require
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.money import cents
@@ -86,11 +86,8 @@ def correct_evidence(actor: User, entry: EvidenceEntry, *, amount: Decimal | Non
     """The entry corrected before HQ reviews it, with the reason: its amount, its
     description, files added, files attached by mistake withdrawn (they stay, marked so; the
     entry keeps one). Every problem at once, each beside its field."""
-    if not entry.can_correct(actor):
-        raise Forbidden()
-    _lock(entry)
-    if (said := correction_refusal(entry)) is not None:
-        raise Refused(said)
+    require(entry.can_correct(actor), lambda: correction_refusal(entry),
+            lock=lambda: _lock(entry))
     problems = Problems()
     if amount is None or amount < 0:
         problems.add("amount", _("The amount cannot be negative."))
@@ -116,9 +113,6 @@ def correct_evidence(actor: User, entry: EvidenceEntry, *, amount: Decimal | Non
 def withdraw_evidence(actor: User, entry: EvidenceEntry, reason: str | None) -> EvidenceEntry:
     """The entry withdrawn with the reason: it stays on the institute's page with its files,
     marked so, and counts in no score."""
-    if not entry.can_withdraw(actor):
-        raise Forbidden()
-    _lock(entry)
-    if (said := withdrawal_refusal(entry, actor)) is not None:
-        raise Refused(said)
+    require(entry.can_withdraw(actor), lambda: withdrawal_refusal(entry, actor),
+            lock=lambda: _lock(entry))
     return voids.void(actor, entry, reason, "assessment.evidence_withdraw")

@@ -164,11 +164,8 @@ def review_refusal(entry: EvidenceEntry) -> str | None:
 def review_evidence(actor: User, entry: EvidenceEntry, *, accept: bool,
                     opinion: str) -> EvidenceEntry:
     """HQ accepts the entry (it counts) or returns it with an opinion (it does not)."""
-    if not entry.can_review(actor):
-        raise Forbidden()
-    db.session.refresh(entry, with_for_update=True)
-    if (said := review_refusal(entry)) is not None:
-        raise Refused(said)
+    require(entry.can_review(actor), lambda: review_refusal(entry),
+            lock=lambda: db.lock(entry))
     _unlocked(entry.indicator.year)
     opinion = opinion.strip()
     if not accept and not opinion:

@@ -17,7 +17,7 @@ from tracker.centres.models import CentreAgreement, CentrePayment
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Forbidden, Problems, require
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -120,11 +120,8 @@ def pay_refusal(agreement: CentreAgreement) -> str | None:
 def record_payment(actor: User, agreement: CentreAgreement, *, paid_on: date,
                    amount: Decimal, note: str = "") -> CentrePayment:
     """What the enterprise paid under a term: never above what is left of its commitment."""
-    if not agreement.can_edit(actor):
-        raise Forbidden()
-    _lock(agreement)
-    if (said := pay_refusal(agreement)) is not None:
-        raise Refused(said)
+    require(agreement.can_edit(actor), lambda: pay_refusal(agreement),
+            lock=lambda: _lock(agreement))
     problems = Problems()
     if amount is None or amount <= 0:
         problems.add("amount", _("The amount is above zero."))

@@ -144,16 +144,19 @@ def paid_refusal(entry: ShareEntry) -> str | None:
     return None
 
 
+def _lock(entry: ShareEntry) -> None:
+    """The company's ledger locked, and the entry read again (reversed meanwhile?)."""
+    db.lock(entry.company)
+    db.session.refresh(entry)
+    db.session.expire(entry, ["reversed_by"])
+
+
 def record_paid(actor: User, entry: ShareEntry, paid: Decimal | None,
                 reason: str | None) -> ShareEntry:
     """What was paid for an issue recorded without it (issue 9: its company's multiple read
     "Partial cost" for good), audited with why (`shares.record_paid`), once."""
-    require_manager(actor)
-    db.session.refresh(entry.company, with_for_update=True)
-    db.session.refresh(entry)
-    db.session.expire(entry, ["reversed_by"])
-    if (said := paid_refusal(entry)) is not None:
-        raise Refused(said)
+    require(Company.can_manage(actor), lambda: paid_refusal(entry), managers_only(),
+            lock=lambda: _lock(entry))
     problems = Problems()
     if paid is None or paid < 0:
         problems.add("paid", _("Give what was paid: the cash, or the agreed value of the IP "
@@ -289,11 +292,8 @@ def founders_void_refusal(company: Company) -> str | None:
 def void_founders(actor: User, company: Company, reason: str) -> list[ShareEntry]:
     """The founders' table, when nothing came after it, reversed on its own date: it never
     counted, and the cap table at incorporation can be entered again."""
-    require_manager(actor)
-    db.session.refresh(company, with_for_update=True)
-    db.session.expire(company, ["entries", "exits"])
-    if (said := founders_void_refusal(company)) is not None:
-        raise Refused(said)
+    require(Company.can_manage(actor), lambda: founders_void_refusal(company),
+            managers_only(), lock=lambda: db.lock(company, "entries", "exits"))
     if not reason.strip():
         raise Invalid("reason", _("Say why the record is reversed."))
     standing = [e for e in company.entries if e.standing]

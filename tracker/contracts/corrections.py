@@ -238,11 +238,8 @@ def remove_instalment(actor: User, instalment: Instalment, reason: str) -> Resea
     """An instalment recorded by mistake, with nothing received against it, is removed, with
     the reason."""
     contract = instalment.contract
-    if not ResearchContract.can_record(actor, contract.project):
-        raise Forbidden()
-    lock(contract)
-    if (said := instalment_refusal(instalment)) is not None:
-        raise Refused(said)
+    require(ResearchContract.can_record(actor, contract.project),
+            lambda: instalment_refusal(instalment), lock=lambda: lock(contract))
     problems = Problems()
     reason = reversals.stated(problems, reason)
     problems.raise_any()

@@ -27,7 +27,7 @@ from tracker import corrections, db, money, reversals, voids
 from tracker.audit import services as audit
 from tracker.display.formatting import day, pct
 from tracker.display.formatting import money as cny
-from tracker.errors import Problems, Refused
+from tracker.errors import Problems
 from tracker.funding import services, terms
 from tracker.funding.models import (
     DEADLINE_OUTCOMES,
@@ -64,10 +64,8 @@ def save_agreement(actor: User, agreement: FundingAgreement, *, committed: Decim
     field. A co-funder is matched to the line naming its partner: its ratio changes, a line
     naming another partner adds one, and one no line names is removed (if nothing was paid or
     is owed to it)."""
-    services.require_committee(actor)
-    services.lock(agreement)
-    if (said := agreement_refusal(agreement)) is not None:
-        raise Refused(said)
+    services.require_committee(actor, lambda: agreement_refusal(agreement),
+                               lock=lambda: services.lock(agreement))
     if discount_pct is None:  # left empty: as it was
         discount_pct = agreement.discount_pct
     problems = Problems()
@@ -251,10 +249,8 @@ def save_tranche(actor: User, tranche: Tranche, *, amount: Decimal | None,
                  milestone_id: int | None, gate: int | None, reason: str) -> Tranche:
     """A tranche's amount or condition corrected while nothing stands paid on it; every
     problem at once, each beside its field."""
-    services.require_committee(actor)
-    services.lock_tranche(tranche)
-    if (said := tranche_refusal(tranche)) is not None:
-        raise Refused(said)
+    services.require_committee(actor, lambda: tranche_refusal(tranche),
+                               lock=lambda: services.lock_tranche(tranche))
     problems = Problems()
     terms.check_tranche(problems, tranche.agreement, amount=amount, milestone_id=milestone_id,
                         gate=gate, tranche=tranche)
@@ -291,10 +287,8 @@ def save_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreement
                  note: str, reason: str) -> FundingAgreement:
     """The outcome recorded after the deadline corrected (another of them, its date, the
     amount repaid, the substitute, the note) by the committee, which records it."""
-    services.require_committee(actor)
-    services.lock(agreement)
-    if (said := outcome_refusal(agreement)) is not None:
-        raise Refused(said)
+    services.require_committee(actor, lambda: outcome_refusal(agreement),
+                               lock=lambda: services.lock(agreement))
     problems = Problems()
     repaid_amount, substitute = terms.check_outcome(
         problems, agreement, outcome=outcome, on=on, repaid_amount=repaid_amount,
@@ -315,10 +309,8 @@ def withdraw_outcome(actor: User, agreement: FundingAgreement, reason: str) -> F
     """An outcome recorded by mistake (the committee had not decided, or a round that
     qualifies was found afterwards) withdrawn with the reason: the agreement runs again, its
     reminders with it, until the committee records the outcome or converts the money."""
-    services.require_committee(actor)
-    services.lock(agreement)
-    if (said := outcome_refusal(agreement)) is not None:
-        raise Refused(said)
+    services.require_committee(actor, lambda: outcome_refusal(agreement),
+                               lock=lambda: services.lock(agreement))
     problems = Problems()
     reason = reversals.stated(problems, reason)
     problems.raise_any()

@@ -8,6 +8,7 @@ A refusal says which rule and what the numbers were, and nothing is changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.display.formatting import price as price_text
-from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.errors import Invalid, Problems, Refused, require
 from tracker.funding import terms
 from tracker.funding.models import (
     AgreementOutcome,
@@ -64,9 +65,10 @@ def committee_only() -> str:
     return _("Only the investment committee decides allocation-investment funding.")
 
 
-def require_committee(actor: User) -> None:
-    if not FundingAgreement.can_decide(actor):
-        raise Forbidden(committee_only())
+def require_committee(actor: User, refusal: Callable[[], str | None] = lambda: None, *,
+                      lock: Callable[[], object] | None = None) -> None:
+    """The investment committee's, then (under `lock`) when: `tracker.errors.require`."""
+    require(FundingAgreement.can_decide(actor), refusal, committee_only(), lock=lock)
 
 
 def require_open(agreement: FundingAgreement) -> None:
@@ -380,10 +382,7 @@ def record_outcome(actor: User, agreement: FundingAgreement, *, outcome: Agreeme
                    substitute: Project | None = None, note: str = "") -> None:
     """Once the deadline has passed with no conversion: closed as a grant, repaid (with the
     amount) or substituted by another project."""
-    require_committee(actor)
-    lock(agreement)
-    if (said := outcome_refusal(agreement)) is not None:
-        raise Refused(said)
+    require_committee(actor, lambda: outcome_refusal(agreement), lock=lambda: lock(agreement))
     problems = Problems()  # every problem at once, each beside its field
     repaid_amount, substitute = terms.check_outcome(problems, agreement, outcome=outcome, on=on,
                                                     repaid_amount=repaid_amount,

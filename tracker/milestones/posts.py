@@ -21,7 +21,7 @@ from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.formatting import instant, on_day
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, require
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.milestones.models import Evidence, Milestone, MilestoneState, ProgressUpdate
@@ -71,13 +71,14 @@ def corrected_of(milestone: Milestone) -> dict:
 def _may(actor: User, update: ProgressUpdate) -> None:
     """Who may, then (the milestone locked, as a submission or a review locks it) what relies
     on the post since the page was drawn."""
-    if not update.can_correct(actor):
-        raise Forbidden()
-    db.session.execute(select(Milestone.id).where(Milestone.id == update.milestone_id)
+    require(update.can_correct(actor), lambda: post_refusal(update),
+            lock=lambda: _lock(update.milestone))
+
+
+def _lock(milestone: Milestone) -> None:
+    db.session.execute(select(Milestone.id).where(Milestone.id == milestone.id)
                        .with_for_update())
-    db.session.refresh(update.milestone, ["state", "submitted_at"])
-    if (said := post_refusal(update)) is not None:
-        raise Refused(said)
+    db.session.refresh(milestone, ["state", "submitted_at"])
 
 
 def _follow(milestone: Milestone) -> None:

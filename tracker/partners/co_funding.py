@@ -15,7 +15,7 @@ from tracker.audit import services as audit
 from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, require
 from tracker.funding.models import CoFunder
 from tracker.partners.payment_models import CoFunderPayment
 
@@ -47,11 +47,8 @@ def pay_refusal(co_funder: CoFunder) -> str | None:
 
 def record_payment(actor: User, co_funder: CoFunder, *, amount: Decimal | None,
                    paid_on: date | None, reference: str = "") -> CoFunderPayment:
-    if not CoFunder.can_record_payment(actor):
-        raise Forbidden()
-    _lock(co_funder)
-    if (said := pay_refusal(co_funder)) is not None:
-        raise Refused(said)
+    require(CoFunder.can_record_payment(actor), lambda: pay_refusal(co_funder),
+            lock=lambda: _lock(co_funder))
     problems = Problems()
     signed_on = co_funder.agreement.signed_on
     if amount is None or amount <= 0:

@@ -18,7 +18,7 @@ from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Problems, Refused
+from tracker.errors import Problems, require
 from tracker.pms import services
 from tracker.pms.models import InterviewOutcome, PmInterview, PmRecord
 from tracker.pms.register import PmState, PmStep
@@ -44,13 +44,13 @@ def corrected_of(record: PmRecord) -> dict:
 
 
 def _may(actor: User, interview: PmInterview) -> None:
-    if not interview.can_correct(actor):
-        raise Forbidden()
-    db.session.execute(select(PmRecord.id).where(PmRecord.id == interview.record_id)
-                       .with_for_update())
-    db.session.refresh(interview.record, ["state"])
-    if (said := interview_refusal(interview)) is not None:
-        raise Refused(said)
+    require(interview.can_correct(actor), lambda: interview_refusal(interview),
+            lock=lambda: _lock(interview.record))
+
+
+def _lock(record: PmRecord) -> None:
+    db.session.execute(select(PmRecord.id).where(PmRecord.id == record.id).with_for_update())
+    db.session.refresh(record, ["state"])
 
 
 def correct_interview(actor: User, interview: PmInterview, *, held_on: date | None,

@@ -19,7 +19,7 @@ from tracker import corrections, db, voids
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.display.formatting import on_day
-from tracker.errors import Forbidden, Problems, Refused, require
+from tracker.errors import Problems, require
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.gates.decision_models import GateDecision
@@ -105,12 +105,10 @@ def corrected_of(project: Project) -> dict:
 def _may(actor: User, entry: TrlRecord) -> None:
     """Who may, then (under the project's lock, which a new record takes too) what relies on
     the record since the page was drawn."""
-    if not entry.can_correct(actor):
-        raise Forbidden()
-    db.session.execute(select(Project.id).where(Project.id == entry.project_id)
-                       .with_for_update())
-    if (said := trl_refusal(entry)) is not None:
-        raise Refused(said)
+    require(entry.can_correct(actor), lambda: trl_refusal(entry),
+            lock=lambda: db.session.execute(select(Project.id)
+                                            .where(Project.id == entry.project_id)
+                                            .with_for_update()))
 
 
 def correct_trl(actor: User, entry: TrlRecord, *, level: int | None, note: str | None,
