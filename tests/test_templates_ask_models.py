@@ -6,10 +6,11 @@ be answered under `{% if not m.confirmed %}` and a condition to be marked met un
 
 The scan: every `{% if %}`/`{% elif %}` branch whose condition reads a record's state (or a role)
 and which holds a posted form, or a link to a page that posts one (an endpoint taking POST: its
-form's page). A template may still show state (a tag, a progress bar, a date): only a branch
-around a form or the way to one is caught. Found in session 9 (issue 9 point 6) once links
-counted: the company page's "Correct" of an IP deal under `not d.is_void`, and the funding
-page's "Convert at a round" under `elif agreement.is_open`."""
+form's page); and every later branch of such a condition (an `{% elif %}` or `{% else %}` is
+guarded by the earlier conditions, negated). A template may still show state (a tag, a progress
+bar, a date): only a branch around a form or the way to one is caught. Found in session 9
+(issue 9 point 6) once links counted: the company page's "Correct" of an IP deal under
+`not d.is_void`, and the funding page's "Convert at a round" under `elif agreement.is_open`."""
 
 from __future__ import annotations
 
@@ -54,21 +55,26 @@ def guarded_forms(root: Path = TEMPLATES,
     calls = re.compile(rf"\b({'|'.join(sorted(macros))})\(") if macros else None
     for path in sorted(root.rglob("*.html")):
         text, name = path.read_text(encoding="utf-8"), path.relative_to(root).as_posix()
-        stack: list[list] = []  # [kind, condition, where its body starts]
+        # [kind, the branch's conditions (the chain's earlier ones, then its own; "else"),
+        #  where its body starts]
+        stack: list[list] = []
         for tag in TAG.finditer(text):
             kind, rest = tag.group(1), " ".join(tag.group(2).split())
             if kind in ("if", "for"):
-                stack.append([kind, rest, tag.end()])
+                stack.append([kind, [rest], tag.end()])
                 continue
             opened = stack[-1]
             body = text[opened[2]:tag.start()]
-            if opened[0] == "if" and opened[1] and STATE.search(opened[1]) and (
+            # An `elif` or `else` branch is guarded by the earlier conditions too, negated:
+            # `{% if r.is_void %}…{% else %}<form>` offers the form by the record's state.
+            if opened[0] == "if" and any(STATE.search(c) for c in opened[1]) and (
                     FORM.search(body)
                     or any(link.group(1) in actions for link in LINK.finditer(body))
                     or (calls is not None and calls.search(body))):
-                found.add((name, opened[1]))
+                own = opened[1][-1]
+                found.add((name, own if STATE.search(own) else " / ".join(opened[1])))
             if kind in ("elif", "else"):
-                stack[-1] = ["if", rest if kind == "elif" else "", tag.end()]
+                stack[-1] = ["if", [*opened[1], rest if kind == "elif" else "else"], tag.end()]
             else:
                 stack.pop()
         assert not stack, f"{name}: a block left open"
@@ -102,7 +108,24 @@ def test_the_scan_finds_the_pattern_it_was_written_for(tmp_path):
     assert guarded_forms(tmp_path) == {
         ("page.html", "not m.confirmed"),
         ("page.html", "c.state.value == 'open' and c.can_mark_met(current_user)"),
+        # its `elif`: offered when the state is not open (a later branch, since session 29)
+        ("page.html", "c.state.value == 'open' and c.can_mark_met(current_user) / ok"),
         ("page.html", "project.phase.value == 'on_hold' and can_decide_hold")}
+
+
+def test_the_scan_finds_a_form_in_a_later_branch_of_a_state(tmp_path):
+    """The two found in session 29 once later branches counted, as they were: the contract
+    page's payment form under `elif can_record` after `if i.is_paid` (offered by the
+    instalment's state), and the funding page's outcome correction in the `else` of `elif
+    agreement.is_open`."""
+    (tmp_path / "page.html").write_text(
+        "{% if i.is_paid %}<span>Paid</span>{% elif can_record %}<form method=\"post\"></form>"
+        "{% endif %}{% if c %}<p></p>{% elif agreement.is_open %}<p></p>{% else %}<dl></dl>"
+        "{% if may_correct %}<form method=\"post\"></form>{% endif %}{% endif %}"
+        "{% if r.is_void %}<span>void</span>{% else %}<span>stands</span>{% endif %}",
+        encoding="utf-8")
+    assert guarded_forms(tmp_path) == {("page.html", "i.is_paid / can_record"),
+                                       ("page.html", "c / agreement.is_open / else")}
 
 
 def test_the_scan_finds_a_link_to_an_action_s_form(app, tmp_path):

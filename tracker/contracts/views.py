@@ -125,7 +125,8 @@ def _page(contract: ResearchContract, form: PaymentForm | None = None,
     return render_template(
         "contracts/show.html", contract=contract, payment_form=form, form_for=form_for,
         schedule_warning=None if contract.is_void else services.schedule_warning(contract),
-        can_record=contract.can_correct(user) and services.pay_refusal(contract) is None,
+        payable={i.id for i in contract.instalments if not i.is_paid}
+        if contract.can_correct(user) and services.pay_refusal(contract) is None else set(),
         can_correct=can_correct,
         instalments_full=can_correct and corrections.instalments_full(contract),
         can_register=contract.can_register(user) and can_correct,
