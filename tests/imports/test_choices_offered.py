@@ -1,6 +1,7 @@
 """A value that is none of a column's choices is refused with the choices its form offers,
 not every member of the choice's list (found as an HQ admin: a user's role written
-"评审专家" was refused with a list naming external_expert and institute_director, each then
+"评审专家", now read as 总部评审专家 (`tests/imports/test_short_labels.py`), was refused with a
+list naming external_expert and institute_director, each then
 refused in turn as a choice the form does not offer; a milestone's phase listed draft and
 completed; a condition's state listed superseded, and the funding outcome's note converted)."""
 
@@ -19,7 +20,7 @@ from tracker.imports.models import ImportState
 def test_a_role_that_is_no_choice_is_told_the_roles_a_user_is_given():
     admin, _pm = _setting()
     header = ["E-mail", "Full name", "Roles"]
-    result = run(admin, "users", [header, ["new@import.cn", "New Person", "评审专家"]])
+    result = run(admin, "users", [header, ["new@import.cn", "New Person", "审稿人"]])
     assert result.state is ImportState.FAILED
     [(row, column, message)] = result.errors
     assert (row, column) == (2, "Roles")

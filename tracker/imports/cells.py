@@ -1,5 +1,6 @@
 """From a cell's text to what the form field expects: a reference found by its natural key, a
-choice by its value or its label in either language, a date in ISO form, a yes or no.
+choice by its value, its label in either language or a short form of it
+(`tracker.display.choice_names`), a date in ISO form, a yes or no.
 
 Only the spelling is translated here; whether the value is acceptable is the form's and the
 service's to say, as for a person typing it.
@@ -13,11 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from wtforms.fields import FieldList, FormField
@@ -25,8 +23,8 @@ from wtforms.fields.choices import SelectFieldBase
 
 from tracker import db
 from tracker.accounts.models import User
-from tracker.display import said
-from tracker.display.labels import LABELS, LOCALE_NAMES, label
+from tracker.display import choice_names, said
+from tracker.display.labels import label
 from tracker.imports.columns import Column, Ref, normalise_header
 from tracker.numbers import ungrouped
 from tracker.organisations import uscc
@@ -134,26 +132,6 @@ _SEPARATORS = re.compile(r"[,;，；、/]+")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _YES = {"yes", "y", "true", "1", "是", "有效", "x", "✓"}
 _NO = {"no", "n", "false", "0", "否", "无效"}
-_JOINERS = re.compile(r"[_\-‐‑–—·・]+")
-
-
-def _folded(text: str) -> str:
-    """A choice as compared: case, spaces, underscores and hyphens do not matter (`spin_off`,
-    `Spin-off` and `spin off` are one choice)."""
-    return _JOINERS.sub("", normalise_header(text))
-
-
-@cache
-def _choice_names(enum_cls: type[enum.Enum]) -> dict[str, str]:
-    names = {}
-    for member in enum_cls:
-        names[_folded(member.value)] = member.value
-        for locale in current_app.config["LANGUAGES"]:
-            with force_locale(locale):
-                label = LABELS.get(enum_cls, {}).get(member)
-                if label is not None:
-                    names[_folded(str(label))] = member.value
-    return names
 
 
 def accepted(enum_cls: type[enum.Enum] | Iterable[enum.Enum]) -> str:
@@ -163,19 +141,23 @@ def accepted(enum_cls: type[enum.Enum] | Iterable[enum.Enum]) -> str:
 
 
 def choice(column: Column, text: str) -> str | list[str]:
-    """A choice by its code, its English label or its Chinese label; refused with the list of
-    the accepted ones."""
-    names = _choice_names(column.choices)
+    """A choice by its code, its English or Chinese label, or a short form of one; refused
+    with the list of the accepted ones, or of those a short form is short for."""
+    names = choice_names.of_enum(column.choices)
     parts = [p for p in _SEPARATORS.split(text) if p.strip()] if column.many else [text]
     values = []
     for part in parts:
-        value = names.get(_folded(part))
-        if value is None:
+        found = names.read(part)
+        if len(found) > 1:
+            raise CellError(_("%(value)s is short for several choices: %(choices)s. Write one "
+                              "of them, by its code or its label.", value=part.strip(),
+                              choices=accepted(column.choices(v) for v in found)))
+        if not found:
             raise CellError(_("Not one of the choices: %(value)s. Write one of %(choices)s, by "
                               "its code or its label in English or Chinese.",
                               value=part.strip(),
                               choices=accepted(column.offered or column.choices)))
-        values.append(value)
+        values.append(found[0])
     return values if column.many else values[0]
 
 
@@ -230,8 +212,10 @@ def _offered(field: Any) -> str:
 
 
 def locale(text: str) -> str:
-    by_name = {normalise_header(v): k for k, v in LOCALE_NAMES.items()}
-    return by_name.get(normalise_header(text), text)
+    """A language by its code, its name or a short form of it (中文); else as written, which
+    the form refuses with the languages it offers."""
+    found = choice_names.of_locales().read(text)
+    return found[0] if len(found) == 1 else text
 
 
 def iso_date(text: str) -> str:
