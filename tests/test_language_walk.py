@@ -41,7 +41,7 @@ from tracker.contracts.models import ResearchContract
 from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, HQ_NAME, USERS
 from tracker.experts.models import Expert
 from tracker.files.models import StoredFile
-from tracker.gates.models import GateReview
+from tracker.gates.models import GateReview, GateTemplate
 from tracker.imports.models import ImportRun
 from tracker.incentives.models import IncentiveGrant
 from tracker.milestones.models import Milestone, ProgressUpdate
@@ -182,15 +182,19 @@ def entered() -> list[str]:
 
 def typed_in_history() -> list[str]:
     """What HQ typed in both languages (an assessment indicator's two names, a technical
-    field's, a gate template's, copied onto each review it opens, a partner's name and city):
-    the audit trail and the history pages show both values of a change; the other pages show
-    one."""
+    field's, a gate template's, copied onto each review it opens, and its deliverables'
+    names, a partner's name and city): the audit trail and the history pages show both values
+    of a change (the demo's gate templates are audited as created: organisations.starting);
+    the other pages show one."""
     names = {v for q in (select(Indicator.name), select(Indicator.name_en),
                          select(TechnicalField.name), select(TechnicalField.name_en),
                          select(GateReview.name), select(GateReview.name_en),
                          select(Partner.name), select(Partner.name_en),
                          select(Partner.city), select(Partner.city_en))
              for v in db.session.scalars(q) if v}
+    names |= {name for template in db.session.scalars(select(GateTemplate))
+              for name in [*template.required_deliverables,
+                           *(template.required_deliverables_en or [])] if name}
     return sorted(names, key=len, reverse=True)
 
 

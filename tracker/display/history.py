@@ -2,11 +2,9 @@
 what (the object's name), and for each field its label and its old and new values formatted as
 on the object's page (money, dates, enum labels, names instead of ids).
 
-The trail keeps values as JSON scalars; their type comes from the column of the object's model
-they were read from (or, for the few keys a service writes itself, from `history_keys.written`).
-Names of the records a value refers to are loaded in one statement per kind of record, whatever
-the number of lines shown.
-"""
+The trail keeps JSON scalars, typed by the column of the object's model they were read from
+(a key a service writes itself: `history_keys.written`). Names of the records values refer to
+are loaded in one statement per kind of record, whatever the number of lines shown."""
 
 from __future__ import annotations
 
@@ -299,6 +297,8 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
     if kind == "conditions":  # each owner by name, the owners read once
         return history_values.said_conditions(value, lambda email: names._named(
             "owner", email, history_values.condition_owners))
+    if kind == "criteria":
+        return history_values.said_criteria(value)
     if kind == "auto":
         return said_auto(value)
     if isinstance(value, list):

@@ -130,6 +130,8 @@ KINDS_OF: dict[tuple[str | None, str], Kind] = {
     # An imported decision's conditions: [text, owner's e-mail, due date, state] each (shown
     # with the owner's name: `history_values.said_conditions`).
     ("gate_decisions", "conditions"): "conditions",
+    # A gate template's criteria, each a line in both languages (`said_criteria`).
+    ("gate_templates", "criteria"): "criteria",
     # A need's candidate (as proposed: the record written whole), the project made of it and
     # its PM: named, never by their ids ("pm_id 1", "Project: 1").
     ("technology_needs", "candidate"): ("ref", "need_candidates"),

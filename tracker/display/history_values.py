@@ -16,10 +16,12 @@ from sqlalchemy import select
 from tracker import db
 from tracker.accounts.models import User
 from tracker.display import formatting
+from tracker.display.bilingual import in_reader_language
 from tracker.display.history_keys import LOGIN_FAILURES
 from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.gates.condition_models import Condition, ConditionState
+from tracker.gates.models import CriterionKind
 
 
 def as_decimal(value: Any) -> Decimal | None:
@@ -87,3 +89,30 @@ def condition_owners() -> dict[str, str]:
     trail of an imported decision names them by."""
     return dict(db.session.execute(select(User.email, User.name).join(
         Condition, Condition.owner_id == User.id).distinct()).tuples().all())
+
+
+# A gate template's criterion as its audit record describes it
+# (`gates.configuration.described_criteria`): "must: 文本 / Text" or "should (weight 3, 0-5):
+# 文本 / Text", the English after " / " when given.
+_CRITERION = re.compile(r"^(must|should \(weight ([\d.]+), 0-(\d+)\)): (.*?)(?: / (.*))?$", re.S)
+
+
+def said_criteria(lines: Any) -> str:
+    """A gate template's criteria as its audit record lists them, each in the reader's
+    language: its kind in their words, its text in their language (the other when it has
+    none), a scored one with its weight and scale."""
+    if not isinstance(lines, list):
+        return str(lines)
+    said = []
+    for line in lines:
+        match = _CRITERION.match(line) if isinstance(line, str) else None
+        if match is None:
+            said.append(str(line))
+            continue
+        text = in_reader_language(match.group(4), match.group(5))
+        said.append(_("%(kind)s: %(text)s", kind=label(CriterionKind.MUST), text=text)
+                    if match.group(2) is None else _(
+                        "%(kind)s (weight %(weight)s, 0 to %(max)s): %(text)s",
+                        kind=label(CriterionKind.SHOULD), weight=match.group(2),
+                        max=match.group(3), text=text))
+    return listed(said, apart=True)
