@@ -287,7 +287,8 @@ def test_a_value_no_column_types_is_said_as_a_number_a_date_or_a_code(app):
 def test_an_import_run_says_its_kind_and_file_once(client):
     """A web upload's run: its queueing says its kind and file, its end no longer again."""
     admin = make_user(Role.HQ_ADMIN)
-    run = jobs.queue(admin, "projects", "projects.csv", b"", dry_run=True, locale="en")
+    # a kind that needs nothing recorded first (`Kind.needs`)
+    run = jobs.queue(admin, "enterprises", "enterprises.csv", b"", dry_run=True, locale="en")
     services.finish(admin, run, services.ImportState.FAILED, queued=True)
     db.session.commit()
     said = [key for record in db.session.scalars(
@@ -295,7 +296,7 @@ def test_an_import_run_says_its_kind_and_file_once(client):
                                   AuditRecord.object_id == run.id))
         for key in record.changes if key in ("kind", "file")]
     assert sorted(said) == ["file", "kind"]
-    assert history.name_of(run, "import_runs", run.id) == "projects.csv"
+    assert history.name_of(run, "import_runs", run.id) == "enterprises.csv"
 
 
 def test_an_agreements_co_funders_read_in_the_readers_language(client):

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import login
-from tests.factories import make_hq, make_user
+from tests.factories import install_gates, make_hq, make_user
 from tracker.accounts.models import Role
 from tracker.imports import services
 from tracker.imports.columns import KINDS
@@ -73,6 +73,7 @@ def test_the_readme_lists_exactly_each_templates_columns_in_its_order(client, lo
                                              ("zh_CN", "csv"), ("en", "xlsx")])
 def test_the_import_reads_every_template_back_in_either_language(client, locale, fmt):
     make_hq()
+    install_gates()  # what a projects file needs (`Kind.needs`)
     admin = make_user(Role.HQ_ADMIN, locale=locale)
     login(client, admin)
     for kind in KINDS:

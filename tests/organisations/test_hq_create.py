@@ -108,8 +108,8 @@ def test_an_import_of_institutes_before_the_hq_says_to_create_it(app, tmp_path):
                                                 "--lang", "en"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output
-    assert "there is no headquarters yet: create it first with `flask hq create" in (
-        result.output)
+    assert ("There is no headquarters yet: the tracker's administrator creates it first, on the "
+            "server. Run `flask hq create CODE --name-zh NAME`.") in result.output
     assert _count(Institute) == 0
 
 
@@ -118,7 +118,7 @@ def test_the_upload_pages_import_before_the_hq_is_refused_not_a_500(app):
     result = run(admin, "institutes", ROWS)
     assert result.state is ImportState.FAILED
     [(row, _column, message)] = result.errors
-    assert row == 2 and message == ("There is no headquarters yet: the tracker's administrator "
+    assert row == 1 and message == ("There is no headquarters yet: the tracker's administrator "
                                     "creates it first, on the server.")
 
 

@@ -66,6 +66,17 @@ def deliverable_name(deliverable: Deliverable) -> str:
     return template.deliverable_shown(deliverable.name) if template else deliverable.name
 
 
+def unconfigured_refusal() -> str | None:
+    """Why no decision is recorded yet at some gate: it has no template, which its review
+    copies (a new installation's until `flask hq create` installs the defaults); None once
+    every gate has one."""
+    missing = [gate for gate in GATE_PHASE if find_template(gate) is None]
+    if not missing:
+        return None
+    return _("No template is configured yet for %(gates)s: ask an HQ admin.",
+             gates=listed(_("gate %(gate)d", gate=gate) for gate in missing))
+
+
 def template_for(gate: int) -> GateTemplate:
     template = find_template(gate)
     if template is None:

@@ -16,17 +16,23 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.accounts.services import find_by_email
 from tracker.display.labels import label
-from tracker.imports import export, jobs, replay, services
+from tracker.imports import export, jobs, prerequisites, replay, services
 from tracker.imports.column_notes import readme_table
 from tracker.imports.columns import KINDS
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportState
 from tracker.imports.sheets import TEMPLATE_FORMATS, errors_csv, template
-from tracker.organisations.models import Headquarters
 
-# The kinds whose rows belong to the headquarters (organisations.the_hq): on a fresh
-# installation, refused before the file is read, naming the command that makes it.
-NEED_THE_HQ = {"institutes"}
+
+def _prerequisites(kinds: list[str], lang: str | None) -> None:
+    """What the kinds need and is missing (`Kind.needs`), said before the file is read, with
+    the command that records it: on a fresh installation, `flask hq create`."""
+    with force_locale(lang or current_app.config["DEFAULT_LOCALE"]):
+        found = prerequisites.missing([KINDS[kind] for kind in kinds])
+        commands = dict.fromkeys(prerequisites.COMMANDS[need] for need in found)
+        if found:
+            raise click.ClickException(" ".join([*found.values(), *(
+                _("Run `%(command)s`.", command=command) for command in commands)]))
 
 
 def _actor(email: str | None) -> User:
@@ -60,9 +66,7 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
     """Import a CSV or XLSX file of KIND: all rows, or none when any row is refused."""
     if grants is not None and kind != "companies":
         raise click.UsageError("--grants goes with the companies file")
-    if kind in NEED_THE_HQ and db.session.scalar(select(Headquarters.id).limit(1)) is None:
-        raise click.ClickException("there is no headquarters yet: create it first with "
-                                   "`flask hq create CODE --name-zh NAME`")
+    _prerequisites([kind, "incentive_grants"] if grants else [kind], lang)
     actor = _actor(email)
     locale = lang or actor.locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale), click.progressbar(length=1, label=file.name) as bar:

@@ -66,6 +66,14 @@ class Column:
         return f"{word}s" if self.many else word
 
 
+class Need:
+    """What must be recorded before a kind's file is read (`tracker.imports.prerequisites`
+    asks each; never shown: no labels)."""
+
+    HQ = "hq"  # the headquarters its records belong to
+    GATE_TEMPLATES = "gate_templates"  # a template for every gate, which its reviews copy
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
@@ -73,6 +81,8 @@ class Kind:
     columns: tuple[Column, ...]
     # The columns whose values find an existing record (the natural key).
     key: tuple[str, ...]
+    # What its file is refused before it is read without (`prerequisites.refusal`).
+    needs: tuple[str, ...] = ()  # of Need
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

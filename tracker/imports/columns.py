@@ -19,6 +19,7 @@ from tracker.imports.column_types import (
     NAME_EN_NOTE,
     Column,
     Kind,
+    Need,
     Ref,
 )
 from tracker.imports.grant_columns import INCENTIVE_GRANTS
@@ -61,7 +62,7 @@ INSTITUTES = Kind("institutes", _l("Institutes"), (
                    "their pages), each by its name or credit code, separated by semicolons; "
                    "the institute is built with exactly these. Empty: none; a file without "
                    "the column keeps them.")),
-), key=("code",))
+), key=("code",), needs=(Need.HQ,))  # an institute belongs to the headquarters
 
 ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
     Column("name", _l("Name"), True),
@@ -173,7 +174,10 @@ PROJECTS = Kind("projects", _l("Projects"), (
            note=_l("Required for a project terminated or rejected.")),
     Column("revisit_date", _l("Revisit date"), note=_l("Required for a project on hold: a "
                                                        "date ahead."), is_date=True),
-), key=("code", "pm_id", "title"))  # a draft has no code: its PM and title find it
+), key=("code", "pm_id", "title"),  # a draft has no code: its PM and title find it
+    # its code begins with the headquarters'; each gate it passed is an imported decision,
+    # whose review copies the gate's template
+    needs=(Need.HQ, Need.GATE_TEMPLATES))
 
 MILESTONES = Kind("milestones", _l("Milestones"), (
     Column("project_id", _l("Project code"), True, ref=Ref.PROJECT),

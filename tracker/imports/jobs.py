@@ -36,8 +36,9 @@ from tracker.audit import services as audit
 from tracker.display import said
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
-from tracker.errors import Forbidden, Invalid, Refused, require
-from tracker.imports import liveness, replay, services, transitions
+from tracker.errors import Invalid, Refused, require
+from tracker.imports import liveness, prerequisites, replay, services, transitions
+from tracker.imports.columns import KINDS
 from tracker.imports.models import ImportRun, ImportState
 
 log = logging.getLogger("tracker.imports")
@@ -49,8 +50,7 @@ def queue(actor, kind: str, filename: str, data: bytes, *, dry_run: bool,
           locale: str | None, grants: tuple[str, bytes] | None = None) -> ImportRun:
     """A web upload: its run waits, with its file, for a worker. `grants`: a companies file's
     incentive grants file (its name, its bytes), imported with it (`tracker.imports.replay`)."""
-    if not ImportRun.can_import(actor):
-        raise Forbidden()
+    require(ImportRun.can_import(actor), lambda: prerequisites.refusal(KINDS[kind]))
     if grants is not None and kind != "companies":
         raise Invalid("grants", _("An incentive grants file goes with a companies file only."))
     run = ImportRun.of(actor, kind, filename, dry_run, state=ImportState.QUEUED, upload=data,

@@ -48,7 +48,7 @@ from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display import said
 from tracker.errors import Forbidden, Problems
-from tracker.imports import cells, headings, ledger_order, reading, services
+from tracker.imports import cells, headings, ledger_order, prerequisites, reading, services
 from tracker.imports.companies_bulk import BulkCompanies
 from tracker.imports.grants_bulk import grant_keys
 from tracker.imports.incentive_grants import IncentiveGrants, company_named
@@ -127,6 +127,9 @@ def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
                                 grants_filename=files[1][0][:255])
         db.session.add(run)
         db.session.flush()
+    if (missing := prerequisites.refusal(_KeptCompanies.kind, _KeptGrants.kind)) is not None:
+        run.errors = [[1, "", missing]]  # before reading
+        return services.finish(actor, run, ImportState.FAILED, queued=queued)
     read: list[File] = []
     errors: list[list] = []
     for (name, stream), adapter in zip(files, (_KeptCompanies(), _KeptGrants()), strict=True):

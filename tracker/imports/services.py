@@ -23,7 +23,7 @@ from tracker.audit import services as audit
 from tracker.companies import holder_names
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
-from tracker.imports import cells, headings, reading, transitions
+from tracker.imports import cells, headings, prerequisites, reading, transitions
 from tracker.imports.adapters import Adapter, as_form_text, form_defaults
 from tracker.imports.bulk import Batch, given_twice, row_key
 from tracker.imports.columns import Kind
@@ -278,6 +278,9 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
         run = ImportRun.running(actor, kind_name, filename, dry_run)
         db.session.add(run)
         db.session.flush()
+    if (missing := prerequisites.refusal(adapter.kind)) is not None:  # before reading
+        run.errors = [[1, "", missing]]
+        return finish(actor, run, ImportState.FAILED, queued=queued)
     try:
         table = reading.read(adapter.kind, filename, stream, current_app.config["LANGUAGES"])
     except reading.UnreadableFile:

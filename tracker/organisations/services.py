@@ -66,9 +66,17 @@ def the_hq() -> Headquarters:
     installation has none yet (an import of institutes before `flask hq create`)."""
     hq = db.session.scalar(select(Headquarters).order_by(Headquarters.id))
     if hq is None:
-        raise Refused(_("There is no headquarters yet: the tracker's administrator creates it "
-                        "first, on the server."))
+        raise Refused(hq_refusal())
     return hq
+
+
+def hq_refusal() -> str | None:
+    """Why nothing that belongs to the headquarters is recorded yet: a new installation has
+    none (`flask hq create` makes it); None once it has."""
+    if db.session.scalar(select(Headquarters.id).limit(1)) is not None:
+        return None
+    return _("There is no headquarters yet: the tracker's administrator creates it first, on "
+             "the server.")
 
 
 def create_hq(code: str, name: str, name_en: str | None) -> tuple[Headquarters, bool]:
