@@ -135,7 +135,9 @@ def _faulty_rows(code: str, closed: str) -> list[list[str]]:
             _contract(code, number=""),
             _contract(code, number="RB-2019-007", title="Given twice"),
             _contract(code, number="RB-2019-012", amount="1000", signed=future),
-            _contract(closed, number="RB-2019-013"),
+            # Signed after its project closed (on 2020-05-20).
+            _contract(closed, number="RB-2019-013", signed="2020-06-01",
+                      instalments="2020-07-01: 100", payments=""),
             _contract(code, number="RB-2019-014", type="gift", payments="1: 2019-07-05: 5")]
 
 
@@ -157,7 +159,7 @@ def test_the_bulk_path_refuses_what_the_services_refuse_with_row_and_column(monk
                       6: {"Payments received"}, 7: {"Contract number"},
                       8: {"Contract number"}, 9: {"Contract number"},
                       10: {"Signed on", "Instalments"},
-                      11: {""},
+                      11: {"Signed on"},
                       12: {"Type"}}, in_bulk.errors
     assert len([e for e in in_bulk.errors if e[0] == 6]) == 4, in_bulk.errors
     monkeypatch.setattr(BulkContracts, "batch", lambda self, actor: None)

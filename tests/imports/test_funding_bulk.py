@@ -140,8 +140,8 @@ def _faulty() -> list[list[str]]:
             _agreement(2, member="not-committee@import.cn"),
             # The terms' every problem at once.
             _agreement(3, committed="0", deadline="2019-01-01"),
-            # A closed project takes no agreement.
-            _agreement(8),
+            # A closed project takes no agreement signed after it closed (on 2020-02-01).
+            _agreement(8, signed="2020-03-01"),
             # Each tranche's problem: no such milestone, a gate out of range, over the
             # commitment; the disbursements are not checked then.
             _agreement(4, tranches="1000000 | Nothing; 500000 | gate 5; 1000000 | gate 1; "

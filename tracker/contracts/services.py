@@ -34,13 +34,15 @@ if TYPE_CHECKING:
 def record_contract(actor: User, project: Project, *, enterprise_id: int, title: str,
                     type: ContractType, amount: Decimal, signed_on: date,
                     instalments: list[tuple[date, Decimal]],
-                    number: str | None = None) -> ResearchContract:
+                    number: str | None = None, history: bool = False) -> ResearchContract:
     """A signed contract with its schedule. The need the project answers becomes contracted.
-    Its number, when given, is unique among the contracts of the project's institute."""
+    Its number, when given, is unique among the contracts of the project's institute.
+    `history`: the import brings it in as the project's history, which a closed project
+    takes when signed by the day it closed (`closed.open_refusal`)."""
     problems = Problems()  # every problem at once, each beside its field
     number = check_contract(actor, project, problems, enterprise_id=enterprise_id,
                             amount=amount, signed_on=signed_on, number=number,
-                            instalments=instalments)
+                            instalments=instalments, history=history)
     problems.raise_any()
     contract = ResearchContract(project_id=project.id, enterprise_id=enterprise_id,
                                 number=number, title=title.strip(), type=type, amount=amount,
@@ -58,12 +60,15 @@ def record_contract(actor: User, project: Project, *, enterprise_id: int, title:
 def check_contract(actor: User, project: Project, problems: Problems, *,
                    enterprise_id: int | None, amount: Decimal, signed_on: date,
                    number: str | None, instalments: list[tuple[date, Decimal]],
-                   taken: Callable[[int, str], object] | None = None) -> str | None:
+                   taken: Callable[[int, str], object] | None = None,
+                   history: bool = False) -> str | None:
     """What `record_contract` refuses, before it writes anything (the bulk import checks each
-    new contract by it): who records, the project open, the terms (`check_terms`, `taken` as
-    it takes it) and the schedule. Raises who and when; the terms' problems go to `problems`.
-    Returns the number as kept."""
-    require(ResearchContract.can_record(actor, project), lambda: open_refusal(project))
+    new contract by it): who records, the project open (or, closed, taking its `history`:
+    signed by the day it closed, which `check_terms` asks beside the signing date), the terms
+    (`check_terms`, `taken` as it takes it) and the schedule. Raises who and when; the terms'
+    problems go to `problems`. Returns the number as kept."""
+    require(ResearchContract.can_record(actor, project),
+            lambda: open_refusal(project, history))
     number = check_terms(problems, project, enterprise_id=enterprise_id, amount=amount,
                          signed_on=signed_on, number=number, taken=taken)
     check_schedule(problems, amount, signed_on, instalments)

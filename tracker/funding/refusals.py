@@ -5,6 +5,7 @@ stands."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -15,8 +16,9 @@ from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.formatting import money as cny
 from tracker.display.labels import label
-from tracker.funding.models import ConditionKind, FundingAgreement, Tranche
-from tracker.projects.closed import closed
+from tracker.funding.models import AgreementOutcome, ConditionKind, FundingAgreement, Tranche
+from tracker.projects import life
+from tracker.projects.closed import open_refusal
 from tracker.projects.lifecycle import Phase
 
 if TYPE_CHECKING:
@@ -33,8 +35,10 @@ def agreement_closed(agreement: FundingAgreement, then: str = "") -> str:
     return _("The agreement closed on %(date)s (%(outcome)s). %(then)s", then=then, **facts)
 
 
-def not_payable(tranche: Tranche) -> str | None:
-    """Why nothing can be paid on `tranche` now, or None when it is payable."""
+def not_payable(tranche: Tranche, history: date | None = None) -> str | None:
+    """Why nothing can be paid on `tranche` now, or None when it is payable. `history`: the
+    day of a disbursement the import brings in as the project's history, which a project
+    ended takes when paid by the day it ended (`closed.open_refusal`)."""
     agreement = tranche.agreement
     if (said := voids.refusal(agreement) or voids.refusal(tranche)) is not None:
         return said
@@ -42,8 +46,11 @@ def not_payable(tranche: Tranche) -> str | None:
         return agreement_closed(agreement)
     project = agreement.project
     if project.phase in (Phase.TERMINATED, Phase.REJECTED):
-        return _("The project was ended (%(phase)s): only the settlement of what was paid "
-                 "remains.", phase=label(project.phase))
+        if history is None or open_refusal(project, history=True) is not None:
+            return _("The project was ended (%(phase)s): only the settlement of what was paid "
+                     "remains.", phase=label(project.phase))
+        if (said := life.closing_refusal(project, history)) is not None:
+            return said
     if not tranche.condition_holds:
         if tranche.condition is ConditionKind.MILESTONE:
             return _("Tranche %(n)d is released when milestone “%(title)s” is accepted; it is "
@@ -56,16 +63,18 @@ def not_payable(tranche: Tranche) -> str | None:
     return None
 
 
-def new_tranche_refusal(agreement: FundingAgreement) -> str | None:
+def new_tranche_refusal(agreement: FundingAgreement, history: bool = False) -> str | None:
     """Why no tranche can be added to `agreement` now (its form is refused before it is drawn,
     409, and the funding page offers no link): voided, closed (its outcome recorded), its
-    project closed, or the commitment already all in tranches; None otherwise."""
+    project closed (but to its `history`, which an import brings in: a tranche of the
+    agreement decided by the day it closed), or the commitment already all in tranches; None
+    otherwise."""
     if (said := voids.refusal(agreement)) is not None:
         return said
     if not agreement.is_open:
         return agreement_closed(agreement, _("Nothing more can be paid or decided on it."))
-    if agreement.project.is_read_only:
-        return closed(agreement.project)
+    if (said := open_refusal(agreement.project, history)) is not None:
+        return said
     return tranches_full(agreement)
 
 
@@ -99,6 +108,21 @@ def outcome_refusal(agreement: FundingAgreement) -> str | None:
     return None
 
 
+def agreement_refusal(agreement: FundingAgreement) -> str | None:
+    """Why nothing converts under `agreement` now, whatever the round (its conversion's form
+    is refused before it is drawn, 409): voided, converted already, closed by another
+    outcome; None while it is open."""
+    if (said := voids.refusal(agreement)) is not None:
+        return said
+    if agreement.outcome is AgreementOutcome.CONVERTED:
+        return _("This agreement was converted already, on %(date)s: the money disbursed is "
+                 "HQ's shares. A conversion recorded by mistake is reversed from the funding "
+                 "page.", date=day(agreement.outcome_on))
+    if not agreement.is_open:
+        return agreement_closed(agreement)
+    return None
+
+
 def agreement_of(project: Project) -> FundingAgreement | None:
     """The project's agreement that stands (one voided by mistake is history)."""
     return db.session.scalar(select(FundingAgreement).where(
@@ -111,17 +135,20 @@ def draft_not_funded() -> str:
              "submitted it.")
 
 
-def new_agreement_refusal(project: Project, standing: bool | None = None) -> str | None:
+def new_agreement_refusal(project: Project, standing: bool | None = None,
+                          history: bool = False) -> str | None:
     """Why no agreement can be recorded for `project` (it has one, it is closed, or a draft),
     said before its form is offered; None when one can. `standing`: whether it has one, when
-    the caller read it already (the bulk import, for every project at once)."""
+    the caller read it already (the bulk import, for every project at once). `history`: the
+    import brings it in as the project's history, which a closed project takes when decided
+    by the day it closed (`closed.open_refusal`; the signing date says beside it)."""
     if standing is None:
         standing = agreement_of(project) is not None
     if standing:
         return _("%(project)s already has an allocation-investment agreement.",
                  project=project.code)
-    if project.is_read_only:
-        return closed(project)
+    if (said := open_refusal(project, history)) is not None:
+        return said
     if project.is_draft:
         return draft_not_funded()
     return None

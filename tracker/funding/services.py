@@ -3,7 +3,8 @@ tranches, disbursements, conversion to equity at a qualifying round, and the out
 deadline passes without one.
 
 Each function takes the acting user, validates, changes, audits and flushes; the view commits.
-A refusal says which rule and what the numbers were, and nothing is changed.
+A refusal says which rule and what the numbers were, and nothing is changed. `history`: the
+import brings the record in as its project's history (`tracker.projects.closed.open_refusal`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from tracker.funding.models import (
 )
 from tracker.funding.refusals import (
     agreement_closed,
+    agreement_refusal,
     new_agreement_refusal,
     new_tranche_refusal,
     not_payable,
@@ -112,13 +114,13 @@ def _positive(field: str, amount: Decimal | None) -> Decimal:
 def check_agreement(actor: User, project: Project, *, committed: Decimal,
                     qualifying_round_min: Decimal, conversion_deadline: date, signed_on: date,
                     discount_pct: Decimal | None, hq_ratio: Decimal,
-                    co_funders: list[tuple[str, Decimal]], standing: bool | None = None
-                    ) -> Decimal:
+                    co_funders: list[tuple[str, Decimal]], standing: bool | None = None,
+                    history: bool = False) -> Decimal:
     """What `record_agreement` refuses (whichever path records it: the form, the import's
     rows, its bulk path), raised; the discount the agreement takes (the setting's when none
     is given)."""
     require_committee(actor)
-    if (said := new_agreement_refusal(project, standing)) is not None:
+    if (said := new_agreement_refusal(project, standing, history)) is not None:
         raise Refused(said)
     # Every problem at once (`Problems`): the form shows each beside its field in one answer.
     problems = Problems()
@@ -149,14 +151,15 @@ def new_agreement(actor: User, project: Project, *, co_funders: list[tuple[str, 
 def record_agreement(actor: User, project: Project, *, committed: Decimal,
                      qualifying_round_min: Decimal, conversion_deadline: date, signed_on: date,
                      discount_pct: Decimal | None = None, hq_ratio: Decimal = Decimal("1"),
-                     co_funders: list[tuple[str, Decimal]] | None = None) -> FundingAgreement:
+                     co_funders: list[tuple[str, Decimal]] | None = None,
+                     history: bool = False) -> FundingAgreement:
     """The committee's allocation-investment decision for `project`. The discount defaults to
     the setting; co-funders match HQ's money in the ratio hq_ratio : ratio."""
     agreed = {"committed": committed, "qualifying_round_min": qualifying_round_min,
               "conversion_deadline": conversion_deadline, "signed_on": signed_on,
               "hq_ratio": hq_ratio}
     discount_pct = check_agreement(actor, project, **agreed, discount_pct=discount_pct,
-                                   co_funders=co_funders or [])
+                                   co_funders=co_funders or [], history=history)
     agreement, changes = new_agreement(actor, project, **agreed, discount_pct=discount_pct,
                                        co_funders=co_funders or [])
     audit.record(actor, "funding.agree", agreement, changes)
@@ -173,11 +176,12 @@ def matched_amount(agreement: FundingAgreement, co_funder: CoFunder) -> Decimal:
 
 
 def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
-                milestone_id: int | None = None, gate: int | None = None) -> Tranche:
+                milestone_id: int | None = None, gate: int | None = None, history: bool = False
+                ) -> Tranche:
     """A tranche released when a named milestone is accepted or a named gate passed with GO."""
     require_committee(actor)
     lock(agreement)
-    check_tranche(agreement, amount=amount, milestone_id=milestone_id, gate=gate)
+    check_tranche(agreement, amount=amount, milestone_id=milestone_id, gate=gate, history=history)
     tranche = new_tranche(agreement, amount=amount, milestone_id=milestone_id, gate=gate)
     audit.record(actor, "funding.tranche", tranche)
     db.session.flush()
@@ -185,9 +189,9 @@ def add_tranche(actor: User, agreement: FundingAgreement, *, amount: Decimal,
 
 
 def check_tranche(agreement: FundingAgreement, *, amount: Decimal, milestone_id: int | None,
-                  gate: int | None) -> None:
+                  gate: int | None, history: bool = False) -> None:
     """What `add_tranche` refuses, raised (whichever path adds it)."""
-    if (said := new_tranche_refusal(agreement)) is not None:
+    if (said := new_tranche_refusal(agreement, history)) is not None:
         raise Refused(said)
     problems = Problems()  # every problem at once, each beside its field
     terms.check_tranche(problems, agreement, amount=amount, milestone_id=milestone_id, gate=gate)
@@ -211,11 +215,11 @@ def condition_text(tranche: Tranche) -> str:
 
 
 def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_on: date,
-                        reference: str = "") -> Disbursement:
+                        reference: str = "", history: bool = False) -> Disbursement:
     """Money paid on a payable tranche: never more than the tranche, nor than the commitment."""
     require_committee(actor)
     lock(tranche.agreement)
-    check_disbursement(tranche, amount=amount, paid_on=paid_on)
+    check_disbursement(tranche, amount=amount, paid_on=paid_on, history=history)
     disbursement = new_disbursement(actor, tranche, amount=amount, paid_on=paid_on,
                                     reference=reference)
     audit.record(actor, "funding.disburse", disbursement)
@@ -223,9 +227,10 @@ def record_disbursement(actor: User, tranche: Tranche, *, amount: Decimal, paid_
     return disbursement
 
 
-def check_disbursement(tranche: Tranche, *, amount: Decimal, paid_on: date) -> None:
+def check_disbursement(tranche: Tranche, *, amount: Decimal, paid_on: date,
+                       history: bool = False) -> None:
     """What `record_disbursement` refuses, raised (whichever path records it)."""
-    reason = not_payable(tranche)
+    reason = not_payable(tranche, paid_on if history else None)
     if reason:
         raise Refused(reason)
     agreement = tranche.agreement
@@ -290,21 +295,6 @@ def round_refusal(agreement: FundingAgreement, financing: FinancingRound,
         return _("The round raised %(amount)s from external investors, below the %(minimum)s a "
                  "round needs to qualify for conversion.", amount=cny(financing.external_amount),
                  minimum=cny(agreement.qualifying_round_min))
-    return None
-
-
-def agreement_refusal(agreement: FundingAgreement) -> str | None:
-    """Why nothing converts under `agreement` now, whatever the round (its conversion's form
-    is refused before it is drawn, 409): voided, converted already, closed by another
-    outcome; None while it is open."""
-    if (said := voids.refusal(agreement)) is not None:
-        return said
-    if agreement.outcome is AgreementOutcome.CONVERTED:
-        return _("This agreement was converted already, on %(date)s: the money disbursed is "
-                 "HQ's shares. A conversion recorded by mistake is reversed from the funding "
-                 "page.", date=day(agreement.outcome_on))
-    if not agreement.is_open:
-        return agreement_closed(agreement)
     return None
 
 

@@ -13,6 +13,8 @@ from collections.abc import Container, Hashable
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker import bulk_rows, db
 from tracker.accounts.models import User
@@ -20,6 +22,7 @@ from tracker.display import said
 from tracker.errors import Invalid
 from tracker.imports import headings
 from tracker.imports.columns import Kind
+from tracker.projects.lifecycle import FINAL
 from tracker.projects.models import Project
 
 # Rows held before they are written: enough for few statements, few enough for little memory.
@@ -169,6 +172,14 @@ class ProjectsBatch(Batch):
     def _load(self) -> None:
         """Fill `_projects` (by id), and whatever else the batch reads once."""
         raise NotImplementedError
+
+    @staticmethod
+    def _closing_days() -> None:
+        """The phase changes of every closed project, which date the history it takes
+        (`tracker.projects.closed.open_refusal`), read in one statement onto the projects
+        `_load` holds, not one a closed project."""
+        db.session.scalars(select(Project).where(Project.phase.in_(FINAL)).options(
+            selectinload(Project.phase_changes))).all()
 
     def project(self, project_id: int) -> Project | None:
         if self._projects is None:

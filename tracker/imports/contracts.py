@@ -1,6 +1,7 @@
 """A row of the contracts import: the contract form of its project's page, saved by
 `record_contract` as the page saves it; then each payment the file lists, recorded against its
-instalment by `record_payment` as the contract page records it.
+instalment by `record_payment` as the contract page records it. The contract is the project's
+history (`history`): a closed project takes it when signed by the day it closed.
 
 A contract is found again by its number within its project's institute: a re-import of the same
 row changes nothing, a changed title, counterparty, type, value or signing date corrects the
@@ -250,7 +251,7 @@ class Contracts(Adapter):
             contract = obj
         else:
             problems.raise_any()
-            contract = contracts.record_contract(actor, project, **values)
+            contract = contracts.record_contract(actor, project, **values, history=True)
             new = paid or []
         problems.raise_any()
         if unreadable("instalments"):  # the payments' instalments are not known

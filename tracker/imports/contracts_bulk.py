@@ -1,10 +1,11 @@
 """The bulk path of the contracts import: each new contract checked as `record_contract`
-checks it (`check_contract`: who records, the project open, the terms, the schedule) and each
-of its payments as `record_payment` checks it (`check_payment`, against what the row's earlier
-payments left outstanding), then a batch written a table at a time (`tracker.imports.bulk`):
-the contracts, their instalments and payments, the audit records the services write (one seal
-an action a batch) and the needs the contracts make contracted. A row whose payments hold a
-reversal takes the row-by-row path (`reverse_payment`), as does every recorded contract.
+checks it (`check_contract`: who records, the project open or the contract its history, the
+terms, the schedule) and each of its payments as `record_payment` checks it (`check_payment`,
+against what the row's earlier payments left outstanding), then a batch written a table at a
+time (`tracker.imports.bulk`): the contracts, their instalments and payments, the audit records
+the services write (one seal an action a batch) and the needs the contracts make contracted. A
+row whose payments hold a reversal takes the row-by-row path (`reverse_payment`), as does
+every recorded contract.
 `tests/imports/test_contracts_bulk.py` imports the same rows by both paths and compares them.
 """
 
@@ -42,9 +43,11 @@ class ContractBatch(ProjectsBatch):
     # --- reading -------------------------------------------------------------------------
 
     def _load(self) -> None:
-        # Every project, every numbered contract's key and every enterprise, one statement
-        # each, instead of a project, a number and an enterprise read for each row.
+        # Every project (and the days the closed ones closed), every numbered contract's key
+        # and every enterprise, one statement each, instead of a project, a number and an
+        # enterprise read for each row.
         self._projects = {p.id: p for p in db.session.scalars(select(Project))}
+        self._closing_days()
         for row in db.session.execute(
                 select(ResearchContract.id, Project.institute_id, ResearchContract.number)
                 .join(Project, Project.id == ResearchContract.project_id)
@@ -94,7 +97,7 @@ class ContractBatch(ProjectsBatch):
         contracts.check_contract(
             self.actor, project, problems, enterprise_id=values["enterprise_id"],
             amount=values["amount"], signed_on=values["signed_on"], number=values["number"],
-            instalments=values["instalments"], taken=self._taken)
+            instalments=values["instalments"], taken=self._taken, history=True)
         problems.raise_any()
         # Each payment as `record_payment` checks it, against what the payments before it
         # left outstanding of its instalment (a refused one pays nothing).

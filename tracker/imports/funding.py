@@ -2,7 +2,8 @@
 funding page, saved by `record_agreement` as that page saves it, by the committee member the
 row names; then each tranche by `add_tranche`, each disbursement by `record_disbursement`
 and the outcome after the deadline by `record_outcome`, as their pages record them, by the
-same member (only the investment committee decides funding).
+same member (only the investment committee decides funding). Each is the project's history
+(`history`): a closed project takes it dated by the day it closed.
 
 An agreement is found again by its project (one each). A re-import of the same row changes
 nothing; a row that changes the agreement's terms or co-funders corrects them as the funding
@@ -138,7 +139,7 @@ class Funding(Adapter):
                                              "co_funder_payments")}
         if obj is None:
             with deciding():
-                agreement = funding.record_agreement(member, project, **values)
+                agreement = funding.record_agreement(member, project, **values, history=True)
             new_tranches, new_paid = wanted["tranches"] or [], wanted["disbursements"] or []
             new_outcome = wanted["outcome"]
             new_co_paid = as_keyed(wanted["co_funder_payments"]) or []
@@ -224,7 +225,8 @@ class Funding(Adapter):
                                                "%(title)s.", title=title))
                     continue
             try:
-                add(member, agreement, amount=amount, milestone_id=milestone_id, gate=gate)
+                add(member, agreement, amount=amount, milestone_id=milestone_id, gate=gate,
+                    history=True)
             except (Invalid, Refused, Forbidden) as error:
                 problems.add("tranches", error.message)
 
@@ -244,7 +246,7 @@ class Funding(Adapter):
             else:
                 try:
                     return disburse(member, tranches[number - 1], amount=amount,
-                                    paid_on=paid_on, reference=reference)
+                                    paid_on=paid_on, reference=reference, history=True)
                 except (Invalid, Refused, Forbidden) as error:
                     problems.add("disbursements", error.message)
             return None

@@ -30,7 +30,7 @@ from tracker.imports.bulk import ProjectsBatch, insert_returning_ids, insert_row
 from tracker.imports.funding import Funding, deciding
 from tracker.imports.reversal_lines import Reversal
 from tracker.milestones.models import Milestone
-from tracker.projects.lifecycle import FINAL, Phase
+from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 
 # The columns of each record as its service fills them (the others take their defaults).
@@ -62,14 +62,16 @@ class FundingBatch(ProjectsBatch):
 
     def _load(self) -> None:
         # Every project, the gate reviews with their decisions of those an agreement may be
-        # recorded for (submitted, not closed: a tranche's condition reads them), and the
-        # projects with an agreement, a statement each, not a project and its reviews a row.
-        open_ = Project.phase.not_in([*FINAL, Phase.DRAFT])
+        # recorded for (submitted: a tranche's condition reads them), the phase changes of
+        # the closed ones (the day each closed dates its history: `closed.open_refusal`), and
+        # the projects with an agreement, a statement each, not a project and its reviews a row.
+        submitted = Project.phase != Phase.DRAFT
         self._projects = {p.id: p for p in db.session.scalars(select(Project).where(
-            open_).options(selectinload(Project.gate_reviews)
-                           .selectinload(GateReview.decisions)))}
+            submitted).options(selectinload(Project.gate_reviews)
+                               .selectinload(GateReview.decisions)))}
         self._projects.update((p.id, p) for p in db.session.scalars(
-            select(Project).where(~open_)))
+            select(Project).where(~submitted)))
+        self._closing_days()
         self._standing = {row.project_id: row.id for row in db.session.execute(select(
             FundingAgreement.project_id, FundingAgreement.id).where(
             FundingAgreement.standing()))}
@@ -111,7 +113,7 @@ class FundingBatch(ProjectsBatch):
         member = self.decider(values["decided_by_id"])
         with deciding():  # as `Funding.save` refuses who may not decide
             terms["discount_pct"] = funding.check_agreement(
-                member, project, **terms, standing=project.id in self._standing)
+                member, project, **terms, standing=project.id in self._standing, history=True)
         agreement, changes = funding.new_agreement(member, project, **terms)
         agreement.project = project  # what the checks of its tranches and payments read
         problems = Problems()  # as `Funding.save` finds them, each in its column
@@ -154,20 +156,22 @@ class FundingBatch(ProjectsBatch):
             for (h, _i, d), i in zip(paid, paid_ids, strict=True)])
 
 
-def _add_tranche(member: User, agreement: FundingAgreement, **given: Any) -> Tranche:
+def _add_tranche(member: User, agreement: FundingAgreement, *, history: bool,
+                 **given: Any) -> Tranche:
     """`add_tranche` on the agreement a batch holds: checked, added, not written."""
     funding.require_committee(member)
-    funding.check_tranche(agreement, **given)
+    funding.check_tranche(agreement, **given, history=history)
     tranche = funding.new_tranche(agreement, **given)
     if tranche.milestone_id is not None:  # what its payments' checks read of it
         tranche.milestone = db.session.get(Milestone, tranche.milestone_id)
     return tranche
 
 
-def _disburse(member: User, tranche: Tranche, *, amount, paid_on, reference) -> Disbursement:
+def _disburse(member: User, tranche: Tranche, *, amount, paid_on, reference,
+              history: bool) -> Disbursement:
     """`record_disbursement` on a tranche a batch holds: checked, recorded, not written."""
     funding.require_committee(member)
-    funding.check_disbursement(tranche, amount=amount, paid_on=paid_on)
+    funding.check_disbursement(tranche, amount=amount, paid_on=paid_on, history=history)
     return funding.new_disbursement(member, tranche, amount=amount, paid_on=paid_on,
                                     reference=reference)
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from tracker.display.formatting import on_day
 from tracker.display.labels import label
 from tracker.gates.decision_models import Outcome
-from tracker.projects import lifecycle
+from tracker.projects import life, lifecycle
 from tracker.projects.lifecycle import Phase, Step
 
 if TYPE_CHECKING:
@@ -65,10 +65,20 @@ def rework(project: Project) -> GateDecision | None:
     return decision if decision is not None and decision.outcome is Outcome.RECYCLE else None
 
 
-def open_refusal(project: Project) -> str | None:
-    """Why nothing more is prepared or planned on `project` (milestones, gate deliverables):
-    it is closed (`closed`); None while it is open."""
-    return closed(project) if project.is_read_only else None
+def open_refusal(project: Project, history: bool = False) -> str | None:
+    """Why nothing more is prepared, planned or recorded on `project` (milestones, gate
+    deliverables, contracts, agreements and their tranches): it is closed (`closed`); None
+    while it is open.
+
+    A closed project takes no new record dated after it closed: every form records now, after
+    that day, and is refused. What an import brings in as its history (`history`, issue 13)
+    is dated before: a contract signed, an agreement decided, money paid on or before the day
+    it closed (`life.closed_on`) is taken, each of the record's days asked against that day
+    beside its field (`life.signing_refusal`, `life.closing_refusal`). A closed project with
+    no day of closing recorded takes no history either: nothing dates it."""
+    if not project.is_read_only or (history and life.closed_on(project) is not None):
+        return None
+    return closed(project)
 
 
 def submit_refusal(project: Project) -> str | None:

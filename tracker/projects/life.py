@@ -6,11 +6,12 @@ than the project existed: the earlier of its planned start date and the day it w
 (a contract is often signed before the work formally starts; a project imported with its
 history was created on the day of the import, and its start date dates that history). It is
 signed no later than the day the project closed, when it has (a closed project takes no new
-contract or agreement: `closed.open_refusal`, `funding.refusals.new_agreement_refusal`; this
-bounds the correction of one recorded before). Everything dated under the contract or the
-agreement (instalments, payments, disbursements, co-funders' payments, a conversion's round)
-is bounded by its signing in turn. One check, asked by every way in: the form, its correction,
-the import.
+contract or agreement but its history, dated by then, from an import: `closed.open_refusal`;
+this bounds that history, and the correction of one recorded before). Everything dated under
+the contract or the agreement (instalments, payments, disbursements, co-funders' payments, a
+conversion's round) is bounded by its signing in turn; a disbursement an import brings in for
+a project ended (terminated, rejected), by the day it ended (`closing_refusal`). One check,
+asked by every way in: the form, its correction, the import.
 """
 
 from __future__ import annotations
@@ -54,4 +55,14 @@ def signing_refusal(project: Project, signed_on: date) -> str | None:
     if (ended := closed_on(project)) is not None and signed_on > ended:
         return _("%(date)s is after the project closed on %(closed)s: its contracts and "
                  "agreements are signed by then.", date=day(signed_on), closed=day(ended))
+    return None
+
+
+def closing_refusal(project: Project, on: date) -> str | None:
+    """Why a record of `project` dated `on` is not its history: the project closed before
+    that day (naming both days); None while it is open, and for a day on or before it closed
+    (`closed.open_refusal` says what a closed project takes)."""
+    if (ended := closed_on(project)) is not None and on > ended:
+        return _("%(date)s is after the project closed on %(closed)s: a closed project takes "
+                 "only what happened by then.", date=day(on), closed=day(ended))
     return None
