@@ -7,10 +7,13 @@ column, the conversions of a company's ledger, the pages' fields that take a cod
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from tests.achievements.helpers import make_achievement
+from tests.conftest import login
 from tests.factories import _commit, make_project, make_user
 from tests.gates import helpers as gate_steps
 from tests.imports.helpers import run
@@ -127,3 +130,20 @@ def test_an_achievement_is_moved_to_a_project_named_by_its_code_however_typed(ty
     withdrawals.move_achievement(make_user(Role.HQ_ADMIN), achievement, code=typed,
                                  reason="Recorded under the sister project")
     assert achievement.project_id == target.id
+
+
+def test_projects_of_kept_codes_are_listed_in_one_order_page_after_page(client):
+    """Kept codes have no number: the list, newest year first and then by number, ordered
+    them by nothing within a year, so that a page could repeat a project another left out.
+    Within a year they come by code, newest first, after the numbered ones' order."""
+    kept = [f"JITRI-AM-2019-{n:04d}" for n in (3, 27, 1, 12, *range(30, 53))]
+    for code in kept:
+        project = make_project(phase=Phase.CONTRACT_RESEARCH)
+        project.code, project.year, project.seq = code, 2019, None
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN))
+    listed = []
+    for page in (1, 2):
+        text = client.get(f"/projects/?page={page}").get_data(as_text=True)
+        listed += re.findall(r"JITRI-AM-2019-\d{4}", text)
+    assert listed == sorted(kept, reverse=True)

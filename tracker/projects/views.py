@@ -73,7 +73,10 @@ def list_projects() -> str | Response:
         pm=row_arg("pm", _l("Project manager"), User), year=year_arg(), manager=text_arg("manager"),
         source=choice_arg("source", _l("Funding source"), {s.value for s in FundingSource}),
         approved=text_arg("approved") == "1")
-    query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc())
+    # Newest first; a code kept from before the tracker has no number (`codes`): by code,
+    # and a draft by when it was made, so that every page follows one order.
+    query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc(),
+                                                 Project.code.desc(), Project.id.desc())
     pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))
                if filters.pm else None)
     if asked := page_files.requested(user, "projects", "milestones"):
