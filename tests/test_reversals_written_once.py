@@ -144,3 +144,40 @@ def test_every_page_says_a_reversal_with_one_macro():
     offenders = [str(path.relative_to(templates)) for path in sorted(templates.rglob("*.html"))
                  if path != macro and said.search(path.read_text(encoding="utf-8"))]
     assert offenders == [], "call macros/corrections.html's reversal_state or record_reversal"
+
+
+# Views posting a form of the reason alone otherwise, and why.
+REASON_ELSEWHERE = {
+    "obligations/views.py:withdraw": "a report owed cancelled from its own page, whose form "
+                                     "(`why_withdrawn`) is one of several the page shows",
+    "projects/views.py:resume": "a button of the project's page, which it draws again",
+    "projects/views.py:terminate": "a button of the project's page, which it draws again",
+}
+
+
+def test_every_reason_form_is_posted_by_reason_page():
+    """A view whose form asks the reason alone (a void, a withdrawal, an instalment removed,
+    an outcome withdrawn, a company detached) is only what differs (what is loaded, the facts,
+    the words): its form is posted and its page drawn by `tracker.web.corrections.reason_page`.
+    Found in session 29: fourteen views each wrote `submit(form, lambda: service(user, record,
+    form.reason.data), ..., lambda: correction_page(...))`."""
+    forms = {"WithdrawForm", "ReasonForm"}
+    offenders, exempt = [], set()
+    for path in _modules():
+        if path == ROOT / "web" / "corrections.py":
+            continue
+        for function in nodes(path):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            named = {n.targets[0].id for n in ast.walk(function)
+                     if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                     and getattr(n.value.func, "id", "") in forms
+                     and isinstance(n.targets[0], ast.Name)}
+            if not any(isinstance(c, ast.Call) and getattr(c.func, "id", "") == "submit"
+                       and c.args and getattr(c.args[0], "id", None) in named
+                       for c in ast.walk(function)):
+                continue
+            name = f"{path.relative_to(ROOT).as_posix()}:{function.name}"
+            (exempt.add if name in REASON_ELSEWHERE else offenders.append)(name)
+    assert offenders == [], "post it through tracker.web.corrections.reason_page"
+    assert exempt == set(REASON_ELSEWHERE)  # each exemption names a view that still exists

@@ -50,8 +50,8 @@ from tracker.web.corrections import (
     ReverseForm,
     WithdrawForm,
     correctable,
-    correction_page,
     offered,
+    reason_page,
     reversal_page,
     reversible,
 )
@@ -253,27 +253,17 @@ def void(transfer_id: int) -> str | Response | tuple[str, int]:
     transfer = correctable(load_transfer(transfer_id), Transfer.can_void,
                            deal_corrections.void_refusal, acting_user(), _to_deal,
                            keep_input=False)
-    back = _to_deal(transfer)
-    form = WithdrawForm()
-    facts = [(_("Achievement"), transfer.achievement.title), (_("Kind"), label(transfer.kind)),
-             (_("Licensee or assignee"), transfer.enterprise.shown("name")),
-             (_("Signed on"), day(transfer.signed_on))]
-    return submit(
-        form, lambda: deal_corrections.void_transfer(acting_user(), transfer, form.reason.data),
-        _("Transfer or licence voided: it stays in the history and counts no more."), back,
-        lambda: _correction(
-            transfer, form, _("Void a transfer or licence"), facts,
-            _("Void the transfer or licence"),
-            _("A transfer or licence recorded by mistake (entered twice, never signed, with "
-              "the wrong licensee) is voided: it stays on its achievement's page and in the "
-              "history, marked, and counts in no figure.")), record=transfer)
-
-
-def _correction(transfer: Transfer, form: ReverseForm | WithdrawForm, title: str, facts: list,
-                button: str, explanation: str) -> str:
-    return correction_page(form=form, title=title, facts=facts,
-                           back=url_for("transfers.show", transfer_id=transfer.id),
-                           button=button, explanation=explanation)
+    return reason_page(
+        WithdrawForm(), deal_corrections.void_transfer, transfer,
+        done=_("Transfer or licence voided: it stays in the history and counts no more."),
+        back=_to_deal(transfer), title=_("Void a transfer or licence"),
+        facts=[(_("Achievement"), transfer.achievement.title), (_("Kind"), label(transfer.kind)),
+               (_("Licensee or assignee"), transfer.enterprise.shown("name")),
+               (_("Signed on"), day(transfer.signed_on))],
+        button=_("Void the transfer or licence"),
+        explanation=_("A transfer or licence recorded by mistake (entered twice, never signed, "
+                      "with the wrong licensee) is voided: it stays on its achievement's page "
+                      "and in the history, marked, and counts in no figure."))
 
 
 def _on_deal_page(record: IncomeReceipt | RoyaltyReport) -> str:

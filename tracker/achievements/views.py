@@ -44,8 +44,8 @@ from tracker.web.actions import submit
 from tracker.web.corrections import (
     ReasonForm,
     ReverseForm,
-    correction_page,
     offered,
+    reason_page,
     reversal_page,
     reversible,
 )
@@ -340,22 +340,18 @@ def withdraw(achievement_id: int) -> str | Response | tuple[str, int]:
     achievement = load_achievement(achievement_id, manage=True)
     back = url_for("achievements.show", achievement_id=achievement.id)
     offered(withdrawals.achievement_refusal(achievement), back)
-    form = ReasonForm()
-    facts = [(_("Project"), f"{achievement.project.code or ''} {achievement.project.title}"),
-             (_("Contributors"), listed(c.name for c in achievement.contributors)),
-             (_("Rights withdrawn with it"),
-              listed(r.name for r in achievement.standing_rights) or "—")]
-    return submit(
-        form, lambda: withdrawals.withdraw_achievement(acting_user(), achievement,
-                                                       form.reason.data or ""),
-        _("Achievement withdrawn: it stays in the history, out of the lists, the figures and "
-          "the reminders."), back,
-        lambda: correction_page(
-            form=form, facts=facts, back=back,
-            title=_("Withdraw an achievement recorded by mistake"), button=_("Withdraw it"),
-            explanation=_("The achievement and its rights leave the register's lists, the "
-                          "annual report and the reminders; their numbers can be registered "
-                          "again. They stay, marked withdrawn, with their history.")))
+    return reason_page(
+        ReasonForm(), withdrawals.withdraw_achievement, achievement,
+        done=_("Achievement withdrawn: it stays in the history, out of the lists, the figures "
+               "and the reminders."), back=back,
+        title=_("Withdraw an achievement recorded by mistake"), button=_("Withdraw it"),
+        facts=[(_("Project"), f"{achievement.project.code or ''} {achievement.project.title}"),
+               (_("Contributors"), listed(c.name for c in achievement.contributors)),
+               (_("Rights withdrawn with it"),
+                listed(r.name for r in achievement.standing_rights) or "—")],
+        explanation=_("The achievement and its rights leave the register's lists, the annual "
+                      "report and the reminders; their numbers can be registered again. They "
+                      "stay, marked withdrawn, with their history."))
 
 
 @bp.route("/ip-rights/<int:right_id>/withdraw", methods=["GET", "POST"])
@@ -365,19 +361,16 @@ def withdraw_right(right_id: int) -> str | Response | tuple[str, int]:
     found = _load_right(right_id, manage=True)
     back = url_for("achievements.right", right_id=found.id)
     offered(withdrawals.right_refusal(found), back)
-    form = ReasonForm()
-    facts = [(_("Achievement"), found.achievement.title), (_("Right"), found.name),
-             (_("Annuities"), str(len(found.annuities)))]
-    return submit(
-        form, lambda: withdrawals.withdraw_right(acting_user(), found, form.reason.data or ""),
-        _("Right withdrawn: it stays in the history, out of the lists, the figures and the "
-          "reminders."), back,
-        lambda: correction_page(
-            form=form, facts=facts, back=back,
-            title=_("Withdraw a right recorded by mistake"), button=_("Withdraw it"),
-            explanation=_("The right leaves the achievement's list, the annual report and "
-                          "the reminders of its annuities; its number can be registered again. "
-                          "It stays, marked withdrawn, with its history.")))
+    return reason_page(
+        ReasonForm(), withdrawals.withdraw_right, found,
+        done=_("Right withdrawn: it stays in the history, out of the lists, the figures and the "
+               "reminders."), back=back,
+        title=_("Withdraw a right recorded by mistake"), button=_("Withdraw it"),
+        facts=[(_("Achievement"), found.achievement.title), (_("Right"), found.name),
+               (_("Annuities"), str(len(found.annuities)))],
+        explanation=_("The right leaves the achievement's list, the annual report and the "
+                      "reminders of its annuities; its number can be registered again. It "
+                      "stays, marked withdrawn, with its history."))
 
 
 @bp.route("/achievements/<int:achievement_id>/move", methods=["GET", "POST"])

@@ -33,7 +33,7 @@ from tracker.export import responses as exports
 from tracker.organisations.models import Institute
 from tracker.web import downloads
 from tracker.web.actions import press, submit
-from tracker.web.corrections import WithdrawForm, correctable, correction_page, offered
+from tracker.web.corrections import WithdrawForm, correctable, correction_page, offered, reason_page
 from tracker.web.navigation import year_arg
 from tracker.web.permissions import acting_user, loaded, requires
 
@@ -246,15 +246,18 @@ def review(entry_id: int) -> str | Response | tuple[str, int]:
                                 and services.review_refusal(entry) is None))
 
 
+def _evidence_facts(entry: EvidenceEntry) -> list[tuple[str, str]]:
+    return [(_("Institute"), entry.institute.shown("name")),
+            (_("Indicator"), entry.indicator.shown("name")), (_("Amount"), number(entry.amount)),
+            (_("What it is and where it comes from"), entry.description),
+            (_("Evidence files"), listed(link.file.original_name
+                                        for link in entry.standing_files))]
+
+
 def _evidence_page(form, entry: EvidenceEntry, back: str, title: str, explanation: str,
                    button: str) -> str:
-    facts = [(_("Institute"), entry.institute.shown("name")),
-             (_("Indicator"), entry.indicator.shown("name")), (_("Amount"), number(entry.amount)),
-             (_("What it is and where it comes from"), entry.description),
-             (_("Evidence files"), listed(link.file.original_name
-                                         for link in entry.standing_files))]
-    return correction_page(form=form, back=back, title=title,
-                           facts=facts, explanation=explanation, button=button)
+    return correction_page(form=form, back=back, title=title, facts=_evidence_facts(entry),
+                           explanation=explanation, button=button)
 
 
 def _to_institute(entry: EvidenceEntry) -> str:
@@ -292,16 +295,14 @@ def withdraw_evidence(entry_id: int) -> str | Response | tuple[str, int]:
     entry = correctable(db.session.get(EvidenceEntry, entry_id), EvidenceEntry.can_withdraw,
                         lambda e: corrections.withdrawal_refusal(e, acting_user()), acting_user(),
                         _to_institute)
-    form = WithdrawForm()
-    return submit(
-        form, lambda: corrections.withdraw_evidence(acting_user(), entry, form.reason.data),
-        _("Evidence withdrawn: it stays on the institute's page, marked so, and counts in no "
-          "score."), _to_institute(entry),
-        lambda: _evidence_page(form, entry, _to_institute(entry),
-                               _("Withdraw evidence entered by mistake"),
-                               _("The entry stays on the institute's page with its files, "
-                                 "marked withdrawn; no score counts it."), _("Withdraw it")),
-        record=entry)
+    return reason_page(
+        WithdrawForm(), corrections.withdraw_evidence, entry,
+        done=_("Evidence withdrawn: it stays on the institute's page, marked so, and counts in "
+               "no score."), back=_to_institute(entry),
+        title=_("Withdraw evidence entered by mistake"), facts=_evidence_facts(entry),
+        button=_("Withdraw it"),
+        explanation=_("The entry stays on the institute's page with its files, marked "
+                      "withdrawn; no score counts it."))
 
 
 @bp.get("/assessment/evidence/<int:entry_id>/files/<int:file_id>")

@@ -18,7 +18,7 @@ from tracker.companies.views import _form_page, _to_company, bp
 from tracker.display.formatting import day, number
 from tracker.display.labels import label
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable, correction_page
+from tracker.web.corrections import WithdrawForm, correctable, reason_page
 from tracker.web.permissions import acting_user
 
 
@@ -46,19 +46,14 @@ def edit_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
 def void_ip_deal(ip_deal_id: int) -> Response | tuple[str, int]:
     deal = correctable(db.session.get(IpDeal, ip_deal_id), IpDeal.can_void,
                        deal_voids.void_refusal, acting_user(), _on_ip_table, keep_input=False)
-    back = _on_ip_table(deal)
-    form = WithdrawForm()
-    facts = [(_("Achievement and its rights"), deal.name), (_("Kind"), label(deal.kind)),
-             (_("Licensee or assignee"), deal.licensee), (_("Signed on"), day(deal.signed_on)),
-             (_("Equity (shares)"), number(deal.equity_shares))]
-    return submit(
-        form, lambda: deal_voids.void_ip_deal(acting_user(), deal, form.reason.data or ""),
-        _("Licence or assignment voided: it stays in the history and counts no more."), back,
-        lambda: correction_page(
-            form=form, back=back,
-            title=_("Void a licence or assignment"), facts=facts,
-            button=_("Void the licence or assignment"),
-            explanation=_("A licence or assignment recorded by mistake (entered twice, never "
-                          "signed, for the wrong company) is voided: it stays on the company's "
-                          "page and in the history, marked, and counts for nothing more.")),
-        record=deal)
+    return reason_page(
+        WithdrawForm(), deal_voids.void_ip_deal, deal,
+        done=_("Licence or assignment voided: it stays in the history and counts no more."),
+        back=_on_ip_table(deal), title=_("Void a licence or assignment"),
+        facts=[(_("Achievement and its rights"), deal.name), (_("Kind"), label(deal.kind)),
+               (_("Licensee or assignee"), deal.licensee), (_("Signed on"), day(deal.signed_on)),
+               (_("Equity (shares)"), number(deal.equity_shares))],
+        button=_("Void the licence or assignment"),
+        explanation=_("A licence or assignment recorded by mistake (entered twice, never "
+                      "signed, for the wrong company) is voided: it stays on the company's "
+                      "page and in the history, marked, and counts for nothing more."))

@@ -48,8 +48,8 @@ from tracker.web.corrections import (
     ReasonForm,
     ReverseForm,
     ShareReverseForm,
-    correction_page,
     offered,
+    reason_page,
     reversal_page,
     reversible,
 )
@@ -365,12 +365,11 @@ def detach(company_id: int, project_id: int) -> Response | tuple[str, int]:
     company = load_company(company_id)
     project = found(next((p for p in company.projects if p.id == project_id), None), may=None)
     offered(corrections.detach_refusal(company, project), _to_company(company))
-    form = ReasonForm()
-    facts = [(_("Company"), company.name), (_("Project"), project.name)]
-    return submit(form, lambda: corrections.detach_project(acting_user(), company, project,
-                                                           form.reason.data or ""),
-                  _("The company is detached from the project."), _to_company(company),
-                  lambda: correction_page(
-                      form, _to_company(company), _("Detach the company from a project"),
-                      facts, _("The link goes; who detached it, when and why stay on the "
-                               "company's and the project's pages."), _("Detach")))
+    return reason_page(
+        ReasonForm(), lambda user, company, reason: corrections.detach_project(
+            user, company, project, reason), company,
+        done=_("The company is detached from the project."), back=_to_company(company),
+        title=_("Detach the company from a project"),
+        facts=[(_("Company"), company.name), (_("Project"), project.name)],
+        explanation=_("The link goes; who detached it, when and why stay on the company's and "
+                      "the project's pages."), button=_("Detach"))

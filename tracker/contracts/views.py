@@ -46,8 +46,8 @@ from tracker.web.corrections import (
     ReverseForm,
     WithdrawForm,
     correctable,
-    correction_page,
     offered,
+    reason_page,
     reversal_page,
     reversible,
 )
@@ -245,20 +245,16 @@ def remove_instalment(instalment_id: int) -> str | Response | tuple[str, int]:
                              lambda instalment: _on_contract_page(instalment.contract),
                              keep_input=False)
     contract = instalment.contract
-    back = _on_contract_page(contract)
-    form = ReasonForm()
-    return submit(
-        form, lambda: corrections.remove_instalment(acting_user(), instalment,
-                                                    form.reason.data or ""),
-        _("Instalment removed."), back,
-        lambda: correction_page(
-            form=form, back=back, title=_("Remove an instalment"),
-            facts=[(_("Contract"), contract.title), (_("Due date"), day(instalment.due_date)),
-                   (_("Amount"), money(instalment.amount))],
-            button=_("Remove the instalment"),
-            explanation=_("An instalment recorded by mistake, with nothing received against "
-                          "it, is removed from the schedule; the contract's history keeps the "
-                          "schedule before and after, with the reason.")))
+    return reason_page(
+        ReasonForm(), corrections.remove_instalment, instalment,
+        done=_("Instalment removed."), back=_on_contract_page(contract),
+        title=_("Remove an instalment"),
+        facts=[(_("Contract"), contract.title), (_("Due date"), day(instalment.due_date)),
+               (_("Amount"), money(instalment.amount))],
+        button=_("Remove the instalment"),
+        explanation=_("An instalment recorded by mistake, with nothing received against it, is "
+                      "removed from the schedule; the contract's history keeps the schedule "
+                      "before and after, with the reason."))
 
 
 @bp.route("/contracts/<int:contract_id>/void", methods=["GET", "POST"])
@@ -267,22 +263,17 @@ def void(contract_id: int) -> str | Response | tuple[str, int]:
     contract = correctable(load_contract(contract_id), ResearchContract.can_void,
                            corrections.void_refusal, acting_user(), _on_contract_page,
                            keep_input=False)
-    back = _on_contract_page(contract)
-    form = WithdrawForm()
-    facts = [(_("Contract"), contract.title), (_("Counterparty enterprise"),
-                                               contract.enterprise.shown("name")),
-             (_("Signed on"), day(contract.signed_on)), (_("Amount"), money(contract.amount))]
-    return submit(
-        form, lambda: corrections.void_contract(acting_user(), contract, form.reason.data or ""),
-        _("Contract voided: it stays in the history and counts no more."), back,
-        lambda: correction_page(
-            form=form, back=back, title=_("Void a contract"),
-            facts=facts, button=_("Void the contract"),
-            explanation=_("A contract recorded by mistake (never signed, entered twice, under "
-                          "the wrong project) is voided: it stays on its page and in the "
-                          "history, marked, and no longer counts in any total, list or "
-                          "reminder.")),
-        record=contract)
+    return reason_page(
+        WithdrawForm(), corrections.void_contract, contract,
+        done=_("Contract voided: it stays in the history and counts no more."),
+        back=_on_contract_page(contract), title=_("Void a contract"),
+        facts=[(_("Contract"), contract.title),
+               (_("Counterparty enterprise"), contract.enterprise.shown("name")),
+               (_("Signed on"), day(contract.signed_on)), (_("Amount"), money(contract.amount))],
+        button=_("Void the contract"),
+        explanation=_("A contract recorded by mistake (never signed, entered twice, under the "
+                      "wrong project) is voided: it stays on its page and in the history, "
+                      "marked, and no longer counts in any total, list or reminder."))
 
 
 @bp.post("/instalments/<int:instalment_id>/payments")

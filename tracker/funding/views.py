@@ -57,8 +57,8 @@ from tracker.web.corrections import (
     ReverseForm,
     ShareReverseForm,
     correctable,
-    correction_page,
     offered,
+    reason_page,
     reversal_page,
     reversible,
 )
@@ -349,15 +349,12 @@ def withdraw_outcome(agreement_id: int) -> Response | tuple[str, int]:
     agreement = correctable(db.session.get(FundingAgreement, agreement_id),
                             FundingAgreement.can_correct, amendments.outcome_refusal, acting_user(),
                             lambda agreement: _to_funding(agreement.project), keep_input=False)
-    back = _to_funding(agreement.project)
-    form = ReasonForm()
-    facts = [(_("Outcome"), label(agreement.outcome)), (_("Dated"), day(agreement.outcome_on))]
-    return submit(
-        form, lambda: amendments.withdraw_outcome(acting_user(), agreement, form.reason.data or ""),
-        _("Outcome withdrawn: the agreement runs again."), back,
-        lambda: correction_page(
-            form=form, back=back, title=_("Withdraw the outcome"),
-            facts=facts, button=_("Withdraw the outcome"),
-            explanation=_("The agreement runs again, with its deadline's reminders, until the "
-                          "committee records the outcome or converts the money. The outcome "
-                          "withdrawn stays in its history with the reason.")))
+    return reason_page(
+        ReasonForm(), amendments.withdraw_outcome, agreement,
+        done=_("Outcome withdrawn: the agreement runs again."),
+        back=_to_funding(agreement.project), title=_("Withdraw the outcome"),
+        facts=[(_("Outcome"), label(agreement.outcome)), (_("Dated"), day(agreement.outcome_on))],
+        button=_("Withdraw the outcome"),
+        explanation=_("The agreement runs again, with its deadline's reminders, until the "
+                      "committee records the outcome or converts the money. The outcome "
+                      "withdrawn stays in its history with the reason."))

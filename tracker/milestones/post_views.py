@@ -16,7 +16,7 @@ from tracker.milestones import posts
 from tracker.milestones.forms import PostCorrectionForm
 from tracker.milestones.models import ProgressUpdate
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable, correction_page
+from tracker.web.corrections import WithdrawForm, correctable, correction_page, reason_page
 from tracker.web.permissions import acting_user
 
 bp = Blueprint("posts", __name__)
@@ -26,13 +26,17 @@ def _back(update: ProgressUpdate) -> str:
     return url_for("milestones.show", milestone_id=update.milestone_id) + "#progress"
 
 
+def _facts(update: ProgressUpdate) -> list[tuple[str, str]]:
+    return [(_("Milestone"), update.milestone.title), (_("Posted"), instant(update.at)),
+            (_("Percent complete"), pct(update.percent)), (_("Note"), update.note or "—"),
+            (_("Evidence files"), listed(e.file.original_name
+                                            for e in update.standing_evidence) or "—")]
+
+
 def _page(form, update: ProgressUpdate, title: str, explanation: str, button: str) -> str:
-    facts = [(_("Milestone"), update.milestone.title), (_("Posted"), instant(update.at)),
-             (_("Percent complete"), pct(update.percent)), (_("Note"), update.note or "—"),
-             (_("Evidence files"), listed(e.file.original_name
-                                             for e in update.standing_evidence) or "—")]
     return correction_page(form=form, back=_back(update),
-                           title=title, facts=facts, explanation=explanation, button=button)
+                           title=title, facts=_facts(update), explanation=explanation,
+                           button=button)
 
 
 @bp.route("/milestones/posts/<int:update_id>/correct", methods=["GET", "POST"])
@@ -58,15 +62,12 @@ def correct(update_id: int) -> Response | str | tuple[str, int]:
 @bp.route("/milestones/posts/<int:update_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(update_id: int) -> Response | str | tuple[str, int]:
-    user = acting_user()
     update = correctable(db.session.get(ProgressUpdate, update_id), ProgressUpdate.can_withdraw,
-                         posts.post_refusal, user, _back)
-    form = WithdrawForm()
-    return submit(form, lambda: posts.withdraw_post(user, update, form.reason.data),
-                  _("Progress post withdrawn: it stays on the milestone's page, marked so."),
-                  _back(update),
-                  lambda: _page(form, update, _("Withdraw a progress post made by mistake"),
-                                _("The post stays on the milestone's page with its files, marked "
-                                  "withdrawn; the milestone's percentage is its latest post "
-                                  "still standing."), _("Withdraw it")),
-                  record=update)
+                         posts.post_refusal, acting_user(), _back)
+    return reason_page(
+        WithdrawForm(), posts.withdraw_post, update,
+        done=_("Progress post withdrawn: it stays on the milestone's page, marked so."),
+        back=_back(update), title=_("Withdraw a progress post made by mistake"),
+        facts=_facts(update), button=_("Withdraw it"),
+        explanation=_("The post stays on the milestone's page with its files, marked withdrawn; "
+                      "the milestone's percentage is its latest post still standing."))

@@ -42,7 +42,7 @@ from tracker.pms.models import PmInterview, PmRecord, PmTeam, PmTerm, pm_team_me
 from tracker.pms.register import PmState, PmStep, steps_from
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable, correction_page, offered
+from tracker.web.corrections import WithdrawForm, correctable, correction_page, offered, reason_page
 from tracker.web.navigation import choice_arg, paginate
 from tracker.web.permissions import acting_user, loaded, requires
 
@@ -134,14 +134,18 @@ def _to_record(interview: PmInterview) -> str:
     return url_for("pms.show", record_id=interview.record_id) + "#interviews"
 
 
+def _interview_facts(interview: PmInterview) -> list[tuple[str, str]]:
+    return [(_("Candidate"), interview.record.name), (_("Held on"), day(interview.held_on)),
+            (_("Panel"), listed(u.name for u in interview.panel)),
+            (_("Interview outcome"), label(interview.outcome)),
+            (_("Notes"), interview.notes or "—")]
+
+
 def _interview_page(form, interview: PmInterview, title: str, explanation: str,
                     button: str) -> str:
-    facts = [(_("Candidate"), interview.record.name), (_("Held on"), day(interview.held_on)),
-             (_("Panel"), listed(u.name for u in interview.panel)),
-             (_("Interview outcome"), label(interview.outcome)),
-             (_("Notes"), interview.notes or "—")]
-    return correction_page(form=form, back=_to_record(interview),
-                           title=title, facts=facts, explanation=explanation, button=button)
+    return correction_page(form=form, back=_to_record(interview), title=title,
+                           facts=_interview_facts(interview), explanation=explanation,
+                           button=button)
 
 
 @bp.route("/interviews/<int:interview_id>/correct", methods=["GET", "POST"])
@@ -170,16 +174,13 @@ def withdraw_interview(interview_id: int) -> str | Response | tuple[str, int]:
     interview = correctable(db.session.get(PmInterview, interview_id),
                             PmInterview.can_withdraw, interviews.interview_refusal, acting_user(),
                             _to_record)
-    form = WithdrawForm()
-    return submit(
-        form, lambda: interviews.withdraw_interview(acting_user(), interview, form.reason.data),
-        _("Interview withdrawn: it stays on the record's page, marked so."),
-        _to_record(interview),
-        lambda: _interview_page(form, interview, _("Withdraw an interview recorded by mistake"),
-                                _("The interview stays on the record's page, marked withdrawn; "
-                                  "with no other interview standing, the person is a candidate "
-                                  "again."), _("Withdraw it")),
-        record=interview)
+    return reason_page(
+        WithdrawForm(), interviews.withdraw_interview, interview,
+        done=_("Interview withdrawn: it stays on the record's page, marked so."),
+        back=_to_record(interview), title=_("Withdraw an interview recorded by mistake"),
+        facts=_interview_facts(interview), button=_("Withdraw it"),
+        explanation=_("The interview stays on the record's page, marked withdrawn; with no "
+                      "other interview standing, the person is a candidate again."))
 
 
 def _institutes() -> list[tuple[int, str]]:

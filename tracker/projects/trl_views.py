@@ -15,7 +15,7 @@ from tracker.projects import trl
 from tracker.projects.forms import TrlCorrectionForm
 from tracker.projects.history_models import TrlRecord
 from tracker.web.actions import submit
-from tracker.web.corrections import WithdrawForm, correctable, correction_page
+from tracker.web.corrections import WithdrawForm, correctable, correction_page, reason_page
 from tracker.web.permissions import acting_user
 
 bp = Blueprint("trl", __name__)
@@ -63,15 +63,12 @@ def correct(trl_id: int) -> Response | str | tuple[str, int]:
 @bp.route("/projects/trl/<int:trl_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(trl_id: int) -> Response | str | tuple[str, int]:
-    user = acting_user()
     entry = correctable(db.session.get(TrlRecord, trl_id), TrlRecord.can_withdraw,
-                        trl.trl_refusal, user, _back)
-    form = WithdrawForm()
-    return submit(form, lambda: trl.withdraw_trl(user, entry, form.reason.data),
-                  _("TRL record withdrawn: it stays in the history, marked so."), _back(entry),
-                  lambda: _page(form, entry, _("Withdraw a TRL record made by mistake"),
-                                _("The record stays on the project's page, marked withdrawn, "
-                                  "with its file; the project's TRL is the latest record still "
-                                  "standing, else the proposal's."),
-                                _("Withdraw it")),
-                  record=entry)
+                        trl.trl_refusal, acting_user(), _back)
+    return reason_page(
+        WithdrawForm(), trl.withdraw_trl, entry,
+        done=_("TRL record withdrawn: it stays in the history, marked so."), back=_back(entry),
+        title=_("Withdraw a TRL record made by mistake"), facts=_facts(entry),
+        explanation=_("The record stays on the project's page, marked withdrawn, with its file; "
+                      "the project's TRL is the latest record still standing, else the "
+                      "proposal's."), button=_("Withdraw it"))

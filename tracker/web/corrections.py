@@ -144,6 +144,21 @@ def reversal_page(form: ReverseForm | ReasonForm, reverse: Callable[..., Any], r
         form=form, back=back, title=title, facts=facts, explanation=explanation, button=button))
 
 
+def reason_page(form: WithdrawForm | ReasonForm, act: Callable[[Any, Any, str], Any],
+                record: Any, *, done: str, back: str, title: str, facts: list[tuple[str, str]],
+                explanation: str, button: str) -> Any:
+    """The page of every correction whose form asks the reason alone (a void, a withdrawal,
+    an instalment removed, an outcome withdrawn), posted as every form is (`submit`):
+    `act(user, record, reason)`, the service, with the form's reason; saved, `done` is flashed
+    on `back`. A `WithdrawForm` is sent on the version of `record` its page showed. The page
+    shows `facts` about the record, what the correction does (`explanation`) and the button's
+    words. Its record is loaded first by `correctable` (or refused by `offered`)."""
+    return submit(form, lambda: act(acting_user(), record, form.reason.data or ""), done, back,
+                  lambda: correction_page(form=form, back=back, title=title, facts=facts,
+                                          explanation=explanation, button=button),
+                  record=record if isinstance(form, SeenVersion) else None)
+
+
 def correctable(record: Any, may: Callable[[Any, Any], bool],
                 refusal: Callable[[Any], str | Blocker | None], user: Any,
                 back: Callable[[Any], str], *, keep_input: bool = True) -> Any:
