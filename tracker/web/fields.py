@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import DateField as WTDateField
 from wtforms import DecimalField, FieldList, IntegerField, SelectMultipleField, StringField
+from wtforms.form import BaseForm
 from wtforms.utils import unset_value
 from wtforms.validators import NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
@@ -208,6 +209,16 @@ class YearField(IntegerField):
     def _years(self) -> str:
         return gettext("Enter a year from %(earliest)s to %(latest)s.",
                        earliest=year(self.earliest), latest=year(self.latest))
+
+
+def year_input(name: str, value: int | None, **attrs) -> Markup:
+    """A list's year filter (`?year=`, read by `navigation.year_arg`), drawn by a `YearField`
+    as every form's year is: a text input with a keypad of digits. A browser's number input
+    dropped the keys it did not take or sent what it could not read empty, and the list went
+    unfiltered without a word; now the server reads what was typed and says what is wrong."""
+    form = BaseForm([(name, YearField())])
+    form.process(data={name: value or None})
+    return form[name](**attrs)
 
 
 class Range(NumberRange):

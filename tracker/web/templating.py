@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from tracker import dates
 from tracker.dates import today
 from tracker.db import utcnow
 from tracker.display import formatting, paths
@@ -24,6 +23,7 @@ from tracker.money import stated
 from tracker.projects.funding import FundingSource
 from tracker.techfields import services as techfields
 from tracker.web import tables
+from tracker.web.fields import year_input
 from tracker.web.forms import is_choice_group, is_message, new_token
 from tracker.web.navigation import page_url_args
 from tracker.web.permissions import acting_user, may_open, pages_open
@@ -240,8 +240,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(new_token, "one_time_token")
     app.add_template_global(list(FundingSource), "funding_sources")
     app.add_template_global(techfields.filter_choices, "technical_field_choices")
-    # A year input's min and max: the years `year_arg` and every YearField accept.
-    app.add_template_global(dates.EARLIEST.year, "first_year")
-    app.add_template_global(dates.LATEST.year, "last_year")
+    app.add_template_global(year_input)
     app.add_template_test(is_choice_group, "choice_group")
     app.add_template_test(is_message, "message")
