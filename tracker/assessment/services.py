@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from tracker import corrections, db, voids
@@ -241,16 +242,22 @@ def computed_allocation(year: int) -> list[tuple[scoring.Result, Decimal, Decima
     except allocation.Unplaceable as unplaceable:
         n, since = len(table.results), _rule_set_on(found)
         if str(unplaceable) == "floor":
-            raise Refused(_("The rule of %(year)d, as set on %(date)s, gives each of %(n)d "
-                            "institutes a floor of %(floor)s: more than the pool of %(pool)s. "
-                            "Lower the floor or raise the pool in the rule.", year=year,
-                            date=since, floor=cny(found.floor), n=n,
-                            pool=cny(found.pool))) from None
-        raise Refused(_("Under the rule of %(year)d, as set on %(date)s, a floor of %(floor)s "
-                        "and a cap of %(cap)s cannot place the pool of %(pool)s in full among "
-                        "%(n)d institutes: raise the cap, or lower the pool.", year=year,
-                        date=since, floor=cny(found.floor), cap=cny(found.cap or 0), n=n,
-                        pool=cny(found.pool))) from None
+            raise Refused(ngettext(
+                "The rule of %(year)d, as set on %(date)s, gives %(num)d institute a floor of "
+                "%(floor)s: more than the pool of %(pool)s. Lower the floor or raise the pool "
+                "in the rule.",
+                "The rule of %(year)d, as set on %(date)s, gives each of %(num)d institutes a "
+                "floor of %(floor)s: more than the pool of %(pool)s. Lower the floor or raise "
+                "the pool in the rule.", n, year=year, date=since, floor=cny(found.floor),
+                pool=cny(found.pool))) from None
+        raise Refused(ngettext(
+            "Under the rule of %(year)d, as set on %(date)s, a floor of %(floor)s and a cap of "
+            "%(cap)s cannot place the pool of %(pool)s in full with %(num)d institute: raise "
+            "the cap, or lower the pool.",
+            "Under the rule of %(year)d, as set on %(date)s, a floor of %(floor)s and a cap of "
+            "%(cap)s cannot place the pool of %(pool)s in full among %(num)d institutes: raise "
+            "the cap, or lower the pool.", n, year=year, date=since, floor=cny(found.floor),
+            cap=cny(found.cap or 0), pool=cny(found.pool))) from None
     return [(r, revenue[r.institute.id], a)
             for r, a in zip(table.results, amounts, strict=True)]
 

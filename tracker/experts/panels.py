@@ -6,6 +6,7 @@ unit counted is an outside one). A panel that falls short is refused with what i
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker.display.labels import label
 from tracker.display.said import listed
@@ -27,22 +28,28 @@ def shortfalls(template: GateTemplate, experts: list[Expert]) -> list[str]:
     problems = []
     if len(counted) < (template.min_experts or 0):
         if template.min_expert_title is not None:
-            problems.append(_(
-                "%(gate)s requires at least %(n)d experts from the expert pool at the title "
+            problems.append(ngettext(
+                "%(gate)s requires at least %(num)d expert from the expert pool at the title "
                 "%(title)s or above; this panel has %(have)d (%(names)s).",
-                gate=template.shown("name"), n=template.min_experts,
+                "%(gate)s requires at least %(num)d experts from the expert pool at the title "
+                "%(title)s or above; this panel has %(have)d (%(names)s).",
+                template.min_experts, gate=template.shown("name"),
                 title=label(template.min_expert_title), have=len(counted), names=names))
         else:
-            problems.append(_(
-                "%(gate)s requires at least %(n)d experts from the expert pool; this panel has "
-                "%(have)d (%(names)s).", gate=template.shown("name"), n=template.min_experts,
+            problems.append(ngettext(
+                "%(gate)s requires at least %(num)d expert from the expert pool; this panel "
+                "has %(have)d (%(names)s).",
+                "%(gate)s requires at least %(num)d experts from the expert pool; this panel "
+                "has %(have)d (%(names)s).", template.min_experts, gate=template.shown("name"),
                 have=len(counted), names=names))
     units = {e.unit_key for e in counted}
     if len(units) < (template.min_outside_units or 0):
-        problems.append(_(
-            "%(gate)s requires experts from at least %(n)d units outside the project's "
+        problems.append(ngettext(
+            "%(gate)s requires experts from at least %(num)d unit outside the project's "
             "institute and partner enterprise; this panel's come from %(have)d.",
-            gate=template.shown("name"), n=template.min_outside_units, have=len(units)))
+            "%(gate)s requires experts from at least %(num)d units outside the project's "
+            "institute and partner enterprise; this panel's come from %(have)d.",
+            template.min_outside_units, gate=template.shown("name"), have=len(units)))
     return problems
 
 
@@ -52,6 +59,8 @@ def describe(template: GateTemplate) -> str | None:
         return None
     title = (label(template.min_expert_title) if template.min_expert_title is not None
              else _("any title"))
-    return _("This gate requires at least %(n)d experts from the expert pool (title: %(title)s "
-             "or above) from at least %(units)d outside units.", n=template.min_experts,
-             title=title, units=template.min_outside_units)
+    return _("This gate requires at least %(experts)s from the expert pool (title: %(title)s "
+             "or above) from at least %(units)s.",
+             experts=ngettext("%(num)d expert", "%(num)d experts", template.min_experts or 0),
+             title=title, units=ngettext("%(num)d outside unit", "%(num)d outside units",
+                                         template.min_outside_units or 0))

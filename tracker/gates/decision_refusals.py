@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker.dates import local_date
 from tracker.display.formatting import day, on_day
@@ -85,9 +86,11 @@ def decide_refusal(review: GateReview) -> str | None:
                  "declare your interests first, under “Declare before you see the material” "
                  "on this page.")
     if not review.quorum_reached:
-        return _("The decision can be recorded once the quorum of %(n)d scorecards is "
-                 "submitted (%(have)d so far).", n=review.quorum,
-                 have=len(review.submitted_members))
+        return ngettext("The decision can be recorded once the quorum of %(num)d scorecard is "
+                        "submitted (%(have)d so far).",
+                        "The decision can be recorded once the quorum of %(num)d scorecards is "
+                        "submitted (%(have)d so far).", review.quorum,
+                        have=len(review.submitted_members))
     return None
 
 
