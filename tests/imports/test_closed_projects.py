@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from tests.factories import make_project
 from tests.imports.helpers import run
 from tests.imports.test_milestones import COLUMNS as MILESTONE_COLUMNS
 from tests.imports.test_projects import HEADER, _row, _setting
@@ -101,3 +102,20 @@ def test_ended_in_a_phase_no_gate_closes_is_told_the_phases_a_gate_closes():
     with force_locale("en"):
         said = how_to_fill(ended_in, "`{}`".format)
     assert "`spin_off` (or its label" in said and "on_hold" not in said
+
+
+def test_a_closed_project_no_change_of_phase_dates_takes_no_history():
+    """A closed project's history is what happened by the day it closed, one rule for its
+    milestones, contracts and agreements (`tracker.projects.closed.open_refusal`): closed with
+    no change of phase recorded (made so outside the tracker's paths), nothing dates it, and
+    an accepted milestone is refused as anything new is (the milestones' import skipped the
+    rule for its history)."""
+    admin, _pm = _setting()
+    project = make_project(phase=Phase.COMPLETED)
+    assert project.phase_changes == []
+    result = run(admin, "milestones", [
+        MILESTONE_COLUMNS, [project.code, "Pilot line", "contract_research", "2026-03-31",
+                            "accepted", "", ""]])
+    assert [(r, m) for r, _c, m in result.errors] == [
+        (2, f"{project.name} is completed: nothing of it changes any more. If it was closed "
+            "by mistake, HQ corrects the decision that closed it.")], result.errors

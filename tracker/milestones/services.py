@@ -90,8 +90,10 @@ def _check_reviewer(project: Project, reviewer_id: int) -> User:
     return reviewer
 
 
-def _writable(project: Project) -> None:
-    if (said := open_refusal(project)) is not None:
+def _writable(project: Project, history: bool = False) -> None:
+    """Refused on a closed project, but the `history` an import brings in
+    (`closed.open_refusal`)."""
+    if (said := open_refusal(project, history)) is not None:
         raise Refused(said)
 
 
@@ -102,8 +104,7 @@ def check_plan(actor: User, project: Project, *, phase: Phase, due_date: date, w
     accepted or waived before the tracker."""
     if not Milestone.can_plan(actor, project):
         raise Forbidden()  # who may not plan, before what the project's phase says
-    if not history:
-        _writable(project)
+    _writable(project, history)
     problems = Problems()  # every problem at once, each beside its field
     if phase not in MILESTONE_PHASES:
         problems.add("phase", _("Milestones belong to the phases closed by a gate."))
@@ -337,8 +338,7 @@ def check_imported_state(actor: User, project: Project, state: MilestoneState, *
     """What `import_state` refuses (but the reviewer), without writing."""
     if not Milestone.can_administer(actor):
         raise Forbidden()
-    if state not in DONE:  # the history of a closed project is imported too
-        _writable(project)
+    _writable(project, history=state in DONE)  # the history of a closed project
     problems = Problems()  # every problem at once, each in its column
     if not 0 <= percent <= 100:
         problems.add("percent_complete", _("Give a percentage from 0 to 100."))
