@@ -332,11 +332,8 @@ def preview(agreement: FundingAgreement, financing: FinancingRound) -> money.Con
 def convert(actor: User, agreement: FundingAgreement, financing: FinancingRound) -> Conversion:
     """The money disbursed converts to HQ's shares at the round's price less the discount,
     issued in that round; the computation is kept with the record."""
-    require_committee(actor)
-    lock(agreement)
-    reason = conversion_refusal(agreement, financing)
-    if reason:
-        raise Refused(reason)
+    require_committee(actor, lambda: conversion_refusal(agreement, financing),
+                      lock=lambda: lock(agreement))
     computed = preview(agreement, financing)
     if computed.shares < 1:
         raise Refused(_("%(amount)s buys no whole share at %(price)s.",
