@@ -43,3 +43,19 @@ def test_a_refused_file_says_so_once_and_writes_its_errors_where_asked(app, tmp_
     assert written_header == header
     assert row[:2] == error[:2] and row[2].startswith(error[2])
     assert db.session.scalar(select(func.count()).select_from(Institute)) == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_a_refused_dry_run_says_nothing_would_be_created(app, tmp_path, lang):
+    """A refused dry run said "未通过：未写入任何数据：将新建 1 条…": the row that passed
+    would be created by no import of this file (issue 13 point 6)."""
+    make_hq()
+    make_user(Role.HQ_ADMIN, email="only-admin@example.cn")
+    file = tmp_path / "institutes.csv"
+    file.write_bytes(csv_bytes(ROWS))
+    result = app.test_cli_runner().invoke(args=[
+        "import", "institutes", str(file), "--lang", lang, "--dry-run"])
+    assert result.exit_code == 1
+    run_id = re.search(r"#(\d+)", result.output).group(1)
+    assert SAID[lang][0].format(id=run_id) in result.output.splitlines()
+    assert "would be created" not in result.output and "将新建" not in result.output

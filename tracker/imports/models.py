@@ -206,9 +206,11 @@ class ImportRun(Base):
 
     @property
     def wrote_nothing(self) -> bool:
-        """An import for real that failed or was cancelled: nothing was written, and its counts
-        (the rows that passed before it stopped) are no records created or updated."""
-        return not self.dry_run and self.state in (ImportState.FAILED, ImportState.CANCELLED)
+        """A run that failed or was cancelled, a dry run's too: nothing was written, and its
+        counts (the rows that passed before it stopped) are no records created or updated,
+        nor would be: a refused file creates nothing (issue 13: "Refused: nothing written: 2
+        would be created")."""
+        return self.state in (ImportState.FAILED, ImportState.CANCELLED)
 
     def can_cancel(self, user: User) -> bool:
         """Who imports cancels a run (while it is open: `jobs.cancel_refusal`)."""
