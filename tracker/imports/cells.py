@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectFieldBase
 
@@ -26,16 +26,9 @@ from tracker.accounts.models import User
 from tracker.display import choice_names, said
 from tracker.display.labels import label
 from tracker.imports.columns import Column, Ref, normalise_header
+from tracker.imports.parties import enterprise_id, partner_id
 from tracker.numbers import ungrouped
-from tracker.organisations import uscc
-from tracker.organisations.models import (
-    Enterprise,
-    Institute,
-    JointInnovationCentre,
-    TechnologyNeed,
-)
-from tracker.partners import merging
-from tracker.partners.models import CO_BUILDING, Partner
+from tracker.organisations.models import Institute, JointInnovationCentre, TechnologyNeed
 from tracker.projects import codes
 from tracker.projects.models import Project
 
@@ -161,14 +154,18 @@ def choice(column: Column, text: str) -> str | list[str]:
     return values if column.many else values[0]
 
 
-def form_errors(form: Any) -> dict[Any, list[str]]:
+def form_errors(form: Any, unread: bool = False) -> dict[Any, list[str]]:
     """A form's errors as an import says them, field by field (as `form.errors`, each field's
     messages one after the other): a choice the form refused lists the choices it offers, by
     the value a file writes and its label in the reader's language (a reporting period: 3
     (Quarterly)); a problem of one entry of a list (an instalment, a budget line) names the
-    entry by its place in the cell and its field."""
+    entry by its place in the cell and its field. `unread`: a cell of the row could not be
+    read, and a choice that offers nothing offers what that cell names (a grant's person among
+    its company's people): not said again beside it."""
     found: dict[Any, list[str]] = {}
     for name, field in form._fields.items():
+        if unread and _offers_nothing(field):
+            continue
         messages = _field_errors(field)
         if messages:
             found[name] = messages
@@ -191,6 +188,16 @@ def _field_errors(field: Any) -> list[str]:
     return [_offered(field) if _refused_choice(field, m) else str(m) for m in field.errors]
 
 
+def _offers_nothing(field: Any) -> bool:
+    return isinstance(field, SelectFieldBase) and not [
+        c for c in _choices(field) if str(c.value) not in ("", "0")]
+
+
+def _choices(field: Any) -> list[Any]:
+    return ([c for _group, inner in field.iter_groups() for c in inner]
+            if field.has_groups() else list(field.iter_choices()))
+
+
 def _refused_choice(field: Any, message: Any) -> bool:
     return isinstance(field, SelectFieldBase) and str(message) in (
         _("Choose one of the options offered."), _("Choose only among the options offered."))
@@ -198,17 +205,23 @@ def _refused_choice(field: Any, message: Any) -> bool:
 
 def _offered(field: Any) -> str:
     """Why a choice field refused the cell, with the choices it offers."""
-    choices = ([c for _group, inner in field.iter_groups() for c in inner]
-               if field.has_groups() else field.iter_choices())
+    choices = _choices(field)
     # A record is chosen by its id, which a file never writes (it names the record): its
     # names only, never an internal id (issue 13: "Write one of 9 (Pool 3)").
     records = field.name.endswith(("_id", "_ids"))
     offered = [c.label if records else _("%(code)s (%(label)s)", code=str(c.value),
                                           label=c.label)
                for c in choices if str(c.value) not in ("", "0" if records else "")]
-    given = said.listed(v for v in (field.raw_data or []) if v) or "—"
-    return _("Not one of the choices: %(value)s. Write one of %(choices)s.", value=given,
-             choices=said.listed(offered))
+    given = [v for v in (field.raw_data or []) if v and (v != "0" or not records)]
+    # Never an empty value nor an empty list of choices (issue 13: "Not one of the choices:
+    # —", "Write one of ."): an empty cell is required; no choice, what the row lacks.
+    if not given:
+        return _("This field is required.")
+    if not offered:
+        return _("Not one of the choices: %(value)s. There is nothing to choose from here.",
+                 value=said.listed(given))
+    return _("Not one of the choices: %(value)s. Write one of %(choices)s.",
+             value=said.listed(given), choices=said.listed(offered))
 
 
 def locale(text: str) -> str:
@@ -282,39 +295,6 @@ class References:
         """After rows were rolled back, the ids they created are gone."""
         self._found.clear()
         self._all.clear()
-
-
-def partner_id(text: str) -> int | None:
-    """A partner by its credit code, else by its name (Chinese, then English): an institute's
-    co-building partners among them first (the service checks the kind)."""
-    code = uscc.normalise(text)
-    if len(code) == 18:
-        found = db.session.scalar(select(Partner).where(Partner.uscc == code))
-        if found is not None:
-            return merging.effective(found).id
-    for column in (Partner.name, Partner.name_en):
-        found = db.session.scalar(select(Partner).where(column == text).order_by(
-            Partner.merged_into_id.is_not(None), Partner.kind.in_(CO_BUILDING).desc(),
-            Partner.id).limit(1))
-        if found is not None:
-            return merging.effective(found).id  # one merged into another: that one
-    return None
-
-
-def enterprise_id(text: str) -> int | None:
-    code = uscc.normalise(text)
-    if len(code) == 18:
-        found = db.session.scalar(select(Enterprise.id).where(Enterprise.uscc == code))
-        if found is not None:
-            return found
-    # By its name in either language, as its pages show it; the English one in any case.
-    for match in (Enterprise.name == text, Enterprise.name_en == text,
-                  func.lower(Enterprise.name_en) == text.lower()):
-        found = db.session.scalar(select(Enterprise.id).where(match)
-                                  .order_by(Enterprise.id).limit(1))
-        if found is not None:
-            return found
-    return None
 
 
 # The references found by a unique key: the column, and the key as stored (`_FINDERS` asks

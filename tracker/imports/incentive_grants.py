@@ -179,10 +179,11 @@ class IncentiveGrants(Adapter):
         company = self.company_of(given["company"][0]) if "company" in given else (
             obj.company if obj is not None else None)
         found: dict[str, list[str]] = {}
+        named = (given.get("company") or [""])[0]
         if company is None:
             raise CellError(_("No company is called or registered as %(name)s: import "
-                              "companies first.", name=(given.get("company") or [""])[0]),
-                            "company")
+                              "companies first.", name=named) if named
+                            else _("This field is required."), "company")
         if "person" in given:
             try:
                 user = person_named(given["person"][0])

@@ -223,7 +223,8 @@ class IpDeals(Adapter):
         achievement = _achievement(int(text.get("project_id") or 0), text.get("achievement"))
         if achievement is None:
             raise CellError(_("The project has no achievement called %(title)s.",
-                              title=text.get("achievement", "")), "achievement")
+                              title=text["achievement"]) if text.get("achievement")
+                            else _("This field is required."), "achievement")
         values = {f: getattr(form, f).data for f in TERMS}
         values["override_reason"] = values["override_reason"] or ""
         values["royalty_base"] = values["royalty_base"] or None

@@ -63,6 +63,10 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
             continue
         text = row[column.key]
         try:
+            if not text and column.required and (column.ref or column.choices):
+                # What the row must name or choose (a milestone's project): the row's
+                # problem beside its column, never a None its service would be handed.
+                raise cells.CellError(_("This field is required."))
             if not text:
                 given[column.key] = [] if column.many else (["0"] if column.ref else [""])
                 if column.is_flag:  # the form's default: a user active, no legal entity
@@ -149,7 +153,7 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
         if not valid:
             refused = {key for key, _message in errors}
             errors += [(column if column in {c.key for c in kind.columns} else "", message)
-                       for key, messages in cells.form_errors(form).items()
+                       for key, messages in cells.form_errors(form, bool(refused)).items()
                        if (column := adapter.column_of(key or "")) not in refused
                        for message in messages]
         changed = obj is not None and {k: v for k, v in (values or {}).items()
