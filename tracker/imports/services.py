@@ -64,9 +64,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
         text = row[column.key]
         try:
             if not text and column.required and (column.ref or column.choices):
-                # What the row must name or choose (a milestone's project): the row's
-                # problem beside its column, never a None its service would be handed.
-                raise cells.CellError(_("This field is required."))
+                raise cells.CellError(_("This field is required."))  # never None to a service
             if not text:
                 given[column.key] = [] if column.many else (["0"] if column.ref else [""])
                 if column.is_flag:  # the form's default: a user active, no legal entity
