@@ -87,6 +87,21 @@ def test_a_kept_code_finds_its_project_again_however_typed(monkeypatch, path):
 
 
 @pytest.mark.parametrize("path", PATHS)
+def test_a_code_of_the_generators_form_written_without_its_zeros_finds_its_project(
+        monkeypatch, path):
+    """Kept as the generator writes it (TEST-2019-0042), it was not found again by the file
+    it came from (TEST-2019-42): the same file again was refused, the code taken."""
+    admin, _pm = _setting()
+    _path(monkeypatch, path)
+    first = run(admin, "projects", [HEADER, _row(code="test-2019-42")])
+    assert first.state is ImportState.DONE, first.errors
+    assert db.session.scalar(select(Project.code)) == "TEST-2019-0042"
+    for code in ("test-2019-42", "TEST-2019-00042", "TEST-2019-0042"):
+        again = run(admin, "projects", [HEADER, _row(code=code)])
+        assert (again.state, again.unchanged) == (ImportState.DONE, 1), (code, again.errors)
+
+
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("code", [
     "JITRI AM 2019", "JITRI/AM/2019", "JITRI-AM;2019", "JITRI,2019", "JITRI|2019",
     "JITRI:2019", "-JITRI-2019", "〔2019〕12号", "X" * 41])
@@ -109,12 +124,14 @@ PROJECT_COLUMNS = [(kind, column.key) for kind in KINDS.values() for column in k
 def test_every_column_naming_a_project_reads_its_kept_code_however_typed(app, kind, key):
     project = make_project(phase=Phase.CONTRACT_RESEARCH)
     project.code, project.seq = KEPT, None
+    numbered = make_project(phase=Phase.CONTRACT_RESEARCH)
+    numbered.code, numbered.year, numbered.seq = "TEST-2019-0042", 2019, 42
     _commit()
     with app.test_request_context("/"):
-        for typed in TYPED:
+        for typed, named in [*((t, project) for t in TYPED), ("test-2019-42", numbered)]:
             _given, found, errors = services._convert(kind, {key: typed}, cells.References())
             assert errors == [], (typed, errors)
-            assert found[key] in (project.id, [project.id]), typed
+            assert found[key] in (named.id, [named.id]), typed
 
 
 def test_a_conversion_names_its_project_by_its_code_however_typed():

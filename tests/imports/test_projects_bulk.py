@@ -133,7 +133,8 @@ def _faulty_rows() -> list[list[str]]:
             _row(code="OTHER 2019/0001", start="2020-03-01", end="2019-12-31",
                  passed=future),
             _row(code="TEST-2019-0050", title="Fine"),
-            # The number of a project recorded before the import, written without its zeros.
+            # The number of a project recorded before the import, written without its zeros:
+            # that project, which a changed row no longer edits once submitted.
             _row(code="TEST-2019-7", title="Taken", trl_now="8", trl_target="3")]
 
 
@@ -150,7 +151,8 @@ def test_the_bulk_path_reports_every_problem_of_the_file_in_one_pass(monkeypatch
     for row, column, _message in found:
         columns_of.setdefault(row, set()).add(column)
     assert columns_of[2] >= {"Project code", "End date", "Gates passed on"}, found
-    assert "Another project already has this code." in [m for r, _c, m in found if r == 4]
+    assert ("The proposal was submitted: changes to the project now go through a change "
+            "request.") in [m for r, _c, m in found if r == 4]
     assert any(r == 4 and "TRL" in c for r, c, _m in found), found
     assert 3 not in columns_of
     monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)

@@ -314,7 +314,7 @@ def _keyed(ref: str) -> Callable[[str], int | None]:
 
 _FINDERS: dict[str, Callable[[str], int | None]] = {
     **{ref: _keyed(ref) for ref in _KEYED}, Ref.ENTERPRISE: enterprise_id,
-    Ref.PARTNER: partner_id}
+    Ref.PARTNER: partner_id, Ref.PROJECT: codes.find_id}
 
 
 def _named(model: Any, column: Any, text: str, enterprise: int | None) -> list[Any]:

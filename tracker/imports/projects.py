@@ -300,7 +300,8 @@ class Projects(Adapter):
             values["budget_lines"] = budgets.kept_lines(values["budget_template_id"],
                                                         values["budget_lines"])
         values["pm_id"] = int(text.get("pm_id") or 0)
-        values["code"] = codes.spelt(text.get("code"))
+        institute = db.session.get(Institute, values["institute_id"] or 0)
+        values["code"] = codes.as_kept(institute and institute.hq, text.get("code"))
         values["phase"] = Phase(text["phase"]) if text.get("phase") else Phase.DRAFT
         values["_passed_on"] = read("gates_passed_on", route_cells.passed_on,
                                     text.get("gates_passed_on", "")) or {}

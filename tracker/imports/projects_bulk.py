@@ -82,9 +82,9 @@ class ProjectBatch(Batch):
     def find(self, probe):
         if self._codes is None:
             self._load()
-        code = codes.spelt(probe.get("code"))
-        if code:
-            found = self._codes.get(code)
+        spellings = codes.spellings(probe.get("code"))
+        if spellings:
+            found = next((self._codes[c] for c in spellings if c in self._codes), None)
         else:
             found = self._drafts.get((probe.get("pm_id") or 0,
                                       (probe.get("title") or "").strip()))

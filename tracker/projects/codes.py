@@ -13,8 +13,8 @@ cell's entries. It has no number, so the generator, which writes only its own fo
 gives it; its year, the year reports count it in, is that of its submission as imported.
 
 Every code is compared as `spelt` writes it: full-width letters and digits in their usual
-form (NFKC), trimmed, in capitals. `find` is the one way a code typed or read from a cell
-names a project.
+form (NFKC), trimmed, in capitals, its number as the generator writes it when it has one
+(`spellings`). `find` is the one way a code typed or read from a cell names a project.
 """
 
 from __future__ import annotations
@@ -46,10 +46,30 @@ def spelt(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip().upper()
 
 
-def find(text: str | None) -> Project | None:
-    """The project a code names, however it was typed (`spelt`); None for none or no code."""
+def spellings(text: str | None) -> tuple[str, ...]:
+    """The codes `text` may be, `spelt`: as written, then, when it ends in a year and a number
+    (JITRI-2019-42), that number as the generator writes it (JITRI-2019-0042), which an
+    imported code of the generator's form was kept as (`read_code`), so that the file it came
+    from names it again."""
     code = spelt(text)
-    return db.session.scalar(select(Project).where(Project.code == code)) if code else None
+    numbered = re.fullmatch(r"(.+-\d{4})-(\d{1,9})", code)
+    padded = f"{numbered.group(1)}-{int(numbered.group(2)):04d}" if numbered else code
+    return tuple(dict.fromkeys(c for c in (code, padded) if c))
+
+
+def find(text: str | None) -> Project | None:
+    """The project a code names, however it was typed (`spellings`); None for none."""
+    found = find_id(text)
+    return None if found is None else db.session.get(Project, found)
+
+
+def find_id(text: str | None) -> int | None:
+    """The id of the project a code names (`find`)."""
+    for code in spellings(text):
+        found = db.session.scalar(select(Project.id).where(Project.code == code))
+        if found is not None:
+            return found
+    return None
 
 
 def next_code(hq: Headquarters, year: int) -> tuple[int, str]:
@@ -109,6 +129,15 @@ def read_code(hq: Headquarters, text: str) -> Adopted:
             "%(example)s, or one of the institute's own.", n=MAX_LENGTH,
             example=f"{hq.code}-2024-0042"))
     return Adopted(code)
+
+
+def as_kept(hq: Headquarters | None, text: str | None) -> str:
+    """The code `text` is kept as (`read_code`: JITRI-2019-42 as JITRI-2019-0042), or as
+    `spelt` when it is none, which `read_code` then refuses."""
+    try:
+        return read_code(hq, text).code if hq is not None and spelt(text) else spelt(text)
+    except Invalid:
+        return spelt(text)
 
 
 def code_taken() -> Invalid:
