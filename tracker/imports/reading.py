@@ -46,6 +46,12 @@ class Table:
     # column key -> its header cell as the file wrote it, which a problem names it by
     # (`headings.named`): a former header, the key or the other language's header too
     written: dict[str, str] = field(default_factory=dict)
+    # (position, header, position, header) of a column headed twice: the first and the
+    # repeat, the same header or two of one column's (名称 and Name): refused, for the
+    # last one was read and the first left out without a word (issue 13)
+    repeated: list[tuple[int, str, int, str]] = field(default_factory=list)
+    # row 1's one filled cell when it names no column: a title above the headers
+    title: str = ""
 
 
 def cell_text(value: object) -> str:
@@ -106,17 +112,22 @@ def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str],
 def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total,
            read_cell: Callable[[Any], str] = cell_text) -> Table:
     known = headers_of(kind, languages)
-    columns, unknown, written = {}, [], {}
+    columns, unknown, written, repeated, first = {}, [], {}, [], {}
     for i, text in enumerate(header):
         if not cell_text(text):
             continue
         key = known.get(heading_key(cell_text(text)))
         if key is None:
             unknown.append((i, cell_text(text)))
+        elif key in first:
+            repeated.append((first[key], written[key], i, cell_text(text)))
         else:
-            columns[i] = key
+            columns[i], first[key] = key, i
             written[key] = cell_text(text)
-    return Table(columns, unknown, _rows_of(raw_rows, columns, read_cell), total, written)
+    filled = [cell_text(text) for text in header if cell_text(text)]
+    title = filled[0] if len(filled) == 1 and not columns else ""
+    return Table(columns, [] if title else unknown, _rows_of(raw_rows, columns, read_cell),
+                 total, written, repeated, title)
 
 
 def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...]) -> Table:

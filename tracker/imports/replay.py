@@ -48,7 +48,15 @@ from tracker.companies import holder_names
 from tracker.companies.models import Company
 from tracker.display import said
 from tracker.errors import Forbidden, Problems
-from tracker.imports import cells, headings, ledger_order, prerequisites, reading, services
+from tracker.imports import (
+    cells,
+    header_problems,
+    headings,
+    ledger_order,
+    prerequisites,
+    reading,
+    services,
+)
 from tracker.imports.companies_bulk import BulkCompanies
 from tracker.imports.grants_bulk import grant_keys
 from tracker.imports.incentive_grants import IncentiveGrants, company_named
@@ -140,7 +148,7 @@ def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
             return services.finish(actor, run, ImportState.FAILED, queued=queued)
         read.append(File(name, adapter, table))
         errors += [[1, read[-1].column(header), message]
-                   for _row, header, message in services.header_errors(adapter.kind, table)]
+                   for _row, header, message in header_problems.errors(adapter.kind, table)]
     if errors:
         run.errors = errors
         return services.finish(actor, run, ImportState.FAILED, queued=queued)

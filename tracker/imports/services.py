@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from tracker import collector, db
@@ -23,7 +22,14 @@ from tracker.audit import services as audit
 from tracker.companies import holder_names
 from tracker.display import said
 from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
-from tracker.imports import cells, headings, prerequisites, reading, transitions
+from tracker.imports import (
+    cells,
+    header_problems,
+    headings,
+    prerequisites,
+    reading,
+    transitions,
+)
 from tracker.imports.adapters import Adapter, as_form_text, form_defaults
 from tracker.imports.bulk import Batch, given_twice, row_key
 from tracker.imports.columns import Kind
@@ -248,17 +254,6 @@ def save_row(actor: User, adapter: Adapter, row: dict[str, str], refs: cells.Ref
     return save_prepared(actor, adapter, prepared, seen, number)
 
 
-def header_errors(kind: Kind, table: reading.Table) -> list[list]:
-    names = said.listed([str(c.header) for c in kind.columns])
-    errors = [[1, header, _("No such column in an import of %(kind)s; the columns are: "
-                            "%(names)s.", kind=str(kind.title), names=names)]
-              for _position, header in table.unknown]
-    present = set(table.columns.values())
-    errors += [[1, headings.named(kind, c.key), _("This column is required.")]
-               for c in kind.columns if c.required and c.key not in present]
-    return errors
-
-
 def run_import(actor: User, kind_name: str, filename: str, stream: IO[bytes], *,
                dry_run: bool = False, progress: Progress | None = None,
                cancelled: Callable[[], bool] | None = None,
@@ -290,7 +285,7 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
         return finish(actor, run, ImportState.FAILED, queued=queued)
     if not queued:  # a queued run's progress reports say it
         run.total_rows = table.total or 0
-    run.errors = header_errors(adapter.kind, table)
+    run.errors = header_problems.errors(adapter.kind, table)
     if run.errors:
         return finish(actor, run, ImportState.FAILED, queued=queued)
     with headings.headed(adapter.kind, table.written):

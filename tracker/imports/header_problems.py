@@ -1,0 +1,55 @@
+"""What is wrong with a file's header row (row 1), said before any row is read: a header no
+column has (with the nearest one that is), a column headed twice, a required column missing,
+or a title where the headers should be (issue 13: a sheet's "2024年…名录" above its headers
+was refused as "no such column 2024年…名录").
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from flask import current_app
+from flask_babel import gettext as _
+from openpyxl.utils import get_column_letter
+
+from tracker.display import said
+from tracker.imports import headings
+from tracker.imports.column_types import Kind, header_in
+from tracker.imports.reading import Table
+
+
+def errors(kind: Kind, table: Table) -> list[list]:
+    """[row 1, header, message] of each problem of `table`'s header row."""
+    if table.title:
+        return [[1, table.title, _("The headers must be in row 1; row 1 here is a title: "
+                                   "delete it, so that the headers are the first row.")]]
+    names = said.listed([str(c.header) for c in kind.columns])
+    found = [[1, header, _unknown(kind, header, names)] for _position, header in table.unknown]
+    found += [[1, again, _("This column is given twice: %(first)s in column %(a)s and "
+                           "%(again)s in column %(b)s. A file gives each column once: keep "
+                           "one of them.", first=first, again=again,
+                           a=get_column_letter(at + 1), b=get_column_letter(then + 1))]
+              for at, first, then, again in table.repeated]
+    present = set(table.columns.values())
+    found += [[1, headings.named(kind, c.key), _("This column is required.")]
+              for c in kind.columns if c.required and c.key not in present]
+    return found
+
+
+def _unknown(kind: Kind, header: str, names: str) -> str:
+    near = nearest(kind, header)
+    if near:
+        return _("No such column in an import of %(kind)s; did you mean %(near)s? The "
+                 "columns are: %(names)s.", kind=str(kind.title), near=near, names=names)
+    return _("No such column in an import of %(kind)s; the columns are: %(names)s.",
+             kind=str(kind.title), names=names)
+
+
+def nearest(kind: Kind, header: str) -> str:
+    """The header of `kind`'s nearest to `header`, in the language it is nearest in (名城:
+    名称, Nmae: Name); empty when none is near."""
+    headers = {headings.heading_key(text): text for column in kind.columns
+               for lang in current_app.config["LANGUAGES"]
+               for text in (header_in(column.header, lang),)}
+    close = difflib.get_close_matches(headings.heading_key(header), headers, n=1, cutoff=0.6)
+    return headers[close[0]] if close else ""
