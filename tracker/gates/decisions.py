@@ -48,9 +48,11 @@ if TYPE_CHECKING:
 
 
 def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
-                   problems: Problems) -> Phase | None:
+                   problems: Problems, taken_on: date | None = None) -> Phase | None:
     """Check the decision's own fields, adding each problem to `problems`; returns the phase
-    it leads to (None when that is what is wrong)."""
+    it leads to (None when that is what is wrong). `taken_on`: the day an imported HOLD was
+    taken, when its project was ended since: its revisit date was to come then (default:
+    now)."""
     phase = review.phase
     if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
         targets = lifecycle.go_targets(phase)
@@ -74,7 +76,10 @@ def _check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
         revisit = fields.get("revisit_date")
         if revisit is None:
             problems.add("revisit_date", _("A HOLD needs its revisit date (required)."))
-        elif revisit <= today():
+        elif taken_on is not None and revisit <= taken_on:
+            problems.add("revisit_date", _("Give a revisit date after the day the project was "
+                                           "held (%(date)s).", date=day(taken_on)))
+        elif taken_on is None and revisit <= today():
             problems.add("revisit_date", _("Give a revisit date in the future."))
         return Phase.ON_HOLD
     if outcome is Outcome.RECYCLE:
@@ -334,14 +339,16 @@ def check_imported_conditions(pm_id: int, team_ids: set[int], decided_on: date,
 def record_imported_decision(actor: User, project: Project, decided_on: datetime,
                              import_id: int, outcome: Outcome, *, target: Phase | None = None,
                              rationale: str = "", revisit_date: date | None = None,
-                             conditions: list[dict[str, Any]] | None = None) -> GateDecision:
+                             conditions: list[dict[str, Any]] | None = None,
+                             revisit_after: date | None = None) -> GateDecision:
     """A decision taken before the tracker at the gate closing the project's phase (a GO, a
     CONDITIONAL GO, a KILL or a HOLD), brought in by an import (tracker/imports). It had no
     panel here, so it says so: it names the import and, as its decider and chair, the HQ admin
     who imported it. A KILL needs its rationale and a HOLD a revisit date ahead, as a panel's
     would; a CONDITIONAL GO its conditions (`check_imported_conditions`), each in the state
     it had reached: open, met (its owner said so) or cleared (confirmed by the importing HQ
-    admin), which the decision's audit record lists. The phase changes through `change_phase`
+    admin), which the decision's audit record lists (`revisit_after`: the day of a HOLD whose
+    project was ended since, its revisit date after it). The phase changes through `change_phase`
     like any decision's, so the project goes on (or stays ended) as if decided in the
     tracker: an open condition holds back the next gate as it would have. Its day is one the
     tracker could have dated it (`tracker.gates.dating`)."""
@@ -378,7 +385,7 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
             raise Invalid("phase", _("Choose where the project goes next."))
     else:
         problems = Problems()
-        target = _check_outcome(review, outcome, fields, problems)
+        target = _check_outcome(review, outcome, fields, problems, revisit_after)
         problems.raise_any()
     decision = _record(actor, review, outcome, target, fields,
                        imported_conditions=conditions or [])

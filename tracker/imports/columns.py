@@ -174,6 +174,11 @@ PROJECTS = Kind("projects", _l("Projects"), (
            note=_l("Required for a project terminated or rejected.")),
     Column("revisit_date", _l("Revisit date"), note=_l("Required for a project on hold: a "
                                                        "date ahead."), is_date=True),
+    Column("terminated_on", _l("Terminated while on hold on"), is_date=True, note=_l(
+        "For a project terminated by HQ while it was on hold, without a gate: the day it was "
+        "ended, neither before its HOLD nor in the future. The HOLD is its decision in the "
+        "phase Ended or held in names, on that gate's date, with its Revisit date (after the "
+        "day it was held); Rationale of the KILL gives why HQ ended it.")),
 ), key=("code", "pm_id", "title"),  # a draft has no code: its PM and title find it
     # its code begins with the headquarters'; each gate it passed is an imported decision,
     # whose review copies the gate's template

@@ -7,6 +7,7 @@ saved as its page saves it."""
 from __future__ import annotations
 
 from collections.abc import Container
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -86,6 +87,16 @@ def history(project: Project, values: dict[str, Any], given: Container[str],
             "change a recorded decision: the rationale is changed by correcting the KILL on "
             "its gate review's page (both stay visible). Write the recorded rationale here.",
             recorded=route.rationale)))
+    ended = values["_terminated_on"]
+    if ended is not None and phase is Phase.TERMINATED and (
+            ended.isoformat() != route.terminated_on):
+        found.append(("terminated_on", _(
+            "The project was ended while on hold on %(recorded)s, not %(given)s. An import "
+            "does not change a recorded decision: write the recorded day here.",
+            recorded=day(date.fromisoformat(route.terminated_on)), given=day(ended))
+            if route.terminated_on else _(
+            "The project was not ended while on hold: a KILL at its gate ended it. An import "
+            "does not change a recorded decision: leave this cell empty.")))
     if values["_revisit_date"] is not None and phase is Phase.ON_HOLD and (
             values["_revisit_date"] != project.revisit_date):
         found.append(("revisit_date", _(

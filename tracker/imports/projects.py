@@ -59,16 +59,19 @@ FINAL_STEP = {Phase.COMPLETED: (Outcome.GO, Step.GO), Phase.TERMINATED: (Outcome
               Phase.REJECTED: (Outcome.KILL, Step.KILL), Phase.ON_HOLD: (Outcome.HOLD, Step.HOLD)}
 
 
-def imported_route(phase: Phase, code: str, ended_in: Phase | None
+def imported_route(phase: Phase, code: str, ended_in: Phase | None, held: bool = False
                    ) -> list[tuple[Phase, Outcome, Phase]]:
     """The imported decisions that take a new project to `phase`: (the phase its gate closes,
     the outcome, the phase it leads to), GOs first; for a project ended or held, the last one
     taken in `ended_in` (by default contract research; a rejected project in proposal
-    review). Raises why it can't be imported."""
+    review); for one terminated while `held`, its HOLD (HQ's ending follows, no decision).
+    Raises why it can't be imported."""
     if phase is Phase.DRAFT:
         if code:
             raise Invalid("code", _("A draft has no code yet: it gets one when submitted."))
         return []
+    if held:
+        phase = route_cells.held_before(phase)
     last = None
     if phase in FINAL_STEP:
         outcome, step = FINAL_STEP[phase]
@@ -171,13 +174,18 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
     given = problems is not None
     problems = problems if given else Problems()
     route: list[tuple[Phase, Outcome, Phase]] = []
+    ended = values.get("_terminated_on")
     try:
-        route = imported_route(values["phase"], values["code"], values["_ended_in"])
+        route = imported_route(values["phase"], values["code"], values["_ended_in"],
+                               ended is not None)
     except Invalid as invalid:
         problems.found += invalid.problems
     else:
         off_route(route, passed, values["phase"], problems)
     days = problems.collect(decision_days, route, passed, values["start_date"]) or []
+    if ended is not None:
+        route_cells.check_ended(ended, days[-1] if route and days else None,
+                                values["_rationale"], problems)
     decided = {lifecycle.PHASE_GATE[closed]: day
                for (closed, _o, _t), day in zip(route, days, strict=False)}
     conditional = owners(values["_conditions"], problems)
@@ -311,11 +319,14 @@ class Projects(Adapter):
         values["_rationale"] = text.get("rationale", "").strip()
         values["_revisit_date"] = read("revisit_date", route_cells.day_cell,
                                        text.get("revisit_date", ""), "revisit_date")
+        values["_terminated_on"] = read("terminated_on", route_cells.day_cell,
+                                        text.get("terminated_on", ""), "terminated_on")
         return values
 
     def unchangeable(self, obj, values, given):
         try:  # the gates whose dates a new project's row records (none past its route)
-            route = imported_route(values["phase"], values["code"], values["_ended_in"])
+            route = imported_route(values["phase"], values["code"], values["_ended_in"],
+                                   values["_terminated_on"] is not None)
         except Invalid:
             route = []
         return project_changes.history(obj, values, given,
@@ -327,7 +338,8 @@ class Projects(Adapter):
         code, phase, passed = values.pop("code"), values.pop("phase"), values.pop("_passed_on")
         lines, members = values.pop("budget_lines"), values.pop("member_ids")
         if obj is not None:
-            for key in ("_ended_in", "_rationale", "_revisit_date", "_conditions"):
+            for key in ("_ended_in", "_rationale", "_revisit_date", "_conditions",
+                        "_terminated_on"):
                 values.pop(key)
             project_changes.refuse(obj, self.current(obj), pm, phase, {
                 **values, "budget_lines": lines, "member_ids": members})
@@ -340,6 +352,7 @@ class Projects(Adapter):
                                        passed)
         values.pop("_ended_in"), values.pop("_conditions")
         rationale, revisit = values.pop("_rationale"), values.pop("_revisit_date")
+        ended = values.pop("_terminated_on")
         project = projects.create_proposal(pm, budget_lines=lines, member_ids=members,
                                            **values)
         team.confirm_imported(actor, project, members)  # the team it had, before its gates
@@ -357,7 +370,11 @@ class Projects(Adapter):
                 audit.current_import(), outcome, target=target,
                 rationale=rationale if outcome is Outcome.KILL else "",
                 revisit_date=revisit if outcome is Outcome.HOLD else None,
-                conditions=conditional.get(gate))
+                conditions=conditional.get(gate),
+                revisit_after=day if ended is not None else None)  # ahead then, not now
+        if ended is not None:  # then ended by HQ while on hold, as its page ends one
+            projects.terminate_held(actor, project, rationale,
+                                    imported=(audit.current_import(), dating.noon(ended)))
         if project.phase is Phase.PROPOSAL_REVIEW:
             gates.open_request(pm, project, 1)  # as a submission in the tracker does
         return project

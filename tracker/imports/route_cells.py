@@ -1,5 +1,5 @@
 """The projects import's cells of a project's decisions (issue 13): `gates_passed_on`,
-`conditions`, `ended_in`, `rationale` and `revisit_date`, read from a row
+`conditions`, `ended_in`, `rationale`, `revisit_date` and `terminated_on`, read from a row
 (`passed_on`, `conditions`, `day_cell`) and written from what is recorded (`recorded`: what
 the export writes, which a row of a project already recorded is compared with,
 `tracker/imports/project_changes.py:history`)."""
@@ -15,15 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
-from tracker.dates import org_zone
-from tracker.display.formatting import not_a_date
+from tracker.dates import org_zone, today
+from tracker.display.formatting import day, not_a_date
+from tracker.display.labels import label
+from tracker.errors import Invalid, Problems
 from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
 from tracker.imports import cells, columns
 from tracker.imports.cells import CellError, iso_date
 from tracker.projects.lifecycle import Phase
-from tracker.projects.models import Project
+from tracker.projects.models import PhaseChange, Project
 
 # An imported condition is open, met or cleared: superseded is a correction's doing.
 _CONDITION_STATE = columns.Column("conditions", "", choices=ConditionState, offered=(
@@ -36,6 +38,30 @@ ENDED = (Phase.COMPLETED, Phase.TERMINATED, Phase.REJECTED, Phase.ON_HOLD)
 def ended_in_by_default(phase: Phase) -> Phase:
     """Where a project ended or held was decided when its row leaves `ended_in` empty."""
     return Phase.PROPOSAL_REVIEW if phase is Phase.REJECTED else Phase.CONTRACT_RESEARCH
+
+
+def held_before(phase: Phase) -> Phase:
+    """Where a project `terminated_on` names was before HQ ended it: on hold, which only a
+    terminated one is ended from."""
+    if phase is not Phase.TERMINATED:
+        raise Invalid("terminated_on", _(
+            "Only a project terminated was ended while on hold: leave this cell empty for a "
+            "project “%(phase)s”.", phase=label(phase)))
+    return Phase.ON_HOLD
+
+
+def check_ended(ended: date, held: date | None, rationale: str, problems: Problems) -> None:
+    """A project ended while on hold (on `ended`, held on `held`): on a day HQ could have
+    ended it, with its rationale, as `projects.services.terminate_held` asks for one."""
+    if ended > today():
+        problems.add("terminated_on", _("%(date)s is in the future; a project is ended the "
+                                        "day HQ ends it.", date=day(ended)))
+    elif held is not None and ended < held:
+        problems.add("terminated_on", _("%(date)s is before the HOLD (%(held)s): a project is "
+                                        "ended while on hold after it was held.",
+                                        date=day(ended), held=day(held)))
+    if not rationale.strip():
+        problems.add("rationale", _("Give the rationale for ending the project."))
 
 
 def day_cell(text: str, column: str) -> date | None:
@@ -106,12 +132,14 @@ class Route(NamedTuple):
     ended_in: str
     rationale: str
     revisit_date: str
+    terminated_on: str
 
 
-def recorded(project: Project, decisions: list[GateDecision], emails: dict[int, str]
-             ) -> Route:
+def recorded(project: Project, decisions: list[GateDecision], emails: dict[int, str],
+             ended: PhaseChange | None = None) -> Route:
     """The cells of the project's `decisions` (in the order taken; `emails`: the conditions'
-    owners' by id)."""
+    owners' by id) and of its ending while on hold (`ended`: the change from hold to
+    terminated, of HQ without a gate), whose reason is its rationale."""
     superseded = {d.supersedes_id for d in decisions if d.supersedes_id}
     standing = [d for d in decisions if d.id not in superseded]
     zone = org_zone()
@@ -125,9 +153,22 @@ def recorded(project: Project, decisions: list[GateDecision], emails: dict[int, 
             ended_in = last.review.phase.value
             if last.outcome is Outcome.KILL:
                 rationale = last.rationale
-    revisit = project.revisit_date if project.phase is Phase.ON_HOLD else None
+    if ended is not None:
+        rationale = ended.reason
+    revisit = project.revisit_date if project.phase is Phase.ON_HOLD or ended else None
     return Route(passed, _written_conditions(standing, emails), ended_in, rationale,
-                 revisit.isoformat() if revisit else "")
+                 revisit.isoformat() if revisit else "",
+                 ended.at.astimezone(zone).date().isoformat() if ended else "")
+
+
+def ended_on_hold(project_ids: list[int] | None = None) -> dict[int, PhaseChange]:
+    """Each terminated project's change from hold to terminated (HQ's ending, without a
+    gate), by project: of `project_ids`, or of every project."""
+    query = select(PhaseChange).where(PhaseChange.from_phase == Phase.ON_HOLD,
+                                      PhaseChange.to_phase == Phase.TERMINATED)
+    if project_ids is not None:
+        query = query.where(PhaseChange.project_id.in_(project_ids))
+    return {c.project_id: c for c in db.session.scalars(query.order_by(PhaseChange.id))}
 
 
 def recorded_of(project: Project) -> Route:
@@ -137,4 +178,4 @@ def recorded_of(project: Project) -> Route:
         selectinload(GateDecision.review), selectinload(GateDecision.conditions))
         .order_by(GateDecision.id)))
     emails = {c.owner_id: c.owner.email for d in decisions for c in d.conditions}
-    return recorded(project, decisions, emails)
+    return recorded(project, decisions, emails, ended_on_hold([project.id]).get(project.id))

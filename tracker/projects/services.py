@@ -314,8 +314,12 @@ def _hold_decidable(actor: User, project: Project) -> None:
             _("You may not take this step on this project."))
 
 
-def terminate_held(actor: User, project: Project, rationale: str) -> None:
+def terminate_held(actor: User, project: Project, rationale: str, *,
+                   imported: tuple[int, datetime] | None = None) -> None:
+    """HQ ends a held project, without a gate; `imported`: (the import, the instant) of one
+    ended before the tracker (`tracker.imports.projects`)."""
     _hold_decidable(actor, project)
     if not rationale.strip():
         raise Invalid("reason", _("Give the rationale for ending the project."))
-    change_phase(actor, project, Phase.TERMINATED, Step.KILL, reason=rationale.strip())
+    change_phase(actor, project, Phase.TERMINATED, Step.KILL, reason=rationale.strip(),
+                 imported=imported)
