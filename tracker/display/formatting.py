@@ -155,6 +155,8 @@ def month(value: date | None) -> str:
 
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# A date with a time of day after it, as exporters write one (2021-03-05 14:30:00).
+_TIMED = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 
 
 def not_a_date(text: str) -> str:
@@ -162,6 +164,9 @@ def not_a_date(text: str) -> str:
     the day its month does not have ("2027-02-30 is not a date: February 2027 has no day
     30."), the month no year has, or the form a date is written in."""
     text = text.strip()[:40]
+    if timed := _TIMED.fullmatch(text):  # a midnight is read as the day alone
+        return gettext("%(value)s has a time of day: this column takes a date alone. Write "
+                       "%(day)s.", value=text, day=timed.group(1))
     found = _ISO_DAY.fullmatch(text)
     if found and int(found.group(1)) >= 1:
         year_no, month_no, day_no = (int(part) for part in found.groups())

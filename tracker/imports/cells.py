@@ -122,7 +122,9 @@ def note(error: CellError, column: str = "") -> None:
 
 
 _SEPARATORS = re.compile(r"[,;，；、/]+")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# A date, and the midnight many exporters write after it (2021-03-05 00:00:00): a day alone.
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:[ T]+0?0:00(?::00(?:\.0+)?)?)?$")
 _YES = {"yes", "y", "true", "1", "是", "有效", "x", "✓"}
 _NO = {"no", "n", "false", "0", "否", "无效"}
 
