@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from tracker import collector, db
