@@ -38,10 +38,13 @@ PAGES = {"enterprises": "/enterprises/", "institutes": "/institutes/", "users": 
 # Two enterprises' centres of one name: the centres import finds each by its enterprise too.
 CENTRES = [["name", "enterprise", "city"], ["联合创新中心", "Valve Works", "无锡"],
            ["联合创新中心", "913200000000000013", "苏州"]]
-NEEDS = [["title", "enterprise", "centre", "institute_code", "intended_investment", "state"],
-         ["Quieter pumps", "Valve Works", "联合创新中心", "IMP-RB", "800000", "matched"],
+# One need with the days it was recorded and matched (issue 13), one dated by its import.
+NEEDS = [["title", "enterprise", "centre", "institute_code", "intended_investment", "state",
+          "recorded_on", "matched_on"],
+         ["Quieter pumps", "Valve Works", "联合创新中心", "IMP-RB", "800000", "matched",
+          "2016-03-15", "2016-09-01"],
          ["Quieter pumps", "913200000000000013", "联合创新中心", "IMP-RB", "1200000",
-          "matched"]]
+          "matched", "", ""]]
 
 
 def _network():
@@ -74,6 +77,7 @@ def test_every_kind_downloaded_from_its_page_round_trips_through_an_empty_databa
     # An HQ admin sees every record: each page gives the whole export.
     assert exported == {kind: export.export_csv(kind) for kind in PAGES}
     assert all(len(_rows(data)) > 1 for data in exported.values()), exported
+    assert ",matched,2016-03-15,2016-09-01" in exported["needs"].decode()
     with empty_network(app, tmp_path, admin) as importer:
         import_in_order(importer, exported)
         login(client, importer)

@@ -122,22 +122,24 @@ def test_centres(admin, monkeypatch):
 
 
 NEEDS = ["title", "enterprise_id", "description", "centre_id", "institute_id",
-         "intended_investment", "state"]
+         "intended_investment", "state", "recorded_on", "matched_on"]
 
 
 def test_needs_in_each_state(admin, monkeypatch):
+    """With the days a need was recorded and matched, or none (issue 13)."""
     enterprise = make_enterprise(name="Pump Works")
     centre = make_centre(enterprise, name="Pump centre")
     institute = make_institute(code="IMP-RB")
     make_need(enterprise=enterprise, title="On file")
     rows = [NEEDS,
             ["Quieter pumps", enterprise.uscc, "Below 60 dB", "Pump centre", "IMP-RB",
-             "8,000,000", "matched"],
-            ["Seals", "Pump Works", "", "", "", "", "collected"],
-            ["On file", "Pump Works", "Described now", "", "", "100", "analysed"],
-            ["Coatings", "Pump Works", "", "Pump centre", "", "0", "analysed"],
-            ["Sensors", "Pump Works", "", "", "IMP-RB", "", "contracted"],
-            ["Gone", "Pump Works", "", "", "", "", "closed"]]
+             "8,000,000", "matched", "2016-03-15", "2016-09-01"],
+            ["Seals", "Pump Works", "", "", "", "", "collected", "2017-01-05", ""],
+            ["On file", "Pump Works", "Described now", "", "", "100", "analysed", "", ""],
+            ["Coatings", "Pump Works", "", "Pump centre", "", "0", "analysed", "", ""],
+            ["Sensors", "Pump Works", "", "", "IMP-RB", "", "contracted", "2015-06-01",
+             "2015-08-01"],
+            ["Gone", "Pump Works", "", "", "", "", "closed", "", ""]]
     _agree(admin, "needs", rows, BulkNeeds, monkeypatch, {"technology_needs", "audit_records"})
     assert centre.id and institute.id
 
@@ -213,11 +215,12 @@ REFUSED = {
         ["Fine", "", "Pump Works", "", "苏州", "", ""]]),
     "needs": (BulkNeeds, [
         NEEDS,
-        ["Fine", "Pump Works", "", "", "", "", "collected"],
-        ["Unmatched", "Pump Works", "", "", "", "", "matched"],
-        ["Elsewhere", "Valve Co", "", "Pump centre", "", "", "analysed"],
-        ["Fine", "Pump Works", "", "", "", "", "analysed"],
-        ["Nowhere", "Pump Works", "", "", "IMP-NONE", "", "collected"]]),
+        ["Fine", "Pump Works", "", "", "", "", "collected", "", ""],
+        ["Unmatched", "Pump Works", "", "", "", "", "matched", "", ""],
+        ["Elsewhere", "Valve Co", "", "Pump centre", "", "", "analysed", "", ""],
+        ["Fine", "Pump Works", "", "", "", "", "analysed", "", ""],
+        ["Nowhere", "Pump Works", "", "", "IMP-NONE", "", "collected", "", ""],
+        ["Backwards", "Pump Works", "", "", "", "", "collected", "2016-03-15", "2016-02-01"]]),
 }
 
 

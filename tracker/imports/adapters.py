@@ -29,13 +29,12 @@ from tracker.imports.columns import Kind
 from tracker.imports.models import ImportRun
 from tracker.organisations import services as organisations
 from tracker.organisations import uscc
-from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm, NeedForm
+from tracker.organisations.forms import CentreForm, EnterpriseForm, InstituteForm
 from tracker.organisations.models import (
     RECOGNITIONS,
     Enterprise,
     Institute,
     JointInnovationCentre,
-    TechnologyNeed,
 )
 from tracker.partners.models import Partner
 
@@ -307,40 +306,6 @@ class Centres(Adapter):
 
     def save(self, actor, obj, values):
         return organisations.save_centre(actor, obj, **values)
-
-
-class Needs(Adapter):
-    kind, model, form_class = columns.NEEDS, TechnologyNeed, NeedForm
-    fields = ("title", "description", "enterprise_id", "centre_id", "institute_id",
-              "intended_investment", "state")
-
-    def find(self, values):
-        if not values.get("enterprise_id"):
-            return None
-        return db.session.scalar(select(TechnologyNeed).where(
-            TechnologyNeed.enterprise_id == values["enterprise_id"],
-            TechnologyNeed.title == (values.get("title") or "").strip())
-            .order_by(TechnologyNeed.id).limit(1))
-
-    def name(self, values):
-        return values.get("title") or ""
-
-    renamed_by, renamed_values = "title", ("title",)
-
-    def renaming(self, values):
-        return _of_enterprise(TechnologyNeed, values)
-
-    def described(self, obj):
-        return _("the technology need %(title)s of %(enterprise)s", title=obj.title,
-                 enterprise=obj.enterprise.shown("name"))
-
-    def choices(self, refs):
-        return {"enterprises": _rows(Enterprise, refs, "enterprise_id"),
-                "centres": _rows(JointInnovationCentre, refs, "centre_id"),
-                "institutes": _rows(Institute, refs, "institute_id")}
-
-    def save(self, actor, obj, values):
-        return organisations.save_need(actor, obj, **values)
 
 
 class Users(Adapter):

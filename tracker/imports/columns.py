@@ -109,6 +109,14 @@ NEEDS = Kind("needs", _l("Technology needs"), (
     Column("institute_id", _l("Matched to institute (code)"), ref=Ref.INSTITUTE),
     Column("intended_investment", _l("Intended investment (CNY)")),
     Column("state", _l("State"), True, choices=NeedState),
+    Column("recorded_on", _l("Recorded on"), is_date=True,
+           note=_l("The day the need was recorded (its intake), such as 2016-03-15: not in "
+                   "the future. Empty: the day of the import. Read for a new need: a need on "
+                   "record keeps its day, and a row giving another is refused.")),
+    Column("matched_on", _l("Matched on"), is_date=True,
+           note=_l("The day HQ matched it, for a need matched, contracted or closed after its "
+                   "match: not before the day it was recorded (given beside it), nor in the "
+                   "future. Empty: no day of its match. Read for a new need, as Recorded on.")),
 ), key=("enterprise_id", "title"))
 
 PROJECTS = Kind("projects", _l("Projects"), (

@@ -28,6 +28,7 @@ from tracker.achievements.models import Achievement, IpRight, Jurisdiction
 from tracker.companies import holder_names
 from tracker.companies.models import Acquisition, Company
 from tracker.contracts.models import Instalment, ResearchContract
+from tracker.dates import local_date
 from tracker.export.columns import neutralised
 from tracker.funding.models import AgreementOutcome, FundingAgreement, Tranche
 from tracker.gates.models import GateDecision, GateReview
@@ -108,7 +109,8 @@ def _needs(where: ColumnElement[bool]) -> Iterator[list]:
     for n in db.session.scalars(select(TechnologyNeed).where(where).order_by(TechnologyNeed.id)):
         yield [n.title, _enterprise(n.enterprise), n.description,
                n.centre.name if n.centre else "", n.institute.code if n.institute else "",
-               n.intended_investment, n.state]
+               n.intended_investment, n.state, local_date(n.created_at),
+               local_date(n.matched_at) if n.matched_at else None]
 
 
 def _projects(where: ColumnElement[bool]) -> Iterator[list]:

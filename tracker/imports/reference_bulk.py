@@ -24,8 +24,9 @@ from tracker.accounts import services as accounts
 from tracker.accounts.models import RoleGrant, User
 from tracker.audit import services as audit
 from tracker.errors import Forbidden
-from tracker.imports.adapters import Centres, Enterprises, Institutes, Needs, Users
+from tracker.imports.adapters import Centres, Enterprises, Institutes, Users
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
+from tracker.imports.needs import Needs
 from tracker.organisations import services as organisations
 from tracker.organisations import uscc
 from tracker.organisations.models import (
@@ -240,13 +241,16 @@ class NeedBatch(ReferenceBatch):
         return values["enterprise_id"], values["title"].strip()
 
     def check(self, values):
-        state, _reason = organisations.check_need(self.actor, None, values)
+        # The days the row gives, as `Needs.save` hands them to `save_need`.
+        values["recorded_on"] = values.pop("_recorded_on")
+        values["matched_on"] = values.pop("_matched_on")
+        state, _reason, values["_dated"] = organisations.check_need(self.actor, None, values)
         values["_state"] = organisations.new_need_state(state)
         return True
 
     def columns(self, values):
         # No notification: `emit` writes none during an import (the news is old).
-        return {**super().columns(values), "state": values["_state"]}
+        return {**super().columns(values), "state": values["_state"], **values["_dated"]}
 
 
 class UserBatch(ReferenceBatch):

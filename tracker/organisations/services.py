@@ -18,7 +18,7 @@ from tracker.dates import today
 from tracker.display.collation import ordered
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.notifications.services import emit
-from tracker.organisations import need_states, recognitions, uscc
+from tracker.organisations import need_dates, need_states, recognitions, uscc
 from tracker.organisations.models import (
     RECOGNITIONS,
     Enterprise,
@@ -249,15 +249,18 @@ def check_centre(actor: User, values: dict[str, Any]) -> None:
 
 
 def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> TechnologyNeed:
-    """HQ's form and the needs import: a new need in the state it has reached, or an edit (a
-    state given for a need on record moves it by `stamp_state`)."""
-    state, reason = check_need(actor, need, values)
+    """HQ's form and the needs import: a new need in the state it has reached (dated by the
+    days the import gives, `recorded_on` and `matched_on`: `need_dates`), or an edit (a state
+    given for a need on record moves it by `stamp_state`)."""
+    state, reason, dated = check_need(actor, need, values)
     creating = need is None
     need = need or TechnologyNeed()
     action = "need.create" if creating else "need.update"
     matched = state == NeedState.MATCHED and need.state != NeedState.MATCHED
     if creating:
         need.state = new_need_state(state)
+        for key, at in dated.items():
+            setattr(need, key, at)
     elif state is not None:
         stamp_state(actor, need, state, reason)
     need = _apply(actor, need, values, action)
@@ -272,15 +275,17 @@ def new_need_state(state: NeedState | None) -> NeedState:
 
 
 def check_need(actor: User, need: TechnologyNeed | None, values: dict[str, Any]
-               ) -> tuple[NeedState | None, str]:
+               ) -> tuple[NeedState | None, str, dict[str, datetime]]:
     """What `save_need` checks: who may (Forbidden), then every problem at once, each beside
-    its field (Invalid). The state and the reason of a closing are taken out of `values` and
-    returned; the field is classified."""
+    its field (Invalid). The state, the reason of a closing and a new need's days are taken
+    out of `values`; returned with the columns those days give (`need_dates.check`). The
+    field is classified."""
     if not TechnologyNeed.can_edit(actor):
         raise Forbidden()  # before anything about the need is said
     problems = Problems()  # every problem at once, each beside its field
     state = values.pop("state", None)
     reason = values.pop("close_reason", "")
+    recorded_on, matched_on = values.pop("recorded_on", None), values.pop("matched_on", None)
     if "field_id" in values:
         values["field_id"] = techfields.classify(values["field_id"])
     if need is not None and (said := need_states.final_refusal(need)) is not None:
@@ -306,8 +311,9 @@ def check_need(actor: User, need: TechnologyNeed | None, values: dict[str, Any]
         centre = db.session.get(JointInnovationCentre, centre_id)
         if centre is None or centre.enterprise_id != values.get("enterprise_id"):
             problems.add("centre_id", _("This centre belongs to another enterprise."))
+    dated = need_dates.check(problems, state, recorded_on, matched_on) if need is None else {}
     problems.raise_any()
-    return state, reason
+    return state, reason, dated
 
 
 def _changing(need: TechnologyNeed, state: NeedState | None, values: dict[str, Any]) -> list[str]:
