@@ -10,7 +10,9 @@ runs in a savepoint rolled back after it, so every answer is to the same world
 (tests/world.py). A route without a line in the table fails `test_every_route_has_a_line`.
 
 The same walk counts every page's statements (issue 21 point 1, at the end): each GET route is
-asked once by each person (`walked`), for the table and as the world before it grows.
+asked once by each person (`walked`), for the table and as the world before it grows; and its
+pages are those the walk of every list for its files reads (tests/export/every_list.py, whose
+tests this module runs).
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from tests.conftest import shared_data
+from tests.export.every_list import (  # noqa: F401  (its tests, run here on this module's walk)
+    main_of,
+    test_a_list_exports_what_it_shows_to_whoever_reads_it,
+    test_a_list_s_file_links_keep_the_page_s_filters,
+    test_a_page_with_a_table_is_a_list_or_says_why,
+    test_the_catalogues_name_only_pages_there_are,
+    test_the_walk_has_a_test_for_every_page_of_the_app,
+)
 from tests.source import TRACKER, modules, nodes
 from tests.test_query_counts import counting, grown
 from tests.world import (
@@ -610,30 +620,36 @@ class Answer(NamedTuple):
     answer: str  # as the table writes it (`classify`)
     status: int
     statements: list[str]  # those the request ran, the harness's savepoints aside
+    main: str | None = None  # a page's <main>, when kept: answered 200 in HTML
 
 
-def ask(engine, people: People, who: str, path: str) -> Answer:
+def ask(engine, people: People, who: str, path: str, keep: bool = False) -> Answer:
     """`who` GETs `path`, its statements counted (everything the module's session holds
-    expired first, so that nothing it keeps hides a load a real request makes)."""
+    expired first, so that nothing it keeps hides a load a real request makes); `keep`: and
+    the page's <main>, for the walk of every list for its files."""
     # /healthz lists the storage's files at most every five minutes a process: counted each
     # time, or a slow run (a loaded machine) counts it on one world and not the other.
     health.forget()
     db.session.expire_all()
     with counting(engine) as statements:
         response = people.request(who, "GET", path)
+    page = keep and response.status_code == 200 and response.mimetype == "text/html"
     return Answer(classify(response), response.status_code,
-                  [s for s in statements if "SAVEPOINT" not in s])
+                  [s for s in statements if "SAVEPOINT" not in s],
+                  main_of(response.get_data(as_text=True)) if page else None)
 
 
 @pytest.fixture(scope="module")
 def walked(app, engine, module_connection, world, people) -> dict[str, tuple[str, dict]]:
     """Every GET route's address in the world and everyone's `Answer` to it, {endpoint:
     (path, {who: Answer})}, asked once for the module: the table's GETs
-    (`test_who_gets_what`) and the statements' steadiness (`test_every_page_runs_as_many_
-    statements_on_more_data`) read the same requests. Each is rolled back, so every answer is
-    to the world as built, whichever test reads it and whatever ran before."""
+    (`test_who_gets_what`), the statements' steadiness (`test_every_page_runs_as_many_
+    statements_on_more_data`) and the pages of the walk of every list for its files
+    (tests/export/every_list.py) read the same requests. Each is rolled back, so every answer
+    is to the world as built, whichever test reads it and whatever ran before."""
     with shared_data(app, module_connection):
-        return {endpoint: (path, {who: ask(engine, people, who, path) for who in SUBJECTS})
+        return {endpoint: (path, {who: ask(engine, people, who, path, keep=True)
+                                  for who in SUBJECTS})
                 for endpoint, rule in sorted(rules(app).items()) if "GET" in rule.methods
                 for path in [url_for_rule(rule, world)]}
 

@@ -3,12 +3,12 @@ without an export). The walk asks every page of the app, for each person of the 
 (tests/world.py) who may open it, and sorts each page that draws a table: a list
 (`LISTS`) must offer "Download this list", and each file it links to must hold its table's
 columns and as many rows as the page shows that person (so the file keeps the page's filters
-and what that person may see, not more); a page that is no list says why (`NOT_LISTS`). A new
-page with a table and neither fails the walk (tests/export/test_every_page_with_a_table.py).
+and what that person may see, not more); a page that is no list says why (`NOT_LISTS`), and a
+new page with a table and neither fails the walk.
 
-One test per list, all on the module's one world (built once, each request rolled back); the
-other pages are walked by a module of their own, so the two halves of the walk can run on the
-two workers at once (tests/conftest.py runs a module whole on one worker).
+The pages are those the access table asked of the same world as each of the same people
+(`walked` in tests/test_access_matrix.py, each request rolled back): its module runs these
+tests (imported there), one a list and one for each other page, and asks for the files only.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.conftest import shared_data
 from tests.export.helpers import csv_rows, xlsx_rows
 from tests.export.pages import tables
-from tests.world import PEOPLE, People, build, rules, signed_in_people, url_for_rule
+from tests.world import PEOPLE, rules
 from tracker import create_app
 
 # The lists: endpoint -> how many tables of the page are files (one "Download this list" each).
@@ -124,30 +123,17 @@ def _routes() -> dict[str, object]:
 PAGES = _routes()
 
 
-@pytest.fixture(scope="module")
-def world(app, module_connection):
-    with shared_data(app, module_connection):
-        return build()
-
-
-@pytest.fixture(scope="module")
-def people(app, module_connection, world) -> Iterator[People]:
-    with signed_in_people(app, module_connection, world) as people:
-        yield people
-
-
 def main_of(page: str) -> str:
     return page.split("<main", 1)[1].split("</main>", 1)[0]
 
 
-def read_by_each(app, world, people, endpoint: str) -> Iterator[tuple[str, str, str]]:
+def read_by_each(walked: dict, endpoint: str) -> Iterator[tuple[str, str, str]]:
     """(path, who, the page's <main>) for each person of the world to whom `endpoint`'s page
-    answers 200 in HTML."""
-    path = url_for_rule(rules(app)[endpoint], world)
+    answered 200 in HTML in the access table's walk."""
+    path, answers = walked[endpoint]
     for who in PEOPLE:
-        response = people.request(who, "GET", path)
-        if response.status_code == 200 and response.mimetype == "text/html":
-            yield path, who, main_of(response.get_data(as_text=True))
+        if answers[who].main is not None:
+            yield path, who, answers[who].main
 
 
 def _header(table: dict) -> list[str]:
@@ -188,10 +174,10 @@ def _check_file(people, who: str, main: str, link_at: int, href: str,
 
 
 @pytest.mark.parametrize("endpoint", sorted(LISTS))
-def test_a_list_exports_what_it_shows_to_whoever_reads_it(app, world, people, endpoint):
+def test_a_list_exports_what_it_shows_to_whoever_reads_it(people, walked, endpoint):
     wrong: list[str] = []
     readers = []
-    for path, who, main in read_by_each(app, world, people, endpoint):
+    for path, who, main in read_by_each(walked, endpoint):
         readers.append(who)
         links = [(m.start(), html.unescape(m.group(1))) for m in EXPORT.finditer(main)]
         expected = LISTS[endpoint] + (endpoint == "pms.register" and "table=new" in main)
@@ -206,7 +192,7 @@ def test_a_list_exports_what_it_shows_to_whoever_reads_it(app, world, people, en
     assert readers, "a list no one in the world could open"
 
 
-def test_a_list_s_file_links_keep_the_page_s_filters(app, world, people):
+def test_a_list_s_file_links_keep_the_page_s_filters(people):
     """The links carry what the page was asked with (the file is the same query)."""
     response = people.request("admin", "GET", "/transfers/?kind=exclusive_licence&signed=2026")
     hrefs = [html.unescape(h) for h in EXPORT.findall(main_of(response.get_data(as_text=True)))]
@@ -228,3 +214,17 @@ def test_the_walk_has_a_test_for_every_page_of_the_app(app):
     """The tests are made from an app built at collection: the suite's app has the same
     pages, so none goes unwalked."""
     assert sorted(pages(app)) == sorted(PAGES)
+
+
+OTHER_PAGES = sorted(set(PAGES) - set(LISTS) - set(NOT_LISTS))
+
+
+@pytest.mark.parametrize("endpoint", OTHER_PAGES)
+def test_a_page_with_a_table_is_a_list_or_says_why(walked, endpoint):
+    """One test for each other page of the app, asked by every person of the world; each page
+    answering them 200 with a table fails."""
+    wrong = [f"{path} ({endpoint}) as {who}: a table and no file; export it or say in "
+             "NOT_LISTS why it is no list"
+             for path, who, main in read_by_each(walked, endpoint)
+             if TABLE.search(main)]
+    assert wrong == []
