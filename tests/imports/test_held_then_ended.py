@@ -98,6 +98,11 @@ def test_it_exports_as_it_came_and_imports_again_unchanged():
     assert changed.errors == [[2, "Terminated while on hold on", (
         "The project was ended while on hold on Mar 15, 2020, not Mar 16, 2020. An import does "
         "not change a recorded decision: write the recorded day here.")]]
+    revisited = run(admin, "projects", [HEADER, _row(revisit="2020-01-31")])
+    assert revisited.errors == [[2, "Revisit date", (
+        "The HOLD before the project was ended set its revisit date to Dec 31, 2019, not Jan "
+        "31, 2020. An import does not change a recorded decision: write the recorded date "
+        "here.")]]
 
 
 @pytest.mark.parametrize(("changes", "column", "message"), [

@@ -97,13 +97,19 @@ def history(project: Project, values: dict[str, Any], given: Container[str],
             if route.terminated_on else _(
             "The project was not ended while on hold: a KILL at its gate ended it. An import "
             "does not change a recorded decision: leave this cell empty.")))
-    if values["_revisit_date"] is not None and phase is Phase.ON_HOLD and (
+    if values["_revisit_date"] is not None and (
+            phase is Phase.ON_HOLD or route.terminated_on) and (
             values["_revisit_date"] != project.revisit_date):
         found.append(("revisit_date", _(
             "The project is on hold until %(recorded)s, not %(given)s. An import does not "
             "change a recorded decision: the revisit date is changed by correcting the HOLD "
             "on its gate review's page. Write the recorded date here.",
-            recorded=day(project.revisit_date), given=day(values["_revisit_date"]))))
+            recorded=day(project.revisit_date), given=day(values["_revisit_date"]))
+            if phase is Phase.ON_HOLD else _(
+            "The HOLD before the project was ended set its revisit date to %(recorded)s, not "
+            "%(given)s. An import does not change a recorded decision: write the recorded "
+            "date here.", recorded=day(project.revisit_date),
+            given=day(values["_revisit_date"]))))
     return found
 
 
