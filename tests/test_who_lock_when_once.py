@@ -61,3 +61,15 @@ def test_no_service_writes_who_lock_when_by_hand():
                     offenders.append(f"{path.relative_to(TRACKER)}:{function.lineno} "
                                      f"{function.name}")
     assert offenders == [], "require(may, lambda: refusal(...), lock=lambda: ...)"
+
+
+def test_a_row_is_locked_and_read_again_in_one_place():
+    """`tracker.db.lock(record, *again)` locks a row and reads again what it holds; found in
+    session 29: fourteen services wrote `db.session.refresh(x, with_for_update=True)`, six of
+    them followed by their own `expire` of what it holds."""
+    offenders = [f"{path.relative_to(TRACKER)}:{node.lineno}" for path in modules()
+                 if path != TRACKER / "db.py"
+                 for node in ast.walk(tree(path))
+                 if isinstance(node, ast.Call) and _name(node) == "refresh"
+                 and any(k.arg == "with_for_update" for k in node.keywords)]
+    assert offenders == [], "db.lock(record, *what_it_holds)"

@@ -88,7 +88,7 @@ def begin(entry: Any, under: Any, refusal: Callable[[Any], str | None], when: st
     and the date checked against the original's date (its attribute, or path, `when`) by
     `check`, a problem with the date said beside `field`. The reason, trimmed."""
     for each in under if isinstance(under, tuple) else (under,):
-        db.session.refresh(each, with_for_update=True)
+        db.lock(each)
     if stale is None or stale:  # () reads nothing again; expire() takes none for all
         db.session.expire(entry, stale)
     if fresh is not None:

@@ -130,8 +130,7 @@ def void_transfer(actor: User, transfer: Transfer, reason: str | None) -> Transf
     named by none."""
     if not Transfer.can_manage(actor):
         raise Forbidden()
-    db.session.refresh(transfer, with_for_update=True)
-    db.session.expire(transfer, ["receipts", "reports"])
+    db.lock(transfer, "receipts", "reports")
 
     def unnamed() -> dict[str, list[Any]]:  # the spin-off deal it named is named by none
         named, transfer.ip_deal_id = transfer.ip_deal_id, None

@@ -333,8 +333,7 @@ def add_annuity(actor: User, right: IpRight, *, year_no: int | None, due_on: dat
     problems = Problems()
     if right.kind is not RightKind.PATENT:
         problems.add("year_no", _("Only a patent has annuities."))
-    db.session.refresh(right, with_for_update=True)  # two listings at once: one year each
-    db.session.expire(right, ["annuities"])
+    db.lock(right, "annuities")  # two listings at once: one year each
     if year_no is None or not 1 <= year_no <= 30:
         problems.add("year_no", _("The patent's year is between 1 and 30."))
     if due_on is None:

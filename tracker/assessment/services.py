@@ -311,7 +311,7 @@ def approve_allocation(actor: User, year: int) -> AssessmentYear:
         raise Forbidden()
     found = year_of(year)
     if found.id is not None:  # none: no rule yet, so no pool (refused below)
-        db.session.refresh(found, with_for_update=True)
+        db.lock(found)
     if (said := approval_refusal(found)) is not None:
         raise Refused(said)
     rows = computed_allocation(year)

@@ -102,8 +102,7 @@ def save_agreement(actor: User, agreement: CentreAgreement, *, signed_on: date,
 def _lock(agreement: CentreAgreement) -> None:
     """Serialise what changes a term's payments: two payments at once must not both fit the
     commitment. PostgreSQL locks the agreement's row; what was paid is read again after it."""
-    db.session.refresh(agreement, with_for_update=True)
-    db.session.expire(agreement, ["payments"])
+    db.lock(agreement, "payments")
 
 
 def pay_refusal(agreement: CentreAgreement) -> str | None:

@@ -72,8 +72,7 @@ def void_ip_deal(actor: User, deal: IpDeal, reason: str) -> IpDeal:
     """A licence or assignment recorded by mistake counts no more: it stays, marked voided
     with the reason, on the company's page and in its history."""
     require_manager(actor)
-    db.session.refresh(deal.company, with_for_update=True)  # as a reversal of its shares
-    db.session.expire(deal.company, ["entries"])
+    db.lock(deal.company, "entries")  # as a reversal of its shares
     return voids.void(actor, deal, reason, "ip.void",
                       _("Say why the licence or assignment is voided."), refusal=void_refusal)
 

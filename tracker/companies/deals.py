@@ -47,7 +47,7 @@ def record_round(actor: User, company: Company, *, name: str, on: date, pre_mone
     to each investor for their amount, rounded down (`tracker.money`)."""
     services.require_manager(actor)
     # Under the company's lock, so that two rounds of one name can't be recorded at once.
-    db.session.refresh(company, with_for_update=True)
+    db.lock(company)
     name = name.strip()
     priced = check_round(
         company, name=name, on=on, pre_money=pre_money, amount=amount, investors=investors,
@@ -160,7 +160,7 @@ def record_ip_deal(actor: User, company: Company, *, achievement_id: int | None,
                            signed_on=signed_on, upfront=upfront, royalty_pct=royalty_pct,
                            equity_shares=None)
     if equity:  # under the company's lock: a round recorded meanwhile is seen
-        db.session.refresh(company, with_for_update=True)
+        db.lock(company)
     given = _equity(company, list(equity), signed_on, problems)
     problems.raise_any()
     terms["equity_shares"] = sum((line.shares for line in given), Decimal("0"))

@@ -215,8 +215,7 @@ def record_payment(actor: User, instalment: Instalment, received_on: date,
     """Money received against an instalment; partial payments add up, never beyond it."""
     require(instalment.contract.can_correct(actor), lambda: pay_refusal(instalment.contract))
     # Two payments at once must not both see the same amount outstanding.
-    db.session.refresh(instalment, with_for_update=True)
-    db.session.expire(instalment, ["payments"])
+    db.lock(instalment, "payments")
     problems = Problems()  # every problem at once, each beside its field
     check_payment(problems, instalment.outstanding, instalment.contract.signed_on,
                   received_on, amount)

@@ -65,7 +65,7 @@ def issue(actor: User, kind: DocumentKind, project: Project, decision: GateDecis
         raise Invalid("language", _("Choose Chinese or English."))
     if (kind, decision) not in contents.documents_of(project):
         raise Refused(_("This record does not call for that document (yet)."))
-    db.session.refresh(project, with_for_update=True)  # numbers are given one at a time
+    db.lock(project)  # numbers are given one at a time
     wording = template_for(kind).in_language(language)
     issued_on = today()
     same = _latest(kind, project, decision, language)

@@ -85,8 +85,7 @@ def lock(agreement: FundingAgreement) -> None:
     """Serialise the money decisions on one agreement: two payments at once would each see
     the other's tranche as unpaid. PostgreSQL locks the row (SQLite serialises writers), and
     what was paid (by HQ and by the co-funders) and converted is read again after the lock."""
-    db.session.refresh(agreement, with_for_update=True)
-    db.session.expire(agreement, ["conversions", "tranches", "co_funders"])
+    db.lock(agreement, "conversions", "tranches", "co_funders")
     for tranche in agreement.tranches:
         db.session.expire(tranche, ["disbursements"])
     for co_funder in agreement.co_funders:

@@ -214,7 +214,7 @@ def request_gate(actor: User, project: Project) -> GateReview:
     require(project.can_request_gate(actor), lambda: gate_refusal(project))
     gate = PHASE_GATE[project.phase]
     # Two requests at once: the second waits here and then finds the first one's review open.
-    db.session.refresh(project, with_for_update=True)
+    db.lock(project)
     refusals = guards.gate_request_refusals(project, gate)
     if refusals:
         raise Refused(" ".join(refusals))
@@ -299,7 +299,7 @@ def one_member_at_a_time(review: GateReview) -> None:
     Otherwise the second lost the race on the review's version (a 409 telling an evaluator
     that someone else changed their scorecard), and two last scorecards could each miss the
     other and nobody tell the chair that every evaluator has scored."""
-    db.session.refresh(review, with_for_update=True)
+    db.lock(review)
     db.session.scalars(select(PanelMember).where(PanelMember.review_id == review.id)
                        .execution_options(populate_existing=True)).all()
 

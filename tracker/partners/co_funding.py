@@ -27,7 +27,7 @@ def _lock(co_funder: CoFunder) -> None:
     """Serialise payments on one co-funder: two at once must not both fit the commitment.
     PostgreSQL locks the agreement's row (as the funding services do), and what was paid is
     read again after the lock."""
-    db.session.refresh(co_funder.agreement, with_for_update=True)
+    db.lock(co_funder.agreement)
     db.session.expire(co_funder, ["payments"])
 
 

@@ -30,7 +30,7 @@ def record_spending(actor: User, project: Project, *, budget_line_id: int, spent
     recorded (it happened) once the PM has confirmed it (the view's confirmation step,
     `tracker.spending.previews`), and warned about on the project's pages, never refused."""
     require(SpendingEntry.can_record(actor, project), lambda: plan_refusal(project))
-    db.session.refresh(project, with_for_update=True)  # two expenses at once can't both pass
+    db.lock(project)  # two expenses at once can't both pass
     spent = _spent(project)
     if (said := all_spent(project, spent)) is not None:
         raise Refused(said)
