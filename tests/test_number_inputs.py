@@ -5,8 +5,8 @@ cannot read as a number sends the field empty: see
 tests/browser/test_typed_numbers.py), which reads grouped numbers and says what is wrong with
 the others. A phone's keypad comes from `inputmode`: digits for a whole number and a year,
 digits and a point for a decimal, neither for a field whose form takes a number below zero (the
-keypads have no minus sign; a gate template's numbers are bounded by the service,
-tracker/gates/configuration.py, their forms by a maximum alone). The bounds the number input
+keypads have no minus sign; no form's amount does, `fields.amount_field`, nor a gate template's
+numbers, tracker/gates/bounds.py). The bounds the number input
 drew are the server's to check (`Range`, a year's own), so no field goes without one."""
 
 from __future__ import annotations

@@ -30,10 +30,10 @@ from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.web.fields import (
     DateField,
-    MoneyField,
     NumberField,
     Range,
     WholeNumberField,
+    amount_field,
     row_id,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -110,8 +110,7 @@ class RightForm(OneTime, SeenVersion, Form):
     status = SelectField(_l("Status"), choices=[])
     filed_on = DateField(_l("Filed on"), validators=[Optional()])
     granted_on = DateField(_l("Granted or registered on"), validators=[Optional()])
-    attorney_costs = MoneyField(_l("Attorney costs (CNY)"), validators=[
-        Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    attorney_costs = amount_field(_l("Attorney costs (CNY)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,24 +135,21 @@ class AnnuityForm(OneTime, Form):
     year_no = WholeNumberField(_l("Patent year"), validators=[InputRequired(),
                                                               Range(min=1, max=30)])
     due_on = DateField(_l("Due on"), validators=[InputRequired()])
-    fee = MoneyField(_l("Fee (CNY)"), validators=[
-        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    fee = amount_field(_l("Fee (CNY)"))
 
 
 class AnnuityEditForm(OneTime, Form):
     """An unpaid annuity's due date and fee, corrected."""
 
     due_on = DateField(_l("Due on"), validators=[InputRequired()])
-    fee = MoneyField(_l("Fee (CNY)"), validators=[
-        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    fee = amount_field(_l("Fee (CNY)"))
 
 
 class AnnuityPaidForm(OneTime, Form):
     """The fee paid to the patent office (缴费), not money received."""
 
     paid_on = DateField(_l("Fee paid on"), validators=[InputRequired()])
-    amount = MoneyField(_l("Fee paid (CNY)"), validators=[
-        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    amount = amount_field(_l("Fee paid (CNY)"))
     late_fee_reason = StringField(
         _l("Surcharge for late payment"), validators=[Optional(), Length(max=500)],
         description=_l("Only when more than the fee was paid: why (paid late, with the "
@@ -166,16 +162,14 @@ class TransferForm(OneTime, SeenVersion, Form):
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
     ends_on = DateField(_l("Ends on"), validators=[Optional()],
                         description=_l("No royalty report is owed for a period after it."))
-    upfront = MoneyField(_l("Upfront payment (CNY)"), validators=[
-        Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    upfront = amount_field(_l("Upfront payment (CNY)"), required=False)
     upfront_due_on = DateField(
         _l("Upfront payment due on"), validators=[Optional()],
         description=_l("The project manager is reminded once it is late and not received."))
     royalty_pct = NumberField(_l("Royalty rate (%)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
     royalty_base = SelectField(_l("Royalty base"), choices=[])
-    minimum_royalty = MoneyField(_l("Minimum royalty per period (CNY)"), validators=[
-        Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))])
+    minimum_royalty = amount_field(_l("Minimum royalty per period (CNY)"), required=False)
     reporting_months = SelectField(_l("Reporting period"), coerce=int, default=0, choices=[])
     report_days = WholeNumberField(_l("Report due, days after the period"), default=30,
                                    validators=[Optional(), Range(min=0, max=366)])
@@ -211,18 +205,15 @@ class ReportForm(OneTime, Form):
     # The start of the period the page offered (`report_period`): a stale form is refused.
     period = HiddenField()
     received_on = DateField(_l("Report received on"), validators=[InputRequired()])
-    base_amount = MoneyField(_l("Base reported (CNY)"), validators=[
-        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))],
-        description=_l("The sales or profit the royalty is a percentage of."))
+    base_amount = amount_field(_l("Base reported (CNY)"), description=_l(
+        "The sales or profit the royalty is a percentage of."))
 
 
 class IncomeForm(OneTime, Form):
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
-    amount = MoneyField(_l("Amount received (CNY)"), validators=[
-        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e12"))])
-    costs = MoneyField(_l("Costs deducted (CNY)"), validators=[
-        Optional(), Range(min=Decimal("0"), max=Decimal("1e12"))],
-        description=_l("Taxes, fees and costs of the transfer: the rest is the net income."))
+    amount = amount_field(_l("Amount received (CNY)"))
+    costs = amount_field(_l("Costs deducted (CNY)"), required=False, description=_l(
+        "Taxes, fees and costs of the transfer: the rest is the net income."))
     pays = SelectField(_l("It pays"), choices=[], validators=[DataRequired()],
                        description=_l("Only a receipt of the upfront payment counts towards "
                                       "it; a royalty is paid against its report."))

@@ -19,14 +19,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from tracker.assessment.models import MEASURE_LABELS, Measure
 from tracker.files import attached
 from tracker.files.services import ACCEPT
+from tracker.money import CENT
 from tracker.web.corrections import reason_field
 from tracker.web.fields import (
     MAX_AMOUNT,
-    MoneyField,
     MultiCheckboxField,
     NumberField,
     Range,
     WholeNumberField,
+    amount_field,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion
 
@@ -104,13 +105,10 @@ class ReviewEvidenceForm(OneTime, Form):
 
 
 class RuleForm(OneTime, Form):
-    pool = MoneyField(_l("Funding pool (CNY)"), validators=[
-        InputRequired(), Range(min=Decimal("0.01"), max=MAX_AMOUNT)])
+    pool = amount_field(_l("Funding pool (CNY)"), least=CENT)
     score_share = NumberField(_l("Share by total score (%)"), default=Decimal("70"),
                               validators=[InputRequired(), Range(0, 100)],
                               description=_l("The rest is shared by contract revenue "
                                              "received in the year."))
-    floor = MoneyField(_l("Floor per institute (CNY)"), default=Decimal("0"),
-                       validators=[InputRequired(), Range(min=Decimal("0"), max=MAX_AMOUNT)])
-    cap = MoneyField(_l("Cap per institute (CNY, optional)"),
-                     validators=[Optional(), Range(min=Decimal("0.01"), max=MAX_AMOUNT)])
+    floor = amount_field(_l("Floor per institute (CNY)"), default=Decimal("0"))
+    cap = amount_field(_l("Cap per institute (CNY, optional)"), required=False, least=CENT)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from tracker.web.fields import DateField, MoneyField, Range
+from tracker.web.fields import DateField, amount_field
 from tracker.web.forms import Form, OneTime, SeenVersion
-
-MONEY = [InputRequired(), Range(min=Decimal("0"), max=Decimal("1e15"))]
 
 
 class _Change(OneTime, Form):
@@ -28,7 +24,7 @@ class MoveForm(_Change):
     new_line = StringField(_l("Name of the new line"), validators=[Optional(), Length(max=100)],
                            description=_l("When the money goes to a new line: it is created "
                                           "when the move takes effect."))
-    amount = MoneyField(_l("Amount (CNY)"), validators=MONEY)
+    amount = amount_field(_l("Amount (CNY)"))
 
     no_choice = {"from_line_id": _l("The project has no budget line to move money from.")}
 
@@ -53,7 +49,7 @@ class MoveForm(_Change):
 
 
 class TotalForm(_Change):
-    budget_total = MoneyField(_l("New budget total (CNY)"), validators=MONEY)
+    budget_total = amount_field(_l("New budget total (CNY)"))
 
 
 class PersonForm(_Change):

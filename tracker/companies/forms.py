@@ -30,13 +30,13 @@ from tracker.web.fields import (
     OfferedField,
     Range,
     WholeNumberField,
+    amount_field,
     row_id,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 HOLDING_ROWS = 8
 INVESTOR_ROWS = 5
-MAX_MONEY = Decimal("1e15")
 MAX_SHARES = Decimal("1e18")
 
 
@@ -50,21 +50,14 @@ def _shares(text, required: bool = True, description: str = "") -> WholeNumberFi
         first, Range(min=Decimal("0"), max=MAX_SHARES)])
 
 
-def _money(text, required: bool = True) -> MoneyField:
-    first = InputRequired() if required else Optional()
-    return MoneyField(text, validators=[first, Range(min=Decimal("-1e15"), max=MAX_MONEY)])
-
-
 def _paid(required: bool = False) -> MoneyField:
     """What an issue typed in was paid: optional, as the entries recorded before it was asked
     have none (a multiple over shares some of which carry no cost is not given); `required`
     where it is recorded afterwards for such an entry (`PaidForm`)."""
-    return MoneyField(_l("Paid for the shares (CNY)"), validators=[
-        InputRequired() if required else Optional(), Range(min=Decimal("0"), max=MAX_MONEY)],
-        description=_l("The cash paid, or the agreed value of the IP or asset contributed.")
-        if required else _l("The cash paid, or the agreed value of the IP or asset "
-                            "contributed. Empty when not known: HQ's return multiple is then "
-                            "not given."))
+    return amount_field(_l("Paid for the shares (CNY)"), required=required, description=_l(
+        "The cash paid, or the agreed value of the IP or asset contributed.") if required
+        else _l("The cash paid, or the agreed value of the IP or asset contributed. Empty "
+                "when not known: HQ's return multiple is then not given."))
 
 
 class CompanyForm(OneTime, SeenVersion, Form):
@@ -73,7 +66,7 @@ class CompanyForm(OneTime, SeenVersion, Form):
                        description=_l("18 characters, as on the business licence; empty until "
                                       "the company is registered."))
     registered_on = DateField(_l("Registration date"), validators=[Optional()], past=True)
-    registered_capital = _money(_l("Registered capital (CNY)"), required=False)
+    registered_capital = amount_field(_l("Registered capital (CNY)"), required=False)
     legal_representative = StringField(_l("Legal representative"),
                                        validators=[Optional(), Length(max=100)])
     project_ids = SelectMultipleField(_l("Projects it comes from"), coerce=int, choices=[])
@@ -173,7 +166,7 @@ class InvestorRow(Form):
     name = OfferedField(_l("Investor"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Holder type"), choices=[], coerce=HolderType,
                        default=HolderType.INVESTOR)
-    amount = _money(_l("Amount (CNY)"), required=False)
+    amount = amount_field(_l("Amount (CNY)"), required=False)
     lead = BooleanField(_l("Lead"))
 
     def __init__(self, *args, **kwargs):
@@ -190,8 +183,8 @@ class RoundForm(OneTime, Form):
     name = StringField(_l("Round"), validators=[DataRequired(), Length(max=100)],
                        description=_l("Angel, A, B+ ..."))
     on_date = DateField(_l("Closed on"), validators=[InputRequired()])
-    pre_money = _money(_l("Pre-money valuation (CNY)"))
-    amount = _money(_l("Amount raised (CNY)"))
+    pre_money = amount_field(_l("Pre-money valuation (CNY)"))
+    amount = amount_field(_l("Amount raised (CNY)"))
     investors = FieldList(FormField(InvestorRow), min_entries=INVESTOR_ROWS,
                           max_entries=INVESTOR_ROWS)
 
@@ -226,7 +219,7 @@ class IpDealForm(OneTime, Form):
                            validators=[DataRequired(), Length(max=200)])
     exclusive = BooleanField(_l("Exclusive"))
     field_of_use = StringField(_l("Field of use"), validators=[Optional(), Length(max=200)])
-    upfront = _money(_l("Upfront payment (CNY)"), required=False)
+    upfront = amount_field(_l("Upfront payment (CNY)"), required=False)
     royalty_pct = NumberField(_l("Royalty rate (%)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
@@ -283,7 +276,7 @@ class IpDealCorrectionForm(SeenVersion, IpDealForm):
 class ExitForm(OneTime, Form):
     kind = SelectField(_l("Exit"), choices=[], coerce=ExitKind)
     on_date = DateField(_l("Dated"), validators=[InputRequired()])
-    proceeds = _money(_l("Proceeds (CNY)"))
+    proceeds = amount_field(_l("Proceeds (CNY)"))
     accelerate = BooleanField(_l("Unvested incentive options vest in full at the exit"),
                               description=_l("Otherwise they lapse at the exit. Either way no "
                                              "option is exercised after it."))

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FileField, FormField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from tracker.contracts.models import ContractType
 from tracker.display.labels import label
+from tracker.money import CENT
 from tracker.web.corrections import reason_field
-from tracker.web.fields import DateField, MoneyField, Range, RowList, row_id
+from tracker.web.fields import DateField, RowList, amount_field, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 INSTALMENT_ROWS = 6
-POSITIVE = Range(min=Decimal("0.01"), max=Decimal("1e15"))
 
 
 class InstalmentRow(Form):
     due_date = DateField(_l("Due date"), validators=[Optional()])
-    amount = MoneyField(_l("Amount (CNY)"), validators=[Optional(), POSITIVE])
+    amount = amount_field(_l("Amount (CNY)"), required=False, least=CENT)
 
 
 class TermsForm(OneTime, SeenVersion, Form):
@@ -31,7 +29,7 @@ class TermsForm(OneTime, SeenVersion, Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     enterprise_id = SelectField(_l("Counterparty enterprise"), coerce=row_id, choices=[])
     type = SelectField(_l("Type"), choices=[], coerce=ContractType)
-    amount = MoneyField(_l("Amount (CNY)"), validators=[InputRequired(), POSITIVE])
+    amount = amount_field(_l("Amount (CNY)"), least=CENT)
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
 
     no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a contract's counterparty "
@@ -82,13 +80,13 @@ class InstalmentForm(OneTime, SeenVersion, Form):
     the schedule, with its reason."""
 
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
-    amount = MoneyField(_l("Amount (CNY)"), validators=[InputRequired(), POSITIVE])
+    amount = amount_field(_l("Amount (CNY)"), least=CENT)
     reason = reason_field()
 
 
 class PaymentForm(OneTime, Form):
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
-    amount = MoneyField(_l("Amount received (CNY)"), validators=[InputRequired(), POSITIVE])
+    amount = amount_field(_l("Amount received (CNY)"), least=CENT)
 
 
 class RegistrationForm(OneTime, SeenVersion, Form):
@@ -96,9 +94,8 @@ class RegistrationForm(OneTime, SeenVersion, Form):
                          validators=[DataRequired(), Length(max=60)],
                          description=_l("As printed on the registration certificate."))
     registered_on = DateField(_l("Date of registration"), validators=[InputRequired()])
-    value = MoneyField(_l("Technology transaction value (CNY)"),
-                       validators=[InputRequired(), POSITIVE],
-                       description=_l("As the office approved it: the part of the contract's "
+    value = amount_field(_l("Technology transaction value (CNY)"), least=CENT,
+                   description=_l("As the office approved it: the part of the contract's "
                                       "amount that is technology; it may be less than the "
                                       "amount."))
     certificate = FileField(_l("Registration certificate (optional)"),

@@ -11,16 +11,10 @@ from wtforms.validators import InputRequired, Length, Optional
 from tracker.display.labels import label
 from tracker.funding.models import DEADLINE_OUTCOMES, AgreementOutcome, ConditionKind
 from tracker.web.corrections import reason_field
-from tracker.web.fields import DateField, MoneyField, NumberField, Range
+from tracker.web.fields import DateField, NumberField, Range, amount_field
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 CO_FUNDER_ROWS = 3
-MAX_MONEY = Decimal("1e15")
-
-
-def _money(text, required: bool = True) -> MoneyField:
-    first = InputRequired() if required else Optional()
-    return MoneyField(text, validators=[first, Range(min=Decimal("0"), max=MAX_MONEY)])
 
 
 class CoFunderRow(Form):
@@ -30,7 +24,7 @@ class CoFunderRow(Form):
 
 
 class AgreementForm(OneTime, SeenVersion, Form):
-    committed = _money(_l("Committed by HQ (CNY)"))
+    committed = amount_field(_l("Committed by HQ (CNY)"))
     hq_ratio = NumberField(_l("HQ's part of the ratio"), places=4, default=Decimal("1"),
                            validators=[InputRequired(), Range(min=Decimal("0"),
                                                                     max=Decimal("999"))],
@@ -39,7 +33,7 @@ class AgreementForm(OneTime, SeenVersion, Form):
                            max_entries=CO_FUNDER_ROWS)
     discount_pct = NumberField(_l("Discount on conversion (%)"), validators=[
         Optional(), Range(min=Decimal("0"), max=Decimal("100"))])
-    qualifying_round_min = _money(_l("Smallest qualifying round (CNY)"))
+    qualifying_round_min = amount_field(_l("Smallest qualifying round (CNY)"))
     signed_on = DateField(_l("Signed on"), validators=[InputRequired()])
     conversion_deadline = DateField(_l("Conversion deadline"), validators=[InputRequired()])
 
@@ -79,7 +73,7 @@ class AgreementCorrectionForm(AgreementForm):
 
 
 class TrancheForm(OneTime, Form):
-    amount = _money(_l("Amount (CNY)"))
+    amount = amount_field(_l("Amount (CNY)"))
     condition = SelectField(_l("Released when"), choices=[], coerce=ConditionKind)
     milestone_id = SelectField(_l("Milestone"), coerce=int, choices=[])
     gate = SelectField(_l("Gate"), coerce=int, choices=[])
@@ -118,7 +112,7 @@ class TrancheCorrectionForm(SeenVersion, TrancheForm):
 
 
 class DisbursementForm(OneTime, Form):
-    amount = _money(_l("Amount paid (CNY)"))
+    amount = amount_field(_l("Amount paid (CNY)"))
     paid_on = DateField(_l("Paid on"), validators=[InputRequired()])
     reference = StringField(_l("Payment reference"), validators=[Optional(), Length(max=100)])
 
@@ -139,7 +133,7 @@ class OutcomeForm(OneTime, Form):
 
     outcome = SelectField(_l("Outcome"), choices=[], coerce=AgreementOutcome)
     outcome_on = DateField(_l("Dated"), validators=[InputRequired()])
-    repaid_amount = _money(_l("Amount repaid (CNY)"), required=False)
+    repaid_amount = amount_field(_l("Amount repaid (CNY)"), required=False)
     substitute = StringField(_l("Substituted by (project code)"),
                              validators=[Optional(), Length(max=40)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])

@@ -16,6 +16,7 @@ from tracker import db
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Problems
 from tracker.experts.models import ExpertTitle
+from tracker.gates.bounds import said, within
 from tracker.gates.models import CriterionKind, GateCriterion, GateTemplate
 from tracker.names import name_key, one_line
 
@@ -57,19 +58,19 @@ def save_template(
     name = (name or "").strip()
     if not name:
         problems.add("name", _("Give the gate a name."))
-    if pass_threshold is None or not 0 <= pass_threshold <= 100:
-        problems.add("pass_threshold", _("The pass threshold is a percentage from 0 to 100."))
-    if min_trl is not None and not 1 <= min_trl <= 9:
-        problems.add("min_trl", _("A TRL is from 1 to 9; leave it empty for no minimum."))
-    if quorum is None or quorum < 1:
-        problems.add("quorum", _("The quorum is at least one scorecard."))
-    if review_days is None or review_days < 1:
-        problems.add("review_days", _("The review period is at least one day."))
+    if not within("pass_threshold", pass_threshold):
+        problems.add("pass_threshold", said("pass_threshold"))
+    if min_trl is not None and not within("min_trl", min_trl):
+        problems.add("min_trl", said("min_trl"))
+    if not within("quorum", quorum):
+        problems.add("quorum", said("quorum"))
+    if not within("review_days", review_days):
+        problems.add("review_days", said("review_days"))
     min_experts, min_outside_units = min_experts or 0, min_outside_units or 0
-    if min_experts < 0:
-        problems.add("min_experts", _("Give a number of experts of 0 or more."))
-    if min_outside_units < 0:
-        problems.add("min_outside_units", _("Give a number of units of 0 or more."))
+    if not within("min_experts", min_experts):
+        problems.add("min_experts", said("min_experts"))
+    if not within("min_outside_units", min_outside_units):
+        problems.add("min_outside_units", said("min_outside_units"))
     elif min_outside_units > min_experts:
         problems.add("min_outside_units", _("The experts counted come from at most as many "
                                             "units as there are experts: raise the number of "
@@ -152,12 +153,11 @@ def _checked_criteria(criteria: list[dict[str, Any]], problems: Problems) -> lis
         if kind is CriterionKind.MUST:
             weight = Decimal("1") if weight is None else weight
             scale_max = 1
-        if weight is None or weight < 0:
-            problems.add(field + "weight", _("Give a weight of 0 or more."))
+        if not within("weight", weight):
+            problems.add(field + "weight", said("weight"))
             weight = Decimal("0")
-        if scale_max is None or scale_max < 1:
-            problems.add(field + "scale_max",
-                         _("A should-meet criterion is scored from 0 to at least 1."))
+        if not within("scale_max", scale_max):
+            problems.add(field + "scale_max", said("scale_max"))
         text_en = (given.get("text_en") or "").strip() or None
         if text_en and len(text_en) > 300:
             problems.add(field + "text_en", _("A criterion has at most 300 characters."))

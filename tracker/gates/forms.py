@@ -11,17 +11,28 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from tracker.display.labels import label
 from tracker.errors import Invalid
 from tracker.experts.models import ExpertTitle
+from tracker.gates.bounds import BOUNDS
 from tracker.gates.models import CriterionKind, GateTemplate
 from tracker.web.fields import NumberField, Range, WholeNumberField
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 # --- gate templates (HQ admins configure each gate) ---------------------------------------------
-# The ranges that make a template sound (threshold 0-100, TRL 1-9, quorum >= 1, ...) are checked
-# by tracker.gates.configuration; these forms check only that the input is a number that fits.
+# The ranges that make a template sound (threshold 0-100, TRL 1-9, quorum >= 1, ...) are
+# gates.bounds.BOUNDS: these forms take a number within them (`_bounded`), and
+# tracker.gates.configuration checks them for every caller, saying why.
 
 EMPTY_CRITERION_ROWS = 3  # blank rows offered for adding criteria
 MAX_CRITERION_ROWS = 60  # rows posted beyond this are not even built
 LARGEST = 9999  # keeps a number within what its column holds
+
+
+def _bounded(name: str) -> list[Range]:
+    """The range of the template's number `name` (`BOUNDS`), said as the service says it; a
+    number past the column's LARGEST is refused as such."""
+    least, most, said = BOUNDS[name]
+    if most is None:
+        return [Range(min=least, message=said), Range(max=LARGEST)]
+    return [Range(min=least, max=most, message=said)]
 
 
 class CriterionRow(Form):
@@ -29,9 +40,9 @@ class CriterionRow(Form):
                        default=CriterionKind.SHOULD)
     text = StringField(_l("Criterion"), validators=[Optional(), Length(max=300)])
     text_en = StringField(_l("Criterion in English"), validators=[Optional(), Length(max=300)])
-    weight = NumberField(_l("Weight"), validators=[Optional(), Range(max=LARGEST)])
-    scale_max = WholeNumberField(_l("Scale maximum"), validators=[Optional(),
-                                                                  Range(max=LARGEST)])
+    weight = NumberField(_l("Weight"), validators=[Optional(), *_bounded("weight")])
+    scale_max = WholeNumberField(_l("Scale maximum"),
+                                 validators=[Optional(), *_bounded("scale_max")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,15 +57,15 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     pass_threshold = NumberField(
-        _l("Pass threshold (per cent)"), validators=[InputRequired(), Range(max=LARGEST)],
+        _l("Pass threshold (per cent)"), validators=[InputRequired(), *_bounded("pass_threshold")],
         description=_l("The weighted score of the should-meet criteria, in per cent of the "
                        "maximum, that GO needs."))
-    min_trl = WholeNumberField(_l("Minimum TRL"), validators=[Optional(), Range(max=LARGEST)],
+    min_trl = WholeNumberField(_l("Minimum TRL"), validators=[Optional(), *_bounded("min_trl")],
                                description=_l("1 to 9; leave empty for no minimum."))
-    quorum = WholeNumberField(_l("Quorum"), validators=[InputRequired(), Range(max=LARGEST)],
+    quorum = WholeNumberField(_l("Quorum"), validators=[InputRequired(), *_bounded("quorum")],
                               description=_l("Scorecards needed before the chair may decide."))
     review_days = WholeNumberField(
-        _l("Review period (days)"), validators=[InputRequired(), Range(max=LARGEST)],
+        _l("Review period (days)"), validators=[InputRequired(), *_bounded("review_days")],
         description=_l("The panel's due date when HQ names it without one."))
     required_deliverables = TextAreaField(
         _l("Required deliverables"), validators=[Optional(), Length(max=10000)],
@@ -66,11 +77,12 @@ class GateTemplateForm(OneTime, SeenVersion, Form):
                        "show them; leave empty to show the names above."),
         render_kw={"lang": "en"})
     min_experts = WholeNumberField(
-        _l("Experts from the pool: at least"), validators=[Optional(), Range(max=LARGEST)],
+        _l("Experts from the pool: at least"),
+        validators=[Optional(), *_bounded("min_experts")],
         description=_l("Naming a panel with fewer experts of the expert pool (at the title "
                        "below) is refused. 0 or empty: no minimum."))
     min_outside_units = WholeNumberField(
-        _l("Outside units: at least"), validators=[Optional(), Range(max=LARGEST)],
+        _l("Outside units: at least"), validators=[Optional(), *_bounded("min_outside_units")],
         description=_l("The experts counted come from at least this many different units, "
                        "none of them the project's institute or partner enterprise."))
     min_expert_title = SelectField(_l("Title: at least"), choices=[], default="")

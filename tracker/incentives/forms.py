@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from tracker.display.formatting import aside
 from tracker.display.labels import label
 from tracker.incentives.models import GrantKind
-from tracker.web.fields import DateField, MoneyField, Range, WholeNumberField, row_id
+from tracker.web.fields import DateField, Range, WholeNumberField, amount_field, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 MAX_SHARES = Decimal("1e18")
@@ -36,9 +36,7 @@ class GrantFields:
                                              "chosen above."))
     kind = SelectField(_l("Kind of grant"), choices=[])
     shares = _shares(_l("Number granted (shares or options)"))
-    exercise_price = MoneyField(_l("Exercise price per share (CNY, options)"),
-                                validators=[Optional(), Range(min=Decimal("0"),
-                                                              max=Decimal("1e12"))])
+    exercise_price = amount_field(_l("Exercise price per share (CNY, options)"), required=False)
     pool_id = SelectField(_l("From the pool"), coerce=row_id, choices=[])
     granted_on = DateField(_l("Granted on"), validators=[InputRequired()])
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -12,10 +10,8 @@ from tracker.display.labels import label
 from tracker.organisations.forms import technical_field_choice
 from tracker.organisations.models import NEED_URGENCY_LABELS, NeedState, NeedUrgency
 from tracker.techfields.forms import field_choices
-from tracker.web.fields import MoneyField, Range
+from tracker.web.fields import amount_field
 from tracker.web.forms import Form, OneTime, SeenVersion
-
-AMOUNT = [Optional(), Range(min=Decimal("0"), max=Decimal("1e15"))]
 
 
 def _choices(rows, empty_label=None) -> list[tuple[int, str]]:
@@ -29,7 +25,7 @@ class SubmitNeedForm(OneTime, Form):
         _l("Description"), validators=[Optional(), Length(max=10000)],
         description=_l("What the enterprise needs solved, and what it has tried."))
     centre_id = SelectField(_l("Joint innovation centre"), coerce=int, choices=[])
-    intended_investment = MoneyField(_l("Intended investment (CNY)"), validators=AMOUNT)
+    intended_investment = amount_field(_l("Intended investment (CNY)"), required=False)
 
     def __init__(self, *args, centres=(), centre_required: bool = False, **kwargs):
         """`centre_required`: a liaison submits through one of their centres."""
@@ -40,8 +36,8 @@ class SubmitNeedForm(OneTime, Form):
 class AnalysisForm(OneTime, SeenVersion, Form):
     field_id = technical_field_choice()
     trl = SelectField(_l("TRL the enterprise starts from"), coerce=int, choices=[])
-    budget_min = MoneyField(_l("Budget from (CNY)"), validators=AMOUNT)
-    budget_max = MoneyField(_l("Budget up to (CNY)"), validators=AMOUNT)
+    budget_min = amount_field(_l("Budget from (CNY)"), required=False)
+    budget_max = amount_field(_l("Budget up to (CNY)"), required=False)
     urgency = SelectField(_l("Urgency"), coerce=NeedUrgency, choices=[],
                           default=NeedUrgency.NORMAL)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -26,10 +24,9 @@ from tracker.organisations.models import (
 from tracker.techfields.forms import field_choices
 from tracker.web.fields import (
     DateField,
-    MoneyField,
     MultiCheckboxField,
-    Range,
     YearField,
+    amount_field,
     row_id,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -162,10 +159,7 @@ class NeedForm(OneTime, SeenVersion, Form):
     institute_id = SelectField(_l("Matched to institute"), coerce=int, choices=[])
     no_choice = {"enterprise_id": _l("No enterprise is recorded yet: a need is an "
                                      "enterprise's (Enterprises).")}
-    intended_investment = MoneyField(
-        _l("Intended investment (CNY)"),
-        validators=[Optional(), Range(min=Decimal("0"), max=Decimal("1e15"))],
-    )
+    intended_investment = amount_field(_l("Intended investment (CNY)"), required=False)
     state = SelectField(_l("State"), choices=[], coerce=NeedState)
     field_id = technical_field_choice()
 

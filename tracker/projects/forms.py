@@ -25,10 +25,10 @@ from tracker.techfields.forms import field_choices
 from tracker.web.corrections import reason_field
 from tracker.web.fields import (
     DateField,
-    MoneyField,
     Range,
     RowList,
     WholeNumberField,
+    amount_field,
     row_id,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion, page_has_errors
@@ -39,8 +39,7 @@ MAX_BUDGET_ROWS = 30  # rows posted beyond this are not even built (a template's
 
 class BudgetLineForm(Form):
     category = StringField(_l("Budget line"), validators=[Optional(), Length(max=100)])
-    amount = MoneyField(_l("Amount (CNY)"), validators=[
-        Optional(), Range(min=Decimal("0"), max=Decimal("1e15"))])
+    amount = amount_field(_l("Amount (CNY)"), required=False)
 
 
 class ProjectForm(OneTime, SeenVersion, Form):
@@ -85,8 +84,7 @@ class ProjectForm(OneTime, SeenVersion, Form):
     # In the order of the page (its error summary follows it): the dates, then the budget.
     start_date = DateField(_l("Start date"), validators=[InputRequired()])
     end_date = DateField(_l("End date"), validators=[InputRequired()])
-    budget_total = MoneyField(_l("Budget total (CNY)"), validators=[
-        InputRequired(), Range(min=Decimal("0"), max=Decimal("1e15"))])
+    budget_total = amount_field(_l("Budget total (CNY)"))
     # Checked by the service (a retired template stays its projects'), which says why.
     budget_template_id = SelectField(
         _l("Budget template"), coerce=row_id, choices=[], validate_choice=False,

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from wtforms import FileField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from tracker.web.fields import DateField, MoneyField, Range
+from tracker.money import CENT
+from tracker.web.fields import DateField, amount_field
 from tracker.web.forms import Form, OneTime
 
 
 class SpendingForm(OneTime, Form):
     budget_line_id = SelectField(_l("Budget line"), coerce=int, choices=[])
     spent_on = DateField(_l("Date spent"), validators=[InputRequired()])
-    amount = MoneyField(_l("Amount (CNY)"), validators=[
-        InputRequired(), Range(min=Decimal("0.01"), max=Decimal("1e15"))])
+    amount = amount_field(_l("Amount (CNY)"), least=CENT)
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=500)])
     voucher = FileField(_l("Voucher (optional)"),
                         description=_l("PDF, PNG, JPG or ZIP: the invoice or receipt."))

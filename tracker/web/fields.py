@@ -15,7 +15,7 @@ from wtforms import DateField as WTDateField
 from wtforms import DecimalField, FieldList, IntegerField, SelectMultipleField, StringField
 from wtforms.form import BaseForm
 from wtforms.utils import unset_value
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
@@ -136,6 +136,20 @@ class MoneyField(NumberField):
         if abs(value) > MAX_AMOUNT:
             raise ValueError(gettext("The amount is too large: at most %(max)s.",
                                      max=money(MAX_AMOUNT)))
+
+
+def amount_field(label, *, required: bool = True, least: Decimal = Decimal("0"),
+           validators: list | tuple = (), **kwargs) -> MoneyField:
+    """Every form's amount of money, the one rule of its bounds: required or not; at least 0,
+    or `least` (CENT for a payment, an instalment, a pool: something paid); at most
+    MAX_AMOUNT. No form takes a negative amount: a payment, a value, a price, a fee or a
+    budget is never below zero, and money recorded wrong is not typed negative to correct it:
+    a reversing entry the service writes negates it (`tracker.reversals`), or the record is
+    corrected to its right amount. So every amount's keypad has the point and no minus sign
+    (`NumberText`: inputmode=decimal)."""
+    return MoneyField(label, validators=[InputRequired() if required else Optional(),
+                                         Range(min=least, max=MAX_AMOUNT), *validators],
+                      **kwargs)
 
 
 class DateField(WTDateField):
