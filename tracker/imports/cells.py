@@ -60,8 +60,23 @@ def pair(part: str, column: str, how: str) -> tuple[str, str]:
     return left.strip(), right.strip()
 
 
+# How Excel shows a long number it rounded (1.23457E+07): `scientific`.
+_SCIENTIFIC = re.compile(r"\s*[-+]?\d+(?:\.\d*)?[eE][-+]?\d+\s*")
+
+
+def scientific(text: str, column: str = "") -> None:
+    """Refuse `text` written in scientific notation: its digits are lost (`number_cells`)."""
+    if _SCIENTIFIC.fullmatch(text):
+        raise CellError(_("%(value)s is written in scientific notation, as Excel shows a long "
+                          "number it has rounded: its digits are lost. Format the column as a "
+                          "number (or as text) in Excel, then save the file again.",
+                          value=text.strip()), column)
+
+
 def number(text: str, column: str) -> str:
-    """A number as every number field reads it (`numbers.ungrouped`), refused beside `column`."""
+    """A number as every number field reads it (`numbers.ungrouped`), refused beside `column`;
+    never one in scientific notation."""
+    scientific(text, column)
     try:
         return ungrouped(text.strip())
     except ValueError as error:  # a separator not grouping thousands

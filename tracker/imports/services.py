@@ -27,6 +27,7 @@ from tracker.imports import (
     cells,
     header_problems,
     headings,
+    number_cells,
     prerequisites,
     reading,
     transitions,
@@ -64,7 +65,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
     defaults = defaults or {}
     given: dict[str, list[str]] = {}
     found: dict[str, int] = {}
-    errors = []
+    errors, numbers = [], number_cells.number_fields(ADAPTERS[kind.name].form_class)
     for column in kind.columns:
         if column.key not in row:
             continue
@@ -95,7 +96,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
             elif column.key == "locale":
                 given[column.key] = [cells.locale(text)]
             else:
-                given[column.key] = [text]
+                given[column.key] = [number_cells.typed(column, numbers.get(column.key), text)]
         except cells.CellError as error:
             errors.append((column.key, str(error)))
     return given, found, errors
