@@ -11,8 +11,9 @@ refuse with a bare "enter a number" (issue 13 point 3, point 1):
   (500000), never multiplied silently: a 万 may be a slip as well as a unit;
 - a year with 年 after it (`2021年`): refused saying to write 2021.
 
-Which column is which is its form field's class (`MoneyField`, `YearField`, any
-`NumberField`), and a column of percentages says (%) in its header.
+A number column is one its form field reads a number in (a `DecimalField`: every
+`NumberField`, or an `IntegerField`: a `YearField`, the only one the forms have); its header
+names its unit, (CNY) for amounts in 元 and (%) for percentages.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from flask_babel import gettext as _
+from wtforms.fields import DecimalField, IntegerField
 from wtforms.fields.core import UnboundField
 
 from tracker.imports.cells import CellError, scientific
 from tracker.imports.column_types import Column, header_in
 from tracker.numbers import ungrouped
-from tracker.web.fields import MoneyField, NumberField, YearField
 
 _WAN = re.compile(r"\s*([-+]?\d[\d,，.]*)\s*万\s*(?:元|人民币)?\s*")
 _YEAR = re.compile(r"\s*(\d{4})\s*年(?:度)?\s*")
@@ -41,7 +42,7 @@ def number_fields(form_class: type) -> dict[str, type]:
     for name in dir(form_class):
         field = getattr(form_class, name, None)
         if isinstance(field, UnboundField) and issubclass(field.field_class,
-                                                          (NumberField, YearField)):
+                                                          (DecimalField, IntegerField)):
             found[name] = field.field_class
     return found
 
@@ -51,20 +52,21 @@ def typed(column: Column, field_class: type | None, text: str) -> str:
     if field_class is None:
         return text
     scientific(text)
-    if issubclass(field_class, YearField) and (year := _YEAR.fullmatch(text)):
+    if issubclass(field_class, IntegerField) and (year := _YEAR.fullmatch(text)):
         raise CellError(_("Write the year alone: %(year)s, not %(value)s.",
                           year=year.group(1), value=text.strip()))
-    if issubclass(field_class, MoneyField) and (wan := _WAN.fullmatch(text)):
+    if _says(column, "(CNY)") and (wan := _WAN.fullmatch(text)):
         try:
             yuan = Decimal(ungrouped(wan.group(1))) * 10000
         except (InvalidOperation, ValueError):
             return text  # the field says what is wrong with the number
         raise CellError(_("This column is in yuan (元): %(value)s is %(yuan)s. Write "
                           "%(yuan)s.", value=text.strip(), yuan=format(yuan.normalize(), "f")))
-    if _percent(column) and (percent := _PERCENT.fullmatch(text)):
+    if _says(column, "(%)") and (percent := _PERCENT.fullmatch(text)):
         return percent.group(1)
     return text
 
 
-def _percent(column: Column) -> bool:
-    return "(%)" in header_in(column.header, "en")
+def _says(column: Column, unit: str) -> bool:
+    """Whether `column`'s header names `unit`: (CNY) for amounts in 元, (%) percentages."""
+    return unit in header_in(column.header, "en")
