@@ -69,3 +69,44 @@ def test_an_empty_cell_is_a_problem_of_its_row_and_column_never_a_crash(world, k
 def _is_form_field(column) -> bool:
     # The columns a grant's or a deal's adapter reads itself (its company, its achievement).
     return column.key not in ("company", "achievement")
+
+
+# The columns of codes (a credit code, a project's code, an e-mail) each kind's file writes.
+CODES = [(kind, column) for kind, column in COLUMNS if column.is_code]
+
+
+def _spaced(text: str) -> str:
+    """A code as pasted: typed in groups, a full-width space after it, spaces around."""
+    return f" {text[:4]} {text[4:]}\u3000" if text else text
+
+
+@pytest.mark.parametrize(("kind", "column"), CODES,
+                         ids=[f"{kind}-{column.key}" for kind, column in CODES])
+def test_spaces_in_or_around_a_code_are_not_part_of_it(world, kind, column):
+    rows = [list(row) for row in world["files"][kind]]
+    if column.shown not in rows[0] or not any(r[rows[0].index(column.shown)] for r in rows[1:]):
+        pytest.skip("no such code written by the export")
+    at = rows[0].index(column.shown)
+    for row in rows[1:]:
+        row[at] = _spaced(row[at])
+    admin = db.session.get(User, world["admin"])
+    result = run(admin, kind, rows, dry_run=True)
+    assert result.errors == [], result.errors
+    assert (result.created, result.updated) == (0, 0)  # the records the export wrote
+
+
+@pytest.mark.parametrize("kind", [k for k in export.ROWS
+                                  if any(c.key == "uscc" for c in KINDS[k].columns)])
+def test_wtforms_own_messages_are_said_in_the_runs_language_without_a_request(world, kind):
+    """An import run from the command line or a job has no request: WTForms' own messages
+    ("Field cannot be longer than 18 characters.") were said in English in a Chinese run."""
+    rows = [list(row) for row in world["files"][kind]][:2]
+    rows[1][rows[0].index("uscc")] = "9" * 19
+    admin = db.session.get(User, world["admin"])
+    with force_locale("zh_CN"):
+        result = run(admin, kind, rows, dry_run=True)
+        said = [str(message) for _row, _column, message in result.errors]
+    assert "字段长度不能超过 18 个字符。" in said, said
+    with force_locale("en"):  # and in the reader's, whoever ran it
+        said = [str(message) for _row, _column, message in result.errors]
+    assert "Field cannot be longer than 18 characters." in said, said

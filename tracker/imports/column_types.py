@@ -25,6 +25,9 @@ class Ref:
 # What a reference cell holds, when its stem does not say it (an enterprise's cell holds its
 # credit code or its name: `enterprise`).
 _HELD = {Ref.USER: "email", Ref.PROJECT: "code", Ref.INSTITUTE: "code"}
+# The columns of codes that are not references (`Column.is_code`): an institute's or a
+# project's own code, a credit code, a user's e-mail, a substitute project's code.
+_CODES = {"code", "uscc", "email", "substitute"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,13 @@ class Column:
     # header took its form's label (`field`: "Field", now "Field as described") imports as
     # it did (`columns.headers_of`); the notes name them (`column_notes.how_to_fill`).
     aliases: tuple[object, ...] = ()
+
+    @property
+    def is_code(self) -> bool:
+        """Whether its cells hold codes (a credit code, a project's or an institute's code, an
+        e-mail): no space is part of one, so a code typed in groups or pasted with spaces
+        around it is read without them."""
+        return self.ref in _HELD or self.key in _CODES
 
     @property
     def shown(self) -> str:

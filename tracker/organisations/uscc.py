@@ -19,7 +19,9 @@ VALUES = {c: i for i, c in enumerate(ALPHABET)}
 
 
 def normalise(code: str) -> str:
-    return code.strip().upper()
+    """No space is part of a code: one typed in groups, or pasted with a full-width space,
+    is the code."""
+    return "".join(code.split()).upper()
 
 
 def check_character(first17: str) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 
+from babel import support
 from flask import current_app, g, has_request_context
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
-from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (
     FieldList,
     FileField,
@@ -22,6 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.i18n import messages_path
 from wtforms.widgets import ListWidget
 
 from tracker.display import history, said
@@ -43,6 +45,26 @@ def single_line(value):
 
 def multi_line(value):
     return _CONTROL_BUT_LINES.sub("", value) if isinstance(value, str) else value
+
+
+@cache
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsCatalogue:
+    """WTForms' own catalogue in the current language, with or without a request (Flask-WTF's
+    reads it from the request only, so an import run from the command line or a background job
+    said "Field cannot be longer than 18 characters." in a Chinese run, issue 13)."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+wtforms_translations = _WTFormsCatalogue()
 
 
 class _Messages:
