@@ -8,7 +8,9 @@ by the gate the first decision reached)."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -79,3 +81,19 @@ def test_the_upload_page_refuses_it_and_queues_nothing(app, client):
     assert "There is no headquarters yet" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ImportRun)) == 0
 
+
+
+def test_the_upload_page_says_beside_each_kind_what_it_still_needs(app, client):
+    """Said before anyone uploads (tests/test_offered_when_possible.py's rule), in the
+    sentence the upload would be refused with, beside the kinds that need it only."""
+    admin = make_user(Role.HQ_ADMIN)
+    db.session.commit()
+    login(client, admin)
+    page = client.get("/admin/import/").get_data(as_text=True)
+    notes = [(kind, html.unescape(note)) for kind, note in re.findall(
+        r"<summary>([^<]*)</summary>\s*<p class=\"notice\">([^<]*)</p>", page)]
+    assert notes == [("Institutes", NO_HQ), ("Projects", f"{NO_HQ} {NO_GATES}")]
+    make_hq()
+    install_gates()
+    db.session.commit()
+    assert 'class="notice"' not in client.get("/admin/import/").get_data(as_text=True)

@@ -32,6 +32,14 @@ def missing(kinds: list[Kind]) -> dict[str, str]:
     return found
 
 
+def refused(kinds: list[Kind]) -> dict[str, str]:
+    """Why a file of each of `kinds` is not imported now, by kind name (none of a kind that
+    may be): the upload page says it beside the kind, each need asked once."""
+    found = missing(kinds)
+    return {kind.name: said.joined(" ", [found[need] for need in kind.needs if need in found])
+            for kind in kinds if any(need in found for need in kind.needs)}
+
+
 def refusal(*kinds: Kind) -> str | None:
     """Why a file of `kinds` is not imported now (its prerequisites); None when it may be."""
     found = missing(list(kinds))

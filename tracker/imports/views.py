@@ -12,7 +12,7 @@ from tracker import db
 from tracker.audit.columns import changes_said
 from tracker.audit.models import UnsavedRecord
 from tracker.display import history
-from tracker.imports import column_notes, jobs, sheets
+from tracker.imports import column_notes, jobs, prerequisites, sheets
 from tracker.imports.columns import KINDS
 from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
 from tracker.imports.models import ImportRun
@@ -37,6 +37,7 @@ def _upload_page(form: ImportForm):
                                   .order_by(ImportRun.id.desc()).limit(RECENT)).all()
         return render_template("imports/upload.html", form=form, runs=runs,
                                kinds=list(KINDS.values()),
+                               refused=prerequisites.refused(list(KINDS.values())),
                                how_to_fill=column_notes.shown)
     return page
 
