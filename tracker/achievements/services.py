@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -225,9 +226,11 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
             problems.add(field, future)
     if (right is not None and right.kind is RightKind.PATENT and kind is not None
             and kind is not RightKind.PATENT and right.annuities):
-        problems.add("kind", _("This patent lists %(n)d annuities: a right with annuities stays "
-                               "a patent (mark it lapsed or abandoned if it ends).",
-                               n=len(right.annuities)))
+        problems.add("kind", ngettext(
+            "This patent lists %(num)d annuity: a right with annuities stays a patent (mark it "
+            "lapsed or abandoned if it ends).",
+            "This patent lists %(num)d annuities: a right with annuities stays a patent (mark "
+            "it lapsed or abandoned if it ends).", len(right.annuities)))
     key = number_key(number, jurisdiction) if jurisdiction is not None else None
     if key and (twin := _registered(jurisdiction, key, right)) is not None:
         problems.add("number", _registered_already(number, twin))
