@@ -31,6 +31,7 @@ from tracker.web.fields import (
     Range,
     WholeNumberField,
     amount_field,
+    credit_code_field,
     row_id,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -62,9 +63,8 @@ def _paid(required: bool = False) -> MoneyField:
 
 class CompanyForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    uscc = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)],
-                       description=_l("18 characters, as on the business licence; empty until "
-                                      "the company is registered."))
+    uscc = credit_code_field(_l("18 characters, as on the business licence; empty until "
+                                "the company is registered."))
     registered_on = DateField(_l("Registration date"), validators=[Optional()], past=True)
     registered_capital = amount_field(_l("Registered capital (CNY)"), required=False)
     legal_representative = StringField(_l("Legal representative"),

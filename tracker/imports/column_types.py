@@ -58,8 +58,11 @@ class Column:
     @property
     def is_code(self) -> bool:
         """Whether its cells hold codes (a credit code, a project's or an institute's code, an
-        e-mail): no space is part of one, so a code typed in groups or pasted with spaces
-        around it is read without them."""
+        e-mail): no space around one is part of it, so a code pasted with spaces around it
+        (a full-width one too) is read without them. A space inside one is refused, not
+        dropped: "ann lee@…" is not surely annlee@…, nor "JITRI AM 2019" JITRIAM2019 (a
+        credit code alone is read typed in groups: `uscc.normalise`, its 18 characters
+        have one reading)."""
         return self.ref in _HELD or self.key in _CODES
 
     @property

@@ -69,7 +69,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
     for column in kind.columns:
         if column.key not in row:
             continue
-        text = "".join(row[column.key].split()) if column.is_code else row[column.key]
+        text = row[column.key].strip() if column.is_code else row[column.key]
         try:
             if not text and column.required and (column.ref or column.choices):
                 raise cells.CellError(_("This field is required."))  # never None to a service

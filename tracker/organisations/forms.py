@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from tracker import dates
 from tracker.display.bilingual import Bilingual
@@ -27,6 +27,7 @@ from tracker.web.fields import (
     MultiCheckboxField,
     YearField,
     amount_field,
+    credit_code_field,
     row_id,
 )
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -63,8 +64,11 @@ def recognition_year(key: str) -> YearField:
 
 
 class InstituteForm(OneTime, SeenVersion, Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
-                       description=_l("Short and unique, for example JITRI-AM."))
+    code = StringField(_l("Code"), validators=[
+        DataRequired(), Length(max=20),
+        Regexp(r"^\S+$", message=_l("A code has no spaces: write it as one word, for example "
+                                     "JITRI-AM."))],
+        description=_l("Short and unique, for example JITRI-AM."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     field = StringField(_l("Field as described"), validators=[DataRequired(), Length(max=100)],
@@ -87,10 +91,8 @@ class InstituteForm(OneTime, SeenVersion, Form):
         _l("Co-building partners"), coerce=row_id, choices=[], validate_choice=False,
         description=_l("The universities, research institutes and government bodies it is "
                        "built with."))
-    uscc = StringField(
-        _l("Unified social credit code"), validators=[Optional(), Length(max=18)],
-        description=_l("Of an institute that is a legal entity of its own: 18 characters, as "
-                       "on its certificate."))
+    uscc = credit_code_field(_l("Of an institute that is a legal entity of its own: 18 "
+                                "characters, as on its certificate."))
 
     def __init__(self, *args, users=(), fields=(), partners=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,10 +107,7 @@ class InstituteForm(OneTime, SeenVersion, Form):
 class EnterpriseForm(OneTime, SeenVersion, Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
-    uscc = StringField(
-        _l("Unified social credit code"), validators=[Optional(), Length(max=18)],
-        description=_l("18 characters, as on the business licence."),
-    )
+    uscc = credit_code_field(_l("18 characters, as on the business licence."))
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
     industry = StringField(_l("Industry"), validators=[Optional(), Length(max=100)])

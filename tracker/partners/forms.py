@@ -14,7 +14,7 @@ from tracker.partners.models import (
     GovernmentLevel,
     PartnerKind,
 )
-from tracker.web.fields import DateField, row_id
+from tracker.web.fields import DateField, credit_code_field, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
@@ -28,9 +28,8 @@ class PartnerForm(OneTime, SeenVersion, Form):
     kind = SelectField(_l("Kind"), choices=[], coerce=PartnerKind)
     level = SelectField(_l("Government level"), choices=[], coerce=_level,
                         description=_l("A government body's: province, city or district."))
-    uscc = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)],
-                       description=_l("Optional; 18 characters, as on the registration "
-                                      "certificate."))
+    uscc = credit_code_field(_l("Optional; 18 characters, as on the registration "
+                                "certificate."))
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])

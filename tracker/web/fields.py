@@ -15,12 +15,13 @@ from wtforms import DateField as WTDateField
 from wtforms import DecimalField, FieldList, IntegerField, SelectMultipleField, StringField
 from wtforms.form import BaseForm
 from wtforms.utils import unset_value
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
 from tracker.display.formatting import MINUS, money, not_a_date, number, year
 from tracker.numbers import ungrouped
+from tracker.organisations import uscc
 
 # A day as `strptime("%Y-%m-%d")` reads it and `date.fromisoformat` too (DateField).
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -150,6 +151,15 @@ def amount_field(label, *, required: bool = True, least: Decimal = Decimal("0"),
     return MoneyField(label, validators=[InputRequired() if required else Optional(),
                                          Range(min=least, max=MAX_AMOUNT), *validators],
                       **kwargs)
+
+
+def credit_code_field(description) -> StringField:
+    """A unified social credit code's field, on every form that asks for one: read as
+    `uscc.normalise` reads it (typed in groups, in lower case, pasted with spaces: its 18
+    characters have one reading), as the import reads its cells, before its length is checked."""
+    return StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)],
+                       filters=[lambda text: uscc.normalise(text) if text else text],
+                       description=description)
 
 
 class DateField(WTDateField):
