@@ -20,6 +20,7 @@ from tracker.display.labels import LABELS
 from tracker.imports import (
     achievements,
     cells,
+    column_notes,
     company_events,
     ip_deals,
     ledger_lines,
@@ -37,8 +38,6 @@ WRITTEN = [
     ("enterprises", "size", "中型", "medium"),
     ("enterprises", "size", " 大型 ", "large"),
     ("enterprises", "size", "medium", "medium"),
-    ("users", "roles", "评审专家、管理员", ["evaluator", "hq_admin"]),
-    ("users", "roles", "Evaluator; ADMIN", ["evaluator", "hq_admin"]),
     ("users", "locale", "中文", "zh_CN"),
     ("needs", "state", "对接", "matched"),
     ("needs", "state", "签约", "contracted"),
@@ -118,7 +117,6 @@ def test_every_label_and_value_still_reads_as_its_own_choice(app, enum_cls):
 
 
 @pytest.mark.parametrize(("kind", "key", "text", "named"), [
-    ("users", "roles", "专家", ["evaluator (HQ evaluator)", "external_expert (External expert)"]),
     ("ip_deals", "royalty_base", "销售", ["net_sales (Net sales)", "gross_sales (Gross sales)"]),
     ("contracts", "type", "Technical", ["service (Technical service)",
                                         "consulting (Technical consulting)"]),
@@ -155,8 +153,36 @@ def test_an_hq_admins_spreadsheet_of_short_labels_imports():
     assert (enterprises.state, enterprises.created) == (ImportState.DONE, 2), enterprises.errors
     assert dict(db.session.execute(select(Enterprise.name, Enterprise.size)).tuples().all()) == {
         "常州精密": EnterpriseSize.MEDIUM, "无锡重工": EnterpriseSize.LARGE}
+    with force_locale("zh_CN"):
+        whole = str(LABELS[Role][Role.EVALUATOR])
     users = run(admin, "users", [["电子邮箱", "姓名", "角色"],
-                                 ["expert@import.cn", "王评审", "评审专家"]])
+                                 ["expert@import.cn", "王评审", whole]])
     assert users.state is ImportState.DONE, users.errors
     user = db.session.scalar(select(User).where(User.email == "expert@import.cn"))
     assert [g.role for g in user.role_grants] == [Role.EVALUATOR]
+
+
+@pytest.mark.parametrize("member", list(Role), ids=[m.value for m in Role])
+def test_a_role_is_granted_by_its_code_or_whole_label_only(app, member):
+    """A users file's roles grant rights: a short form read as a role (管理员, "admin", 经理,
+    研究所: each one choice's) made a person an HQ administrator or a director no one named.
+    The roles column reads codes and whole labels only, and its notes say so."""
+    column = next(c for c in KINDS["users"].columns if c.key == "roles")
+    with app.test_request_context("/"):
+        for locale in ("zh_CN", "en"):
+            with force_locale(locale):
+                whole = str(LABELS[Role][member])
+            forms = choice_names.short_forms(whole)
+            for text in [member.value, whole]:
+                _given, _found, errors = services._convert(KINDS["users"], {"roles": text},
+                                                           cells.References())
+                if member in (column.offered or Role):
+                    assert errors == [], (text, errors)
+            for text in forms:
+                if choice_names.of_enum(Role).read(text, shortened=False):
+                    continue  # another role's whole label or code
+                _given, _found, errors = services._convert(KINDS["users"], {"roles": text},
+                                                           cells.References())
+                assert [key for key, _message in errors] == ["roles"], (text, errors)
+        assert "shortened label is not read here" in column_notes.how_to_fill(
+            column, str, str)

@@ -84,12 +84,13 @@ class Names:
     exact: dict[str, str]  # a value or a whole label, folded: its value
     short: dict[str, tuple[str, ...]]  # a short form, folded: the values it may be
 
-    def read(self, text: str) -> tuple[str, ...]:
-        """The values `text` names: one; several, when it is short for several; or none."""
+    def read(self, text: str, shortened: bool = True) -> tuple[str, ...]:
+        """The values `text` names: one; several, when it is short for several; or none (a
+        short form names none where it is not read: `shortened` false)."""
         key = folded(text)
         if key in self.exact:
             return (self.exact[key],)
-        return self.short.get(key, ())
+        return self.short.get(key, ()) if shortened else ()
 
 
 def names(labels: Mapping[str, Iterable[str]]) -> Names:

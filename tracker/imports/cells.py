@@ -151,13 +151,14 @@ def accepted(enum_cls: type[enum.Enum] | Iterable[enum.Enum]) -> str:
 
 
 def choice(column: Column, text: str) -> str | list[str]:
-    """A choice by its code, its English or Chinese label, or a short form of one; refused
-    with the list of the accepted ones, or of those a short form is short for."""
+    """A choice by its code, its English or Chinese label, or a short form of one where the
+    column reads them (`Column.shortened`); refused with the list of the accepted ones, or of
+    those a short form is short for."""
     names = choice_names.of_enum(column.choices)
     parts = [p for p in _SEPARATORS.split(text) if p.strip()] if column.many else [text]
     values = []
     for part in parts:
-        found = names.read(part)
+        found = names.read(part, shortened=column.shortened)
         if len(found) > 1:
             raise CellError(_("%(value)s is short for several choices: %(choices)s. Write one "
                               "of them, by its code or its label.", value=part.strip(),

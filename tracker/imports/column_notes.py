@@ -38,9 +38,13 @@ def how_to_fill(column: Column, code: Callable[[str], str] = str,
         said.append(text(_("A file headed %(former)s, as before, is read too.", former=former)))
     if column.choices is not None:
         codes = listed(code(c.value) for c in column.offered or column.choices)
-        said.append(text(_("One of: %(codes)s (or its label in either language, whole or "
-                           "shortened as people write it).",
-                           codes="\0")).replace("\0", codes))
+        if column.shortened:
+            choices = _("One of: %(codes)s (or its label in either language, whole or "
+                        "shortened as people write it).", codes="\0")
+        else:
+            choices = _("One of: %(codes)s (or its whole label in either language: a "
+                        "shortened label is not read here).", codes="\0")
+        said.append(text(choices).replace("\0", codes))
     return " ".join(said)
 
 

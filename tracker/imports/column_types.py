@@ -48,6 +48,10 @@ class Column:
     # (`reversal | N | date | reason`, `tracker.imports.reversal_lines`), which its notes
     # say wherever they are shown (`column_notes.how_to_fill`).
     reversible: bool = False
+    # Whether a choice may be written shortened as people write it (`choice_names`): not
+    # where the choice grants rights (a user's roles), where a misread short form (管理员,
+    # 经理, "admin") would make a person an HQ administrator no one meant to.
+    shortened: bool = True
     # The choices the notes list, when the form offers fewer than the enum has.
     offered: tuple[enum.Enum, ...] | None = None
     # Former headers (lazy strings), still read in every language: a file made before the

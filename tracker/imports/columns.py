@@ -82,6 +82,7 @@ USERS = Kind("users", _l("Users"), (
     Column("email", _l("E-mail"), True),
     Column("name", _l("Full name"), True),
     Column("roles", _l("Roles"), choices=Role, many=True, offered=tuple(GRANTABLE_ROLES),
+           shortened=False,
            note=_l("Several separated by commas; a director is named on the institute.")),
     Column("locale", _l("Language"), note=_l("zh_CN or en; empty: as the browser asks.")),
     Column("institute_id", _l("Institute code"), ref=Ref.INSTITUTE),
