@@ -103,7 +103,8 @@ def test_a_bad_row_imports_nothing_and_names_every_problem_by_row_and_column():
     result = run(admin, "funding", rows)
     assert [(r, c, m) for r, c, m in result.errors] == [
         (2, "Committee member's e-mail",
-         "Only the investment committee decides allocation-investment funding."),
+         "Only the investment committee decides allocation-investment funding. Give them "
+         "the role in the users file, or name someone who has it."),
         (3, "Tranches", "The project has no milestone called Nothing."),
         (3, "Tranches", result.errors[2][2])], result.errors
     assert "more than the" in result.errors[2][2]

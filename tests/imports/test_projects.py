@@ -146,7 +146,7 @@ def test_the_proposal_forms_and_services_rules_name_row_and_column():
             _row(code="TEST-2019-0002", institute=other.code),           # the service
             _row(code="TEST-2019-0003", lines="设备费: lots"),            # the money field
             _row(code="TEST-2019-0004", passed="first: yesterday"),      # the gate dates
-            _row(code="WRONG 1", title="Bad code"),                      # the code's shape
+            _row(code="WRONG/1", title="Bad code"),                      # the code's shape
             _row(code="TEST-2019-0006", phase="terminated")]             # a KILL needs why
     result = run(admin, "projects", rows)
     columns = [(row, column) for row, column, _m in result.errors]

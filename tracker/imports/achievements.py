@@ -229,6 +229,7 @@ def _not_retitled(project: Project, values: dict) -> None:
 
 
 class Achievements(Adapter):
+    refused_in = "project_id"
     kind, model, form_class = ip_columns.ACHIEVEMENTS, Achievement, AchievementForm
     fields = ("title", "description")
 

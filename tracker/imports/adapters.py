@@ -24,6 +24,7 @@ from tracker.accounts import services as accounts
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.errors import Forbidden, Invalid
 from tracker.imports import columns, headings
 from tracker.imports.columns import Kind
 from tracker.imports.models import ImportRun
@@ -88,6 +89,12 @@ def _none_for_zero(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if v == 0 and k.endswith("_id") else v) for k, v in values.items()}
 
 
+def not_allowed(refused: str) -> str:
+    """A refusal of whom a row's service acts as (a PM without the PM role), with what to do."""
+    return _("%(refused)s Give them the role in the users file, or name someone who has it.",
+             refused=refused)
+
+
 class Adapter:
     kind: Kind
     model: type
@@ -101,6 +108,29 @@ class Adapter:
     # Whether the natural key's first column names a record alone when a row gives it (a
     # project's code, a credit code); without it, the key's other columns do.
     key_alone = False
+    # Where a refusal of the whole row is said (never beside no column, issue 13): who may not
+    # act (`Forbidden`), beside the column naming whom the row's service acts as (a
+    # project's PM, an agreement's committee member); what the state refuses (`Refused`),
+    # beside the column naming the record it is about (a milestone's closed project).
+    acts_as = ""
+    refused_in = ""
+
+    def refused(self, error: Exception) -> list[tuple[str, str]]:
+        """A service's refusal of the row as (column, message): an `Invalid` beside each of
+        its fields' columns, a refusal of who acts or of the state as `acts_as` and
+        `refused_in` say."""
+        if isinstance(error, Invalid):
+            return self.in_columns(error.problems)
+        said = getattr(error, "message", "") or str(error)
+        if isinstance(error, Forbidden) and self.acts_as:
+            return [(self.acts_as, not_allowed(said))]
+        return [(self.refused_in, said)]
+
+    def in_columns(self, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Each (field, message) beside its column; one of no column is the row's ("")."""
+        known = {c.key for c in self.kind.columns}
+        return [(column if (column := self.column_of(field or "")) in known else "", message)
+                for field, message in problems]
 
     def key_columns(self, given: Mapping[str, Any]) -> tuple[str, ...]:
         """The columns of the natural key a row gives (`given`: its values by column)."""

@@ -189,6 +189,7 @@ def as_recorded(company: Company, cap_table: list | None, wanted: dict) -> tuple
 
 
 class Companies(Adapter):
+    refused_in = "project_ids"
     kind, model, form_class = columns.COMPANIES, Company, CompanyForm
     fields, key_alone = COMPANY_FIELDS, True  # no credit code yet: its name finds it
 

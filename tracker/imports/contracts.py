@@ -182,6 +182,7 @@ def payable(entry: tuple[int, date, Decimal], instalments: int, problems: Proble
 
 
 class Contracts(Adapter):
+    refused_in = "project_id"
     kind, model, form_class = columns.CONTRACTS, ResearchContract, ContractForm
     fields = FORM_FIELDS
 

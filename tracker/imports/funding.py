@@ -32,7 +32,7 @@ from tracker.funding import services as funding
 from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm
 from tracker.funding.models import FundingAgreement
 from tracker.imports import columns, reversal_lines
-from tracker.imports.adapters import Adapter, correction_reason
+from tracker.imports.adapters import Adapter, correction_reason, not_allowed
 from tracker.imports.cells import read, unreadable
 from tracker.imports.funding_cells import (
     AGREEMENT_FIELDS,
@@ -68,10 +68,11 @@ def deciding() -> Iterator[None]:
     try:
         yield
     except Forbidden as refused:
-        raise Invalid("decided_by_id", refused.message) from None
+        raise Invalid("decided_by_id", not_allowed(refused.message)) from None
 
 
 class Funding(Adapter):
+    acts_as, refused_in = "decided_by_id", "project_id"
     kind, model, form_class = columns.FUNDING, FundingAgreement, AgreementForm
     fields = AGREEMENT_FIELDS
 

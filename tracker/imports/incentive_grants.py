@@ -118,6 +118,7 @@ def _not_fixed(grant: IncentiveGrant, values: dict) -> None:
 
 
 class IncentiveGrants(Adapter):
+    refused_in = "company"
     kind, model, form_class = grant_columns.INCENTIVE_GRANTS, IncentiveGrant, GrantForm
     fields = FIELDS
 

@@ -181,6 +181,7 @@ def recorded_receipts(transfer: Transfer) -> list[Receipt]:
 
 
 class IpDeals(Adapter):
+    refused_in = "project_id"
     kind, model, form_class = ip_columns.IP_DEALS, Transfer, TransferForm
     fields = TERMS
 

@@ -41,6 +41,7 @@ def _percent(text: str) -> int:
 
 
 class Milestones(Adapter):
+    refused_in = "project_id"
     kind, model, form_class = columns.MILESTONES, Milestone, MilestoneForm
     fields = FORM_FIELDS
 

@@ -238,6 +238,7 @@ def check_code(institute: Institute | None, code: str, problems: Problems,
 
 
 class Projects(Adapter):
+    acts_as = "pm_id"
     kind, model, form_class = columns.PROJECTS, Project, ProjectForm
     fields, key_alone = FORM_FIELDS, True  # a draft has no code: its PM and title find it
 

@@ -209,26 +209,17 @@ def _service_problems(actor: User | None, adapter: Adapter, obj: Any,
         with warnings.catch_warnings(), found_until_stopped() as stopped:
             warnings.simplefilter("ignore")  # a None the form could not read is no news
             adapter.save(actor, obj, values)
-    except (Invalid, Refused) as refusal:
-        found = _refusal(adapter, refusal).errors
+    except (Invalid, Refused, Forbidden) as refusal:
+        found = adapter.refused(refusal)
     except Exception:  # noqa: BLE001 - any other failure on incomplete input: what the
-        found = _in_columns(adapter, stopped)  # service found until it stopped there
+        found = adapter.in_columns(stopped)  # service found until it stopped there
     finally:
         savepoint.rollback()
     return [problem for problem in found if problem[0] not in refused and problem not in errors]
 
 
 def _refusal(adapter: Adapter, error: Exception) -> RowRefused:
-    if isinstance(error, Invalid):
-        return RowRefused(_in_columns(adapter, error.problems))
-    return RowRefused([("", getattr(error, "message", "") or str(error))])
-
-
-def _in_columns(adapter: Adapter, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Each (field, message) beside its column; one of no column is the row's ("")."""
-    known = {c.key for c in adapter.kind.columns}
-    return [(column if (column := adapter.column_of(field or "")) in known else "", message)
-            for field, message in problems]
+    return RowRefused(adapter.refused(error))
 
 
 def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[Any, int],

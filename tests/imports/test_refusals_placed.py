@@ -1,0 +1,74 @@
+"""Issue 13 (an adoption tester): a service's refusal of a whole row is said beside the column
+it is about, never beside none ("row 3, -: Only project managers write proposals."). Who may
+not act is said beside the column naming them, with what to do (give them the role in the
+users file); what the state refuses, beside the column naming the record it is about (a
+milestone of a closed project, beside its project code)."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import force_locale
+
+from tests.conftest import shared_data
+from tests.imports.helpers import run
+from tests.imports.test_empty_database import _populate, _rows
+from tracker import db
+from tracker.accounts.models import User
+from tracker.imports import export
+from tracker.imports.columns import KINDS
+from tracker.imports.kinds import ADAPTERS
+
+
+@pytest.fixture(scope="module")
+def world(app, module_connection) -> dict:
+    with shared_data(app, module_connection):
+        admin = _populate()
+        return {"admin": admin.id,
+                "files": {kind: _rows(export.export_csv(kind)) for kind in export.ROWS}}
+
+
+def _changed(rows: list[list[str]], at: int, **cells: str) -> list[list[str]]:
+    row = list(rows[at])
+    for key, value in cells.items():
+        row[rows[0].index(key)] = value
+    return [rows[0], row]
+
+
+# (kind, the exported row, the cells changed, the column told, words of what it is told)
+CASES = [
+    ("projects", 1, {"title": "A new proposal", "pm_email": "evaluator@import.cn"},
+     "pm_id", ("Only project managers", "users file")),
+    ("funding", 1, {"project_code": "TEST-2018-0001", "decided_by_email": "pm@import.cn",
+                     "disbursements": "", "co_funder_payments": ""},
+     "decided_by_id", ("committee", "users file")),
+    ("milestones", None, {"title": "After the end", "state": ""}, "project_id",
+     ("nothing of it changes any more",)),
+]
+
+
+@pytest.mark.parametrize(("kind", "at", "cells", "column", "words"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_a_refusal_of_the_row_is_said_beside_its_column(world, kind, at, cells, column, words):
+    rows = world["files"][kind]
+    if at is None:  # the milestone of the closed project
+        at = next(i for i, r in enumerate(rows) if "2016-0007" in r[0])
+    admin = db.session.get(User, world["admin"])
+    result = run(admin, kind, _changed(rows, at, **cells), dry_run=True)
+    db.session.expire_all()
+    for locale in ("en", "zh_CN"):
+        with force_locale(locale):
+            header = str(KINDS[kind].column(column).header)
+            said = [(str(h), str(m)) for _row, h, m in result.errors]
+        assert all(h for h, _m in said), said  # never beside no column
+        if locale == "en":
+            assert [m for h, m in said if h == header and all(w in m for w in words)], said
+        else:
+            assert [m for h, m in said if h == header], said
+
+
+def test_every_adapter_of_a_projects_record_says_its_refusals_beside_the_project():
+    """Each kind whose rows name their project says a refusal of the state beside it."""
+    for name, adapter in ADAPTERS.items():
+        keys = {c.key for c in adapter.kind.columns}
+        if keys & {"project_id", "project_ids"}:
+            assert adapter.refused_in in keys, name
