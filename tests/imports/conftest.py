@@ -7,10 +7,12 @@ import pytest
 
 from tests.conftest import shared_data
 from tests.imports.test_cross_kind_reversals import _network
+from tests.imports.test_empty_database import _populate, _rows
 from tests.imports.test_projects import _setting
 from tracker import db
 from tracker.accounts.models import User
 from tracker.companies.models import Company, Shareholder
+from tracker.imports import export
 
 
 @pytest.fixture(scope="module")
@@ -30,3 +32,14 @@ def network(network_ids) -> tuple[User, Company, Shareholder]:
     admin, company, pool = network_ids
     return (db.session.get(User, admin), db.session.get(Company, company),
             db.session.get(Shareholder, pool))
+
+
+@pytest.fixture(scope="module")
+def world(app, module_connection) -> dict:
+    """The round trip's network imported once for the module (`_populate`), its HQ admin's
+    id and its export of every kind (tests/imports/test_blank_cells.py and
+    test_refusals_placed.py change its rows)."""
+    with shared_data(app, module_connection):
+        admin = _populate()
+        return {"admin": admin.id,
+                "files": {kind: _rows(export.export_csv(kind)) for kind in export.ROWS}}

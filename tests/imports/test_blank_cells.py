@@ -15,23 +15,11 @@ import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from tests.conftest import shared_data
 from tests.imports.helpers import run
-from tests.imports.test_empty_database import _populate, _rows
 from tracker import db
 from tracker.accounts.models import User
 from tracker.imports import export
 from tracker.imports.columns import KINDS
-
-
-@pytest.fixture(scope="module")
-def world(app, module_connection) -> dict:
-    """A network imported once for the module, and its export of every kind."""
-    with shared_data(app, module_connection):
-        admin = _populate()
-        return {"admin": admin.id,
-                "files": {kind: _rows(export.export_csv(kind)) for kind in export.ROWS}}
-
 
 # Every column of every kind that exports rows (each kind's file names them by `shown`).
 COLUMNS = [(kind, column) for kind in export.ROWS for column in KINDS[kind].columns]

@@ -9,22 +9,11 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
-from tests.conftest import shared_data
 from tests.imports.helpers import run
-from tests.imports.test_empty_database import _populate, _rows
 from tracker import db
 from tracker.accounts.models import User
-from tracker.imports import export
 from tracker.imports.columns import KINDS
 from tracker.imports.kinds import ADAPTERS
-
-
-@pytest.fixture(scope="module")
-def world(app, module_connection) -> dict:
-    with shared_data(app, module_connection):
-        admin = _populate()
-        return {"admin": admin.id,
-                "files": {kind: _rows(export.export_csv(kind)) for kind in export.ROWS}}
 
 
 def _changed(rows: list[list[str]], at: int, **cells: str) -> list[list[str]]:
