@@ -102,6 +102,24 @@ def test_a_code_of_the_generators_form_written_without_its_zeros_finds_its_proje
 
 
 @pytest.mark.parametrize("path", PATHS)
+def test_a_kept_code_that_only_looks_numbered_is_no_other_projects(monkeypatch, path):
+    """Only an HQ's own form is read as its year and number: JITRI-AM-2019-1 is kept as
+    written (`read_code`), and was found as JITRI-AM-2019-0001, another project, its title
+    refused as a change to it (`spellings` padded any code shaped so)."""
+    admin, _pm = _setting()
+    _path(monkeypatch, path)
+    rows = [HEADER, _row(code=KEPT), _row(code="JITRI-AM-2019-1", title="Another one")]
+    first = run(admin, "projects", rows[:2])
+    assert first.state is ImportState.DONE, first.errors
+    second = run(admin, "projects", [HEADER, rows[2]])
+    assert (second.state, second.created) == (ImportState.DONE, 1), second.errors
+    assert dict(db.session.execute(select(Project.code, Project.title)).tuples().all()) == {
+        KEPT: "Hydraulics", "JITRI-AM-2019-1": "Another one"}
+    assert codes.find("jitri-am-2019-1").title == "Another one"
+    assert codes.find("JITRI-AM-2019-01") is None  # no HQ's form: as written only
+
+
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("code", [
     "JITRI AM 2019", "JITRI/AM/2019", "JITRI-AM;2019", "JITRI,2019", "JITRI|2019",
     "JITRI:2019", "-JITRI-2019", "〔2019〕12号", "X" * 41])

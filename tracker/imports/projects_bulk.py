@@ -71,6 +71,7 @@ class ProjectBatch(Batch):
         for institute in db.session.scalars(select(Institute)):
             self._held[(Institute, institute.id)] = institute
         self._codes, self._drafts, self._taken = {}, {}, set()
+        self._hq_codes = codes.hq_codes()
         rows = db.session.execute(select(Project.id, Project.code, Project.pm_id, Project.title))
         for row in rows:
             if row.code:
@@ -82,7 +83,7 @@ class ProjectBatch(Batch):
     def find(self, probe):
         if self._codes is None:
             self._load()
-        spellings = codes.spellings(probe.get("code"))
+        spellings = codes.spellings(probe.get("code"), self._hq_codes)
         if spellings:
             found = next((self._codes[c] for c in spellings if c in self._codes), None)
         else:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,15 +47,23 @@ def spelt(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip().upper()
 
 
-def spellings(text: str | None) -> tuple[str, ...]:
-    """The codes `text` may be, `spelt`: as written, then, when it ends in a year and a number
-    (JITRI-2019-42), that number as the generator writes it (JITRI-2019-0042), which an
-    imported code of the generator's form was kept as (`read_code`), so that the file it came
-    from names it again."""
+def spellings(text: str | None, hq_codes: Collection[str]) -> tuple[str, ...]:
+    """The codes `text` may be, `spelt`: as written, then, when it is of the generator's form
+    for one of `hq_codes` (JITRI-2019-42), its number as the generator writes it
+    (JITRI-2019-0042), as `read_code` kept it, so that the file it came from names it again.
+    A kept code that only looks numbered (JITRI-AM-2019-1, not an HQ's form) is itself only:
+    `read_code` kept it as written, and JITRI-AM-2019-0001 is another project's."""
     code = spelt(text)
-    numbered = re.fullmatch(r"(.+-\d{4})-(\d{1,9})", code)
-    padded = f"{numbered.group(1)}-{int(numbered.group(2)):04d}" if numbered else code
+    numbered = re.fullmatch(r"(.+)-(\d{4})-(\d{1,9})", code)
+    padded = code
+    if numbered is not None and numbered.group(1) in hq_codes:
+        padded = f"{numbered.group(1)}-{numbered.group(2)}-{int(numbered.group(3)):04d}"
     return tuple(dict.fromkeys(c for c in (code, padded) if c))
+
+
+def hq_codes() -> set[str]:
+    """The codes of the headquarters, whose generator's form `spellings` reads."""
+    return set(db.session.scalars(select(Headquarters.code)))
 
 
 def find(text: str | None) -> Project | None:
@@ -65,7 +74,7 @@ def find(text: str | None) -> Project | None:
 
 def find_id(text: str | None) -> int | None:
     """The id of the project a code names (`find`)."""
-    for code in spellings(text):
+    for code in spellings(text, hq_codes()):
         found = db.session.scalar(select(Project.id).where(Project.code == code))
         if found is not None:
             return found
