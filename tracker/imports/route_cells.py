@@ -24,6 +24,7 @@ from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
 from tracker.imports import cells, columns
 from tracker.imports.cells import CellError, iso_date
+from tracker.projects import closed
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, Project
 
@@ -60,8 +61,8 @@ def check_ended(ended: date, held: date | None, rationale: str, problems: Proble
         problems.add("terminated_on", _("%(date)s is before the HOLD (%(held)s): a project is "
                                         "ended while on hold after it was held.",
                                         date=day(ended), held=day(held)))
-    if not rationale.strip():
-        problems.add("rationale", _("Give the rationale for ending the project."))
+    if (refusal := closed.rationale_refusal(rationale)) is not None:
+        problems.add("rationale", refusal)
 
 
 def day_cell(text: str, column: str) -> date | None:

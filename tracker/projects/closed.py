@@ -104,6 +104,12 @@ def hold_refusal(project: Project) -> str | None:
              phase=label(project.phase))
 
 
+def rationale_refusal(rationale: str) -> str | None:
+    """Why a held project is not ended with `rationale` (by the page or an import's row: one
+    sentence for both): it gives none; None when it does."""
+    return None if rationale.strip() else _("Give the rationale for ending the project.")
+
+
 def gate_refusal(project: Project) -> str | None:
     """Why no gate is asked for `project` now (by its PM: `Project.can_request_gate`): it is
     in no active phase; None otherwise."""

@@ -319,7 +319,7 @@ def terminate_held(actor: User, project: Project, rationale: str, *,
     """HQ ends a held project, without a gate; `imported`: (the import, the instant) of one
     ended before the tracker (`tracker.imports.projects`)."""
     _hold_decidable(actor, project)
-    if not rationale.strip():
-        raise Invalid("reason", _("Give the rationale for ending the project."))
+    if (refusal := closed.rationale_refusal(rationale)) is not None:
+        raise Invalid("reason", refusal)
     change_phase(actor, project, Phase.TERMINATED, Step.KILL, reason=rationale.strip(),
                  imported=imported)
