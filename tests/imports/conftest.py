@@ -7,7 +7,8 @@ import pytest
 
 from tests.conftest import shared_data
 from tests.imports.test_cross_kind_reversals import _network
-from tests.imports.test_empty_database import _populate, _rows
+from tests.imports.test_empty_database import _rows
+from tests.imports.test_page_round_trip import _network as with_centres_and_needs
 from tests.imports.test_projects import _setting
 from tracker import db
 from tracker.accounts.models import User
@@ -36,10 +37,11 @@ def network(network_ids) -> tuple[User, Company, Shareholder]:
 
 @pytest.fixture(scope="module")
 def world(app, module_connection) -> dict:
-    """The round trip's network imported once for the module (`_populate`), its HQ admin's
-    id and its export of every kind (tests/imports/test_blank_cells.py and
-    test_refusals_placed.py change its rows)."""
+    """The pages' round trip's network imported once for the module (`_populate` with its
+    centres and needs: `test_page_round_trip._network`), its HQ admin's id and its export of
+    every kind, each with rows (tests/imports/test_blank_cells.py and test_refusals_placed.py
+    change its rows)."""
     with shared_data(app, module_connection):
-        admin = _populate()
+        admin = with_centres_and_needs()
         return {"admin": admin.id,
                 "files": {kind: _rows(export.export_csv(kind)) for kind in export.ROWS}}
