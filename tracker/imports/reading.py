@@ -100,13 +100,26 @@ def _csv_cell_text(value: Any) -> str:
     return as_written(cell_text(value))
 
 
+# What a row of totals says in its first filled cell, or in its name or title (compared as
+# `heading_key` reads a header: 合 计, Total: and TOTAL alike).
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "共计", "total", "totals", "grandtotal",
+                         "subtotal", "sum"})
+
+
+class TotalRow(dict):
+    """A row whose cells say it is a total (`TOTAL_WORDS`), as a spreadsheet's last row often
+    is (`,合计,,,…`): refused as one (`services`), where it created an enterprise named 合计."""
+
+
 def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str],
              read_cell: Callable[[Any], str] = cell_text):
     for number, cells in raw_rows:
         texts = {key: read_cell(cells[i]) if i < len(cells) else ""
                  for i, key in columns.items()}
         if any(texts.values()):
-            yield number, texts
+            first = next((text for text in map(read_cell, cells) if text), "")
+            said = {heading_key(t) for t in (first, texts.get("name"), texts.get("title"))}
+            yield number, TotalRow(texts) if said & TOTAL_WORDS else texts
 
 
 def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total,
