@@ -58,6 +58,11 @@ class Column:
     # header took its form's label (`field`: "Field", now "Field as described") imports as
     # it did (`columns.headers_of`); the notes name them (`column_notes.how_to_fill`).
     aliases: tuple[object, ...] = ()
+    # A choice that decides which of the service's checks apply (a project's phase its route,
+    # code and gates; a milestone's state its reviewer and waiver): while its cell cannot be
+    # read, the service is not asked, or the row would be told what follows from a blank one
+    # ("a draft has no code yet" beside a code, for a phase it could not read).
+    decides: bool = False
 
     @property
     def is_code(self) -> bool:

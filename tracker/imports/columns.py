@@ -160,7 +160,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
                    "name).")),
     Column("start_date", _l("Start date"), True, note=DATE_NOTE, is_date=True),
     Column("end_date", _l("End date"), True, note=DATE_NOTE, is_date=True),
-    Column("phase", _l("Phase"), True, choices=Phase,
+    Column("phase", _l("Phase"), True, choices=Phase, decides=True,
            note=_l("Any phase; each gate passed on the way is recorded as an imported GO, "
                    "and the last decision of a project ended or held as an imported GO "
                    "(completed), KILL or HOLD.")),
@@ -176,6 +176,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
                    "state (open, met or cleared; empty: open), separated by semicolons, e.g. "
                    "1: Pilot data | pm@example.cn | 2024-06-30 | cleared.")),
     Column("ended_in", _l("Ended or held in"), choices=Phase, offered=tuple(GATE_PHASE.values()),
+           decides=True,
            note=_l("For a project completed, terminated, rejected or on hold: the phase whose "
                    "gate decided it (empty: contract research; proposal review for a rejected "
                    "one). Its date is that gate's in Gates passed on.")),
@@ -203,7 +204,8 @@ MILESTONES = Kind("milestones", _l("Milestones"), (
     Column("weight", _l("Weight"), note=_l(
         "The milestone's share of the project's progress beside its other milestones, from 0 "
         "to 9,999.99. Empty: 1.")),
-    Column("state", _l("State"), choices=MilestoneState, note=_l("Empty: planned.")),
+    Column("state", _l("State"), choices=MilestoneState, note=_l("Empty: planned."),
+           decides=True),
     Column("percent_complete", _l("Percent complete"), note=_l("0 to 100; empty: 0.")),
     Column("reviewer_id", _l("Reviewer's e-mail"), ref=Ref.USER),
     Column("waiver_reason", _l("Waiver reason"), note=_l("Required for a waived milestone.")),

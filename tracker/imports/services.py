@@ -202,9 +202,10 @@ def _service_problems(actor: User | None, adapter: Adapter, obj: Any,
     with an error keeps it alone): its save run as a dry run on what could be read, as a
     page's `tracker.web.actions` does, with what it found until it stopped on a value it had
     not (`found_until_stopped`). A refusal of the whole row (a milestone accepted) is too."""
-    if actor is None or values is None:
-        return []
     refused = {key for key, _message in errors}
+    if actor is None or values is None or any(
+            c.decides and c.key in refused for c in adapter.kind.columns):
+        return []
     found: list[tuple[str, str]] = []
     savepoint = db.Savepoint()
     try:
