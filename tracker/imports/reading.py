@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from tracker.export.columns import as_written
-from tracker.imports.column_types import Kind
+from tracker.imports.column_types import Kind, header_in
 from tracker.imports.headings import headers_of, heading_key
 
 
@@ -143,6 +143,15 @@ def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total
                  total, written, repeated, title)
 
 
+def data_sheet(kind: Kind, book: Any, languages: tuple[str, ...]) -> Any:
+    """The sheet of `book` an import reads: the one named for the kind (as its template names
+    it, in either language), else the first visible one. A hidden first sheet (a 字典 of
+    lookups) was read instead of the data (issue 13)."""
+    names = {heading_key(header_in(kind.title, lang)[:31]) for lang in languages}
+    visible = [s for s in book.worksheets if s.sheet_state == "visible"] or book.worksheets
+    return next((s for s in visible if heading_key(s.title) in names), visible[0])
+
+
 def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...]) -> Table:
     name = filename.lower()
     if name.endswith(".xlsx"):
@@ -150,7 +159,7 @@ def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...
             book = load_workbook(stream, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise UnreadableFile(str(error)) from None
-        sheet = book.worksheets[0]
+        sheet = data_sheet(kind, book, languages)
         rows = ([_as_shown(cell) for cell in row] for row in sheet.iter_rows())
         header = list(next(rows, ()) or ())
         total = max(sheet.max_row - 1, 0) if sheet.max_row else None
