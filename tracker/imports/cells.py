@@ -25,6 +25,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.display import choice_names, said
 from tracker.display.labels import label
+from tracker.imports import shortened
 from tracker.imports.columns import Column, Ref, normalise_header
 from tracker.imports.parties import enterprise_id, partner_id
 from tracker.numbers import ungrouped
@@ -168,6 +169,8 @@ def choice(column: Column, text: str) -> str | list[str]:
                               "its code or its label in English or Chinese.",
                               value=part.strip(),
                               choices=accepted(column.offered or column.choices)))
+        if choice_names.folded(part) not in names.exact:
+            shortened.note(column, part, found[0])
         values.append(found[0])
     return values if column.many else values[0]
 

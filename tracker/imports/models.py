@@ -85,6 +85,10 @@ class ImportRun(Base):
     # before 2026-11-27 have no records).
     # (the first rows only; the counts above are complete).
     changes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The choices read from a short form of their label (`tracker.imports.shortened`): [[column
+    # header, short form, label, rows, how many rows], ...], header and label as said; None
+    # before migration 0111.
+    readings: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
     # A web upload's file, kept until its job has read it; the uploader's language; the
     # progress page's Cancel.
     upload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
@@ -125,7 +129,7 @@ class ImportRun(Base):
     def of(cls, actor: User, kind: str, filename: str, dry_run: bool, **fields: Any) -> ImportRun:
         """A new run of `kind` on `filename` by `actor`: no error nor change found yet."""
         return cls(kind=kind, filename=filename[:255], actor_id=actor.id, dry_run=dry_run,
-                   errors=[], changes=[], **fields)
+                   errors=[], changes=[], readings=[], **fields)
 
     @classmethod
     def running(cls, actor: User, kind: str, filename: str, dry_run: bool,

@@ -56,6 +56,7 @@ from tracker.imports import (
     prerequisites,
     reading,
     services,
+    shortened,
 )
 from tracker.imports.companies_bulk import BulkCompanies
 from tracker.imports.grants_bulk import grant_keys
@@ -124,7 +125,7 @@ def run_import(actor: User, files: list[tuple[str, IO[bytes]]], *, dry_run: bool
     the queued run of a web upload, which its job carries out (`tracker.imports.jobs`)."""
     if not ImportRun.can_import(actor):
         raise Forbidden()
-    with said.recording():
+    with said.recording(), shortened.noting():
         return _run(actor, files, dry_run, progress, cancelled, run)
 
 
