@@ -61,3 +61,18 @@ def test_every_adapter_of_a_projects_record_says_its_refusals_beside_the_project
         keys = {c.key for c in adapter.kind.columns}
         if keys & {"project_id", "project_ids"}:
             assert adapter.refused_in in keys, name
+
+
+def test_a_team_member_of_another_institute_is_named(world):
+    """Two team e-mails, one of them of another institute's: the problem says which."""
+    rows = world["files"]["projects"]
+    members = next(r[rows[0].index("member_emails")] for r in rows[1:]
+                   if r[rows[0].index("member_emails")])
+    outsider = "evaluator@import.cn"  # of no institute of the projects'
+    draft = next(i for i, row in enumerate(rows[1:], start=1) if not row[0])
+    admin = db.session.get(User, world["admin"])
+    result = run(admin, "projects", _changed(rows, draft, title="Another draft",
+                                             member_emails=f"{members}, {outsider}"),
+                 dry_run=True)
+    said = [m for _row, header, m in result.errors if header == "Team members' e-mails"]
+    assert said and outsider in said[0] and members not in said[0], result.errors

@@ -18,6 +18,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.changes.models import ChangeKind, ChangeRequest, ChangeState
+from tracker.display import said
 from tracker.display.collation import ordered
 from tracker.display.formatting import on_day
 from tracker.errors import Forbidden, Invalid, Problems, Refused, require
@@ -47,9 +48,11 @@ def check_names(pm: User, institute_id: int, member_ids: list[int],
     message = None
     if pm.id in member_ids:
         message = _("The project manager leads the team; list the others.")
-    elif member_ids and not set(member_ids) <= {
-            row.id for row in candidates(pm, institute_id, project)}:
-        message = _("Choose team members among the people of the project's institute.")
+    elif outside := set(member_ids) - {row.id for row in candidates(pm, institute_id, project)}:
+        # Which of them (an import's cell names several: issue 13, "say which one").
+        message = _("Choose team members among the people of the project's institute: not "
+                    "%(people)s.", people=said.listed(db.session.scalars(
+                        select(User.email).where(User.id.in_(outside)).order_by(User.email))))
     if message is not None and problems is None:
         raise Invalid("member_ids", message)
     if message is not None:
