@@ -352,7 +352,7 @@ def test_the_ip_deal_form_reports_every_problem_at_once(client):
         "achievement_id": str(achievement.id), "kind": "licence", "licensee": company.name,
         "upfront": "-5", "royalty_pct": "3", "equity_shares": "",
         "signed_on": (company.registered_on - timedelta(days=3)).isoformat()}),
-        "was registered", "The amount cannot be negative.")
+        "was registered", "At least CN¥0.00.")
 
 
 def test_the_exit_form_reports_every_problem_at_once(client):
@@ -365,7 +365,7 @@ def test_the_exit_form_reports_every_problem_at_once(client):
     _says(post(client, f"/companies/{company.id}/exit", {
         "kind": "acquisition", "proceeds": "-1",
         "on_date": (today() + timedelta(days=5)).isoformat()}),
-        "is in the future.", "The amount cannot be negative.")
+        "is in the future.", "At least CN¥0.00.")
 
 
 def test_the_outcome_form_reports_every_problem_at_once(client):

@@ -108,7 +108,10 @@ def test_the_budget_against_actual_table_downloads_as_the_page_shows_it(client):
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     assert f'filename="budget-{project.code}-' in answer.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["Category", "Cost type", "Budget", "Spent", "Remaining", "Used (%)"]
+    # A file's cells are bare numbers: its money headers say the unit (82f5cd7c), the page's
+    # CN¥ cells don't need it.
+    assert rows[0] == ["Category", "Cost type", "Budget (CNY)", "Spent (CNY)",
+                       "Remaining (CNY)", "Used (%)"]
     assert [r[0] for r in rows[1:]] == ["Equipment", "Operations", "Labour", "Direct costs",
                                         "Indirect costs", "Total"]
     assert rows[3][2:5] == ["1000000.00", "1100000.00", "-100000.00"]
