@@ -21,6 +21,7 @@ from tracker.imports.cells import CellError, read
 from tracker.milestones import services as milestones
 from tracker.milestones.forms import MilestoneForm, PercentForm
 from tracker.milestones.models import Milestone, MilestoneEvent, MilestoneState
+from tracker.milestones.refusals import percent_refusal
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 
@@ -30,13 +31,17 @@ FORM_FIELDS = ("phase", "title", "deliverable", "due_date", "weight")
 def _percent(text: str) -> int:
     """Progress read by the progress form's own field (`PercentForm`): 62.5, 40.0 and
     "most" are refused as that form refuses them ("Must be a whole number."), 1,5 saying how
-    to write a number; empty is 0. Whether it is from 0 to 100 is the service's to say
-    (`check_imported_state`), as it is for a post."""
+    to write a number; empty is 0. Whether it is from 0 to 100 is said by the rule a post's
+    service asks (`percent_refusal`), here too, so that it is said beside its cell whatever
+    the row's state, read or not (the service is not asked while a state cannot be read:
+    `Column.decides`)."""
     field = PercentForm(formdata=None).percent
     try:
         field.process_formdata([text])
     except ValueError as error:
         raise CellError(str(error), "percent_complete") from None
+    if (refusal := percent_refusal(field.data or 0)) is not None:
+        raise CellError(refusal, "percent_complete")
     return field.data or 0
 
 

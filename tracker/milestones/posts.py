@@ -25,6 +25,7 @@ from tracker.errors import Problems, require
 from tracker.files import attached
 from tracker.files import services as files
 from tracker.milestones.models import Evidence, Milestone, MilestoneState, ProgressUpdate
+from tracker.milestones.refusals import percent_refusal
 from tracker.projects.closed import closed
 
 
@@ -99,8 +100,8 @@ def correct_post(actor: User, update: ProgressUpdate, *, percent: int | None, no
     of it withdrawn (they stay, marked so). Every problem at once, each beside its field."""
     _may(actor, update)
     problems = Problems()
-    if percent is None or not 0 <= percent <= 100:
-        problems.add("percent", _("Give a percentage from 0 to 100."))
+    if (refusal := percent_refusal(percent)) is not None:
+        problems.add("percent", refusal)
     taken = attached.chosen(problems, update.evidence, withdrawn_files)
     for stream, filename in uploads:
         problems.collect(files.check, stream, filename, "files")

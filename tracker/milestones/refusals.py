@@ -17,6 +17,14 @@ from tracker.milestones.models import DONE, Milestone, MilestoneState, Rebaselin
 from tracker.projects.closed import open_refusal
 
 
+def percent_refusal(percent: int | None) -> str | None:
+    """Why `percent` is no milestone's progress (a post's, its correction's, an imported
+    row's, whatever its state): none, or outside 0 to 100; None when it is one."""
+    if percent is not None and 0 <= percent <= 100:
+        return None
+    return _("Give a percentage from 0 to 100.")
+
+
 def progress_refusal(milestone: Milestone) -> str | None:
     """Why no progress is posted on `milestone` now: its project closed, it waits for its
     reviewer's answer, or it is accepted or waived; None while it is in work."""

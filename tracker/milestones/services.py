@@ -29,7 +29,7 @@ from tracker.milestones.models import (
     Rebaseline,
     RebaselineState,
 )
-from tracker.milestones.refusals import decision_refusal, submit_refusal
+from tracker.milestones.refusals import decision_refusal, percent_refusal, submit_refusal
 from tracker.milestones.states import Action, next_state
 from tracker.notifications.services import emit
 from tracker.projects.closed import open_refusal
@@ -227,8 +227,8 @@ def post_update(actor: User, milestone: Milestone, percent: int, note: str,
     of `uploads` here (all or none), those the web form held before (`evidence.hold`) are
     taken from the author's draft, but for the ones `dropped`."""
     evidence.may_post(actor, milestone)
-    if not 0 <= percent <= 100:
-        raise Invalid("percent", _("Give a percentage from 0 to 100."))
+    if (refusal := percent_refusal(percent)) is not None:
+        raise Invalid("percent", refusal)
     _step(actor, milestone, Action.UPDATE)
     update = ProgressUpdate(author_id=actor.id, percent=percent, note=note.strip(),
                             percent_before=milestone.percent_complete)
@@ -340,8 +340,8 @@ def check_imported_state(actor: User, project: Project, state: MilestoneState, *
         raise Forbidden()
     _writable(project, history=state in DONE)  # the history of a closed project
     problems = Problems()  # every problem at once, each in its column
-    if not 0 <= percent <= 100:
-        problems.add("percent_complete", _("Give a percentage from 0 to 100."))
+    if (refusal := percent_refusal(percent)) is not None:
+        problems.add("percent_complete", refusal)
     if state is MilestoneState.WAIVED and not waiver_reason.strip():
         problems.add("waiver_reason", _("A waiver needs its reason."))
     problems.raise_any()
