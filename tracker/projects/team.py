@@ -48,7 +48,8 @@ def check_names(pm: User, institute_id: int, member_ids: list[int],
     message = None
     if pm.id in member_ids:
         message = _("The project manager leads the team; list the others.")
-    elif outside := set(member_ids) - {row.id for row in candidates(pm, institute_id, project)}:
+    elif member_ids and (outside := set(member_ids) - {
+            row.id for row in candidates(pm, institute_id, project)}):
         # Which of them (an import's cell names several: issue 13, "say which one").
         message = _("Choose team members among the people of the project's institute: not "
                     "%(people)s.", people=said.listed(db.session.scalars(
