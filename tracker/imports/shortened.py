@@ -90,9 +90,11 @@ def taken() -> list[list[Any]]:
 
 
 def lines(stored: list[list[Any]] | None) -> list[str]:
-    """Each reading in the reader's language: 角色: 研究 → 研究所所长 (rows 3, 7)."""
+    """Each reading in the reader's language, its rows listed as the reader's lists are
+    (`said.listed`): 企业规模: 中型 → Medium enterprise (rows 2, 4); 企业规模：中型 → 中型企业
+    （第 2、4 行）."""
     return [ngettext("%(column)s: %(text)s → %(label)s (row %(rows)s)",
                      "%(column)s: %(text)s → %(label)s (rows %(rows)s)", count,
                      column=said.say(header), text=text, label=said.say(read_as),
-                     rows=", ".join(map(str, rows)) + (", …" if count > len(rows) else ""))
+                     rows=said.listed([*map(str, rows), *(["…"] if count > len(rows) else [])]))
             for header, text, read_as, rows, count in stored or []]
