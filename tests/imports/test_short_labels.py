@@ -120,6 +120,7 @@ def test_every_label_and_value_still_reads_as_its_own_choice(app, enum_cls):
     ("ip_deals", "royalty_base", "销售", ["net_sales (Net sales)", "gross_sales (Gross sales)"]),
     ("contracts", "type", "Technical", ["service (Technical service)",
                                         "consulting (Technical consulting)"]),
+    ("projects", "phase", "公司", ["spin_off (Spin-off)", "spun_off (Spun off)"]),
 ])
 def test_a_short_form_several_choices_share_is_refused_naming_them(app, kind, key, text,
                                                                    named):

@@ -2,17 +2,36 @@
 its value, its label in each language, and the shorter names people write for the label.
 
 A spreadsheet from before the tracker says 中型 where the label is 中型企业, 评审专家 for
-总部评审专家, Medium for Medium enterprise, 纵向 for 纵向（政府科技计划） (issue 13). One rule
+总部评审专家, Medium for Medium enterprise, 纵向 for 纵向（政府科技计划）(issue 13). One rule
 gives every enum its short forms, from its labels, so that no list of them is kept by hand: a
-short form is a run of a label's words at its start or at its end (a Chinese character is a
-word; other words are separated by spaces and punctuation), or the part of a label before or
-inside its brackets, or such a run of that part,
+short form is a run of a label's whole words at its start or at its end, or the part of a label
+before or inside its brackets, or such a run of that part. A short form is cut where the label's
+words meet, never inside a word: 所所长 is no short form of 研究所所长 (研究所|所长), nor 研究 of
+研究所, nor 型企业 of 中型企业, so a typo or a fragment is refused rather than read as a choice.
+
+A label's words (`words`): other than Chinese, what spaces and punctuation separate. Chinese
+writes no spaces; its words are found by the labels' own structure:
+
+- brackets and punctuation end a word (已满足，待确认);
+- a label of the tracker's (of any enum: 研究所, 总部, 企业, 投资决策) is one word where a word
+  begins with it, unless it leaves a single character: 研究所|所长, 总部|评审|专家,
+  横向（企业|委托）;
+- a few one-character words stand alone wherever they are: 已 被 由 按 该, which go before a
+  word (已|验收), the negations (未 不 无 非 没 否 待) and the joining words (或 的 与 和 及);
+- the other characters are words of two (中型|企业, 技术|开发, 简体|中文); in a run of an odd
+  number, the odd one is 中, 级, 性 or 制 after a word where one is (进行|中, 国家|级,
+  限制|性|股票, 项目|经理|制|重大|项目), else the run's last word is of three (软件|著作权,
+  员工|激励池, 研究所, 入门费);
+
+and a short form, so cut, is
 
 - at least two characters long, as compared (`folded`);
-- never dropping a negation (not, no, non, without; 未, 不, 无, 非, 没, 否) nor ending in one:
-  "approved" is not short for "Not approved", nor 立项 for 未获立项;
-- neither beginning nor ending with a joining word (of, or, on, the ...): "on" is not short
-  for On hold;
+- never keeping a word a negation (not, no, non, without, awaiting; 未 不 无 非 没 否 待) goes
+  before without it, nor ending in one: "approved" is not short for "Not approved", nor 立项
+  for 未获立项, nor 确认 for 已满足，待确认 (已满足 is: it drops 待 with 确认);
+- neither beginning nor ending with a joining word (of, or, on, the ...; 或, 的): "on" is not
+  short for On hold; nor ending with a word that goes before one (已), nor beginning with one
+  that goes after one (中);
 - naming one choice of the enum only: one several choices share (专家: 总部评审专家 and
   外部专家) is refused, naming them (`Names.read` gives them all).
 
@@ -37,13 +56,20 @@ from tracker.display.labels import LABELS, LOCALE_NAMES
 
 _JOINERS = re.compile(r"[_\-‐‑–—·・]+")
 _CJK = "\u3400-\u9fff"
-# A label's words: each Chinese character, and what spaces and punctuation separate.
-_WORDS = re.compile(rf"[{_CJK}]|[^\s{_CJK},;:.!?，；：。、()（）]+")
+# A label's runs of Chinese and its other words, which spaces and punctuation separate.
+_RUNS = re.compile(rf"[{_CJK}]+|[^\s{_CJK},;:.!?，；：。、()（）]+")
+_HAN = re.compile(rf"[{_CJK}]")
 _BRACKETED = re.compile(r"^(.*?)\s*[(（](.+)[)）]\s*$")
-_NEGATIONS = frozenset({"not", "no", "non", "without", "未", "不", "无", "非", "没", "否"})
+_NEGATIONS = frozenset({"not", "no", "non", "without", "awaiting",
+                        "未", "不", "无", "非", "没", "否", "待"})
 # Words that begin or end no short form: "on" is not On hold, nor "or" Own funds (HQ or ...).
 _JOINING = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the",
-                      "to", "with"})
+                      "to", "with", "或", "的", "与", "和", "及"})
+# Chinese words of one character: before a word (已|验收), which ends no short form; after one,
+# the odd one of a run (进行|中, 国家|级), which begins none.
+_BEFORE = frozenset("已被由按该")
+_AFTER = frozenset("中级性制")
+_ALONE = frozenset(w for w in _BEFORE | _NEGATIONS | _JOINING if _HAN.fullmatch(w))
 MIN_LENGTH = 2
 
 
@@ -57,24 +83,69 @@ def _negates(words: Iterable[str]) -> bool:
     return any(word.casefold() in _NEGATIONS for word in words)
 
 
-def short_forms(label: str) -> set[str]:
-    """The short forms of `label` (see above), folded, whatever the other labels."""
+def words(text: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """The words of `text` (see above); `known`: the tracker's labels, words of their own."""
+    found: list[str] = []
+    for run in _RUNS.findall(text):
+        found += _chinese(run, known) if _HAN.match(run) else [run]
+    return found
+
+
+def _chinese(run: str, known: frozenset[str]) -> list[str]:
+    found: list[str] = []
+    start = 0
+    for at, char in enumerate([*run, ""]):
+        if char in _ALONE or not char:
+            found += _paired(run[start:at], known) + ([char] if char else [])
+            start = at + 1
+    return found
+
+
+def _paired(run: str, known: frozenset[str]) -> list[str]:
+    """A run of Chinese with no word standing alone in it, in words: a label of the tracker's,
+    the odd one that goes after a word, pairs, and a last word of three."""
+    found: list[str] = []
+    at = 0
+    while at < len(run):
+        left = len(run) - at
+        label = max((w for w in known if len(w) < left and len(w) != left - 1
+                     and run.startswith(w, at)), key=len, default="")
+        if at and left % 2 and run[at] in _AFTER:
+            size = 1
+        elif label:
+            size = len(label)
+        elif left == 3 and run[at + 2] not in _AFTER or left == 1:
+            size = left
+        else:
+            size = 2
+        found.append(run[at:at + size])
+        at += size
+    return found
+
+
+def _may_be(kept: list[str], before: list[str]) -> bool:
+    """Whether `kept` of a label's words may be a short form, `before`: the words dropped before
+    them (a negation dropped after them goes with every word it goes before)."""
+    first, last = kept[0].casefold(), kept[-1].casefold()
+    return not (_negates(before) or _negates(kept[-1:]) or {first, last} & _JOINING
+                or last in _BEFORE or first in _AFTER)
+
+
+def short_forms(label: str, known: frozenset[str] = frozenset()) -> set[str]:
+    """The short forms of `label` (see above), folded, whatever the other labels; `known`: the
+    tracker's labels (`tracker_words`)."""
     parts = [label]
     if (bracketed := _BRACKETED.match(label)) is not None:
         parts += [p for p in bracketed.groups() if p.strip()]
     found = set()
     for part in parts:
-        words = _WORDS.findall(part)
-        for n in range(1, len(words) + (part != label)):
-            for kept, dropped in ((words[:n], words[n:]), (words[len(words) - n:],
-                                                           words[:len(words) - n])):
-                if _negates(dropped) or _negates(kept[-1:]) or {
-                        kept[0].casefold(), kept[-1].casefold()} & _JOINING:
-                    continue
-                if part != label and _negates(_WORDS.findall(label.replace(part, "", 1))):
-                    continue
+        cut = words(part, known)
+        if part != label and _negates(words(label.replace(part, "", 1), known)):
+            continue
+        for n in range(1, len(cut) + (part != label)):
+            for kept, before in ((cut[:n], []), (cut[len(cut) - n:], cut[:len(cut) - n])):
                 form = folded("".join(kept))
-                if len(form) >= MIN_LENGTH:
+                if _may_be(kept, before) and len(form) >= MIN_LENGTH:
                     found.add(form)
     return found - {folded(label)}
 
@@ -93,8 +164,9 @@ class Names:
         return self.short.get(key, ()) if shortened else ()
 
 
-def names(labels: Mapping[str, Iterable[str]]) -> Names:
-    """The names of the choices `labels` gives ({value: its labels})."""
+def names(labels: Mapping[str, Iterable[str]], known: frozenset[str] = frozenset()) -> Names:
+    """The names of the choices `labels` gives ({value: its labels}); `known`: the tracker's
+    labels, words of their own in Chinese (`tracker_words`)."""
     labels = {value: list(texts) for value, texts in labels.items()}
     exact = {}
     for value, texts in labels.items():
@@ -102,7 +174,7 @@ def names(labels: Mapping[str, Iterable[str]]) -> Names:
         exact.update((folded(text), value) for text in texts)
     short: dict[str, list[str]] = {}
     for value, texts in labels.items():
-        for form in set().union(*map(short_forms, texts)) - exact.keys():
+        for form in set().union(*(short_forms(t, known) for t in texts)) - exact.keys():
             short.setdefault(form, []).append(value)
     return Names(exact, {form: tuple(values) for form, values in short.items()})
 
@@ -116,10 +188,21 @@ def of_enum(enum_cls: type[enum.Enum]) -> Names:
         with force_locale(locale):
             for member, label in table.items():
                 labels[member.value].append(str(label))
-    return names(labels)
+    return names(labels, tracker_words())
+
+
+@cache
+def tracker_words() -> frozenset[str]:
+    """Every label of the tracker's, of every enum, in each of its languages: in Chinese, a
+    word of its own where a word of another label begins with it (研究所|所长)."""
+    found = set(LOCALE_NAMES.values())
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            found.update(str(label) for table in LABELS.values() for label in table.values())
+    return frozenset(found)
 
 
 @cache
 def of_locales() -> Names:
     """The languages a user may read the tracker in (简体中文, 中文, English)."""
-    return names({code: [name] for code, name in LOCALE_NAMES.items()})
+    return names({code: [name] for code, name in LOCALE_NAMES.items()}, tracker_words())

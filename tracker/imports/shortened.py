@@ -1,6 +1,6 @@
 """The choices an import read from a short form of their label (issue 13), listed on its run.
 
-A cell may write a choice shortened (研究 for 研究所所长, `tracker.display.choice_names`), read
+A cell may write a choice shortened (中型 for 中型企业, `tracker.display.choice_names`), read
 whenever one choice fits: a data officer sees each such reading before anything is written. A
 run lists, per column, each distinct short form it read, the label it read it as and the rows
 that wrote it (a dry run's page and `flask import --dry-run`, then the real run's). A value or a
