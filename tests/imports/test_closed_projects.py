@@ -33,9 +33,11 @@ def test_projects_ended_or_held_come_in_with_their_last_decision():
     rows = [COLUMNS,
             _closed("TEST-2016-0001", "completed", "investment_decision", start="2016-06-01",
                     passed="1: 2016-05-01; 2: 2018-06-30; 3: 2019-12-01"),
-            _closed("TEST-2016-0002", "terminated", "", "No market; funds settled"),
-            _closed("TEST-2016-0003", "rejected", "", "Out of scope", passed=""),
-            _closed("TEST-2016-0004", "on_hold", "contract_research", "", AHEAD)]
+            _closed("TEST-2016-0002", "terminated", "", "No market; funds settled",
+                    passed="1: 2019-05-20; 2: 2020-01-10"),
+            _closed("TEST-2016-0003", "rejected", "", "Out of scope", passed="1: 2016-05-01"),
+            _closed("TEST-2016-0004", "on_hold", "contract_research", "", AHEAD,
+                    passed="1: 2019-05-20; 2: 2020-01-10")]
     result = run(admin, "projects", rows)
     assert (result.state, result.created) == (ImportState.DONE, 4), result.errors
     by_code = {p.code: p for p in db.session.scalars(select(Project))}
@@ -70,9 +72,10 @@ def test_projects_ended_or_held_come_in_with_their_last_decision():
 def test_a_kill_without_rationale_or_a_route_the_table_refuses_names_the_column():
     admin, _pm = _setting()
     rows = [COLUMNS,
-            _closed("TEST-2016-0001", "terminated"),
+            _closed("TEST-2016-0001", "terminated", passed="1: 2019-05-20; 2: 2020-01-10"),
             _closed("TEST-2016-0002", "completed", "proposal_review"),
-            _closed("TEST-2016-0003", "on_hold", "", "", "2001-01-01"),
+            _closed("TEST-2016-0003", "on_hold", "", "", "2001-01-01",
+                    passed="1: 2019-05-20; 2: 2020-01-10"),
             _closed("TEST-2016-0004", "contract_research", "proposal_review")]
     result = run(admin, "projects", rows)
     assert [(r, c) for r, c, _m in result.errors] == [

@@ -68,12 +68,14 @@ def test_every_optional_column_takes_an_empty_cell(app, tmp_path):
 
 # The exported network's records that need what these columns say: HQ's admin keeps their
 # own role, a government programme its level and name, an enterprise-funded project its
-# enterprise, a failed acceptance its rationale, a HOLD its revisit date, a waived milestone
-# its reason, a registered company its code and date, a cap table its date, a royalty its
-# base and its reporting period, a grant of options its exercise price.
+# enterprise, a project decided at a gate the day of each decision, a failed acceptance its
+# rationale, a HOLD its revisit date, a waived milestone its reason, a registered company its
+# code and date, a cap table its date, a royalty its base and its reporting period, a grant
+# of options its exercise price.
 REQUIRED_THEN = {
     ("users", "roles"), ("projects", "programme_level"), ("projects", "programme_name"),
-    ("projects", "partner_enterprise"), ("projects", "rationale"),
+    ("projects", "partner_enterprise"), ("projects", "gates_passed_on"),
+    ("projects", "rationale"),
     ("projects", "revisit_date"), ("milestones", "waiver_reason"), ("companies", "uscc"),
     ("companies", "registered_on"), ("companies", "incorporated_on"),
     ("ip_deals", "royalty_base"), ("ip_deals", "reporting_months"),

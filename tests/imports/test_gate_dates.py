@@ -1,6 +1,7 @@
 """Imported gate decisions are dated as the tracker dates its own (issue 13, F16): in the gates'
-order, none in the future, none past gate 1 before the project's start date; each refused
-beside its column, on both paths, by the one rule (`tracker.gates.dating`), which the service
+order, none in the future, none past gate 1 before the project's start date, and none
+without the day the file gives it (none is made up); each refused beside its column, on both
+paths, by the one rule (`tracker.gates.dating`), which the service
 recording an imported decision reads too."""
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import login
 from tests.imports.helpers import run
+from tests.imports.test_closed_projects import COLUMNS, _closed
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.errors import Invalid
@@ -35,7 +38,7 @@ def test_decisions_out_of_order_or_before_the_start_are_refused(monkeypatch, pat
                  start="2019-03-01", passed="1: 2018-12-01; 2: 2019-01-15"),
             _row(code="TEST-2019-0004", passed="1: 2099-05-20"),              # the future
             _row(code="TEST-2019-0005", phase="investment_decision",        # 1 after start,
-                 passed="1: 2019-05-20")]                                    # 2 defaults
+                 passed="1: 2019-05-20; 2: 2019-05-20")]                     # 2 the same day
     result = run(admin, "projects", rows)
     assert [(r, c) for r, c, _m in result.errors] == [
         (2, "Gates passed on"), (3, "Gates passed on"), (4, "Gates passed on")]
@@ -46,8 +49,8 @@ def test_decisions_out_of_order_or_before_the_start_are_refused(monkeypatch, pat
         "which approves the proposal, may come before it.")
     assert "in the future" in result.errors[2][2]
     assert db.session.scalar(select(func.count()).select_from(Project)) == 0
-    # Gate 1 before the start is an approval ahead of the work; a gate without a date is taken
-    # on the later of the start date and the gate before it, never before that gate.
+    # Gate 1 before the start is an approval ahead of the work; two gates may be decided on
+    # the same day.
     good = run(admin, "projects", [HEADER, rows[4], _row(
         code="TEST-2019-0006", phase="contract_research", start="2019-03-01",
         passed="1: 2019-01-15")])
@@ -84,6 +87,46 @@ def test_the_rule_as_a_table(app):
         }
         for days, refused in cases.items():
             assert [g for g, _why in dating.problems(start, days)] == refused, days
+
+
+@pytest.mark.parametrize("path", ["bulk", "row by row"])
+def test_a_gate_the_phase_says_was_decided_needs_its_date(client, monkeypatch, path):
+    """Each gate a row's phase implies was decided gives its day: one left out was taken as
+    passed on the start date (or the gate before's), a day the HQ never gave, said nowhere.
+    It is refused beside Gates passed on, naming the gate and the phase, in the reader's
+    language; a draft and a proposal waiting for gate 1 need none."""
+    from tracker.imports.projects_bulk import BulkProjects
+
+    if path == "row by row":
+        monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
+    admin, _pm = _setting()
+    rows = [COLUMNS,
+            _closed("TEST-2019-0001", "contract_research", passed=""),
+            _closed("TEST-2019-0002", "spin_off", passed="1: 2019-05-20; 3: 2021-01-10"),
+            _closed("TEST-2019-0003", "terminated", "", "No market", passed="1: 2019-05-20"),
+            _closed("TEST-2019-0004", "proposal_review", passed=""),
+            _closed("", "draft", title="A draft", passed="")]
+    result = run(admin, "projects", rows, dry_run=True)
+    assert [tuple(e) for e in result.errors] == [
+        (2, "Gates passed on", "Gate 1 has no date under Gates passed on, though the "
+         "project's phase, “Contract research”, says it was passed: write the day it was "
+         "decided. An import dates a decision as its file does and makes up no day."),
+        (3, "Gates passed on", "Gate 2 has no date under Gates passed on, though the "
+         "project's phase, “Spin-off”, says it was passed: write the day it was decided. An "
+         "import dates a decision as its file does and makes up no day."),
+        (4, "Gates passed on", "Gate 2 has no date under Gates passed on, though the "
+         "project's phase, “Terminated”, says its last decision was taken there: write the "
+         "day it was decided. An import dates a decision as its file does and makes up no "
+         "day.")]
+    admin.locale = "zh_CN"
+    db.session.flush()
+    login(client, admin)
+    page = client.get(f"/admin/import/{result.id}").get_data(as_text=True)
+    assert ("阶段门 1 在“阶段门通过日期”中没有日期，而项目的阶段“合同科研”表明它已通过该阶段门"
+            in page)
+    done = run(admin, "projects", rows)
+    assert done.state is ImportState.FAILED
+    assert db.session.scalar(select(func.count()).select_from(Project)) == 0
 
 
 @pytest.mark.parametrize("path", ["bulk", "row by row"])

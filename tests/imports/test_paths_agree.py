@@ -105,11 +105,12 @@ def test_projects_in_every_phase_killed_and_closed(monkeypatch):
             _project(8, "terminated", f"{G1}; {G2}; 3: 2021-01-10", "investment_decision",
                      " Market gone "),
             _project(9, "rejected", "1: 2019-05-20", rationale="Not novel"),
-            _project(10, "on_hold", G1, "contract_research", revisit=AHEAD),
+            _project(10, "on_hold", f"{G1}; 2: 2021-01-10", "contract_research",
+                     revisit=AHEAD),
             _project(11, "investment_decision", f"{G1}; {G2}",
                      conditions="2: Second customer | pm@import.cn | 2021-12-31"),
             _project(12, "contract_research", G1), _project(13, "draft"),
-            _project(14, "spun_off", f"{G1}; {G2}; {G3}")]
+            _project(14, "spun_off", f"{G1}; {G2}; {G3}; 4: 2022-03-01")]
     monkeypatch.setattr(bulk, "BATCH_SIZE", 3)
     same(*both_paths(admin, "projects", rows, BulkProjects, monkeypatch),
           {"projects", "project_members", "budget_lines", "gate_reviews", "review_criteria",

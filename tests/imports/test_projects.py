@@ -147,7 +147,8 @@ def test_the_proposal_forms_and_services_rules_name_row_and_column():
             _row(code="TEST-2019-0003", lines="设备费: lots"),            # the money field
             _row(code="TEST-2019-0004", passed="first: yesterday"),      # the gate dates
             _row(code="WRONG/1", title="Bad code"),                      # the code's shape
-            _row(code="TEST-2019-0006", phase="terminated")]             # a KILL needs why
+            _row(code="TEST-2019-0006", phase="terminated",              # a KILL needs why
+                 passed="1: 2019-05-20; 2: 2020-01-10")]
     result = run(admin, "projects", rows)
     columns = [(row, column) for row, column, _m in result.errors]
     assert columns == [(2, "TRL targeted"), (3, "Institute code"), (4, "Budget lines"),
@@ -189,7 +190,8 @@ def test_an_imported_project_page_dates_its_decision_by_day_and_flags_its_budget
 @pytest.mark.parametrize("path", ["bulk", "row by row"])
 def test_no_imported_decision_is_dated_in_the_future(monkeypatch, path):
     """As in the tracker, a decision is dated the day it was taken: a gate passed on a day
-    to come, given or taken from a start date to come, is refused beside its column."""
+    to come is refused beside its column, and so is a gate given no day (it was taken as
+    passed on the start date, here a day to come)."""
     from tracker.imports.projects_bulk import BulkProjects
 
     if path == "row by row":
@@ -202,6 +204,7 @@ def test_no_imported_decision_is_dated_in_the_future(monkeypatch, path):
                  passed="1: 2019-05-20; 2: 2099-01-01")]
     result = run(admin, "projects", rows)
     assert [(row, column) for row, column, _m in result.errors] == [
-        (2, "Gates passed on"), (3, "Start date"), (4, "Gates passed on")]
+        (2, "Gates passed on"), (3, "Gates passed on"), (4, "Gates passed on")]
     assert "in the future" in result.errors[0][2] and "Gate 2" in result.errors[2][2]
+    assert result.errors[1][2].startswith("Gate 1 has no date under Gates passed on")
     assert db.session.scalar(select(func.count()).select_from(Project)) == 0

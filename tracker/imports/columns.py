@@ -165,11 +165,12 @@ PROJECTS = Kind("projects", _l("Projects"), (
                    "and the last decision of a project ended or held as an imported GO "
                    "(completed), KILL or HOLD.")),
     Column("gates_passed_on", _l("Gates passed on"),
-           note=_l("The date of each decision, e.g. 1: 2024-03-01; 2: 2025-06-30, for the "
-                   "gates the project's route passes only (those before its phase; for a "
-                   "project ended or held, up to the gate of the phase it ended or was held "
-                   "in), in the gates' order and none in the future; past gate 1, none before "
-                   "the start date. Missing: the start date, or the gate before's when later.")),
+           note=_l("The date of each decision, e.g. 1: 2024-03-01; 2: 2025-06-30, for every "
+                   "gate the project's route passes and those only (those before its phase; "
+                   "for a project ended or held, up to the gate of the phase it ended or was "
+                   "held in), in the gates' order and none in the future; past gate 1, none "
+                   "before the start date. A gate without its date is refused: an import "
+                   "makes up no day.")),
     Column("conditions", _l("Conditions of a CONDITIONAL GO"),
            note=_l("A gate passed with conditions is imported as a CONDITIONAL GO with them: "
                    "gate: condition | owner's e-mail (the PM or a team member) | due date | "

@@ -96,28 +96,42 @@ def imported_route(phase: Phase, code: str, ended_in: Phase | None, held: bool =
     return route + ([last] if last else [])
 
 
-def decision_days(route, passed: dict[int, date], start: date) -> list[date]:
-    """The day each imported decision of `route` was taken: the one given for its gate, else
-    the later of the start date and the day before it. A day the tracker could not have dated
-    it (`tracker.gates.dating`) is refused beside its column, every one at once."""
-    found = Problems()
-    days: list[date] = []
-    for closed, _outcome, _target in route:
-        gate = lifecycle.PHASE_GATE[closed]
-        given = passed.get(gate)
-        days.append(given or max([start, *days[-1:]]) if start is not None else given)
+def decision_days(route, passed: dict[int, date], start: date) -> list[date | None]:
+    """The day each imported decision of `route` was taken, the one given for its gate (None
+    for a gate given none: `undated` refuses it). A day the tracker could not have dated it
+    (`tracker.gates.dating`) is refused beside its column, every one at once."""
     gates = [lifecycle.PHASE_GATE[closed] for closed, _o, _t in route]
-    if None not in days:
-        for gate, why in dating.problems(start, zip(gates, days, strict=True)):
-            if gate in passed:
-                found.add("gates_passed_on", why)
-            else:
-                found.add("start_date", said.joined(" ", [why, _(
-                    "Gate %(gate)d has no date under Gates passed on, so it is taken as passed "
-                    "on the start date or the day of the gate before it, whichever is later.",
-                    gate=gate)]))
+    days = [passed.get(gate) for gate in gates]
+    found = Problems()
+    for _gate, why in dating.problems(start, [(g, d) for g, d in zip(gates, days, strict=True)
+                                              if d is not None]):
+        found.add("gates_passed_on", why)
     found.raise_any()
     return days
+
+
+def undated(route, passed: dict[int, date], phase: Phase, problems: Problems) -> None:
+    """Each gate the row's phase says was decided and Gates passed on gives no date for is
+    refused, naming it: its day is the HQ's to give. It was taken as the start date (or the
+    gate before's), a day no one gave, said nowhere."""
+    if cells.unreadable("gates_passed_on"):
+        return  # its cell is refused already: what it holds is not known
+    for closed, outcome, _target in route:
+        gate = lifecycle.PHASE_GATE[closed]
+        if gate in passed:
+            continue
+        if outcome is Outcome.GO:
+            problems.add("gates_passed_on", _(
+                "Gate %(gate)d has no date under Gates passed on, though the project's phase, "
+                "“%(phase)s”, says it was passed: write the day it was decided. An import "
+                "dates a decision as its file does and makes up no day.", gate=gate,
+                phase=label(phase)))
+        else:
+            problems.add("gates_passed_on", _(
+                "Gate %(gate)d has no date under Gates passed on, though the project's phase, "
+                "“%(phase)s”, says its last decision was taken there: write the day it was "
+                "decided. An import dates a decision as its file does and makes up no day.",
+                gate=gate, phase=label(phase)))
 
 
 def off_route(route, passed: dict[int, date], phase: Phase, problems: Problems) -> None:
@@ -182,6 +196,7 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
         problems.found += invalid.problems
     else:
         off_route(route, passed, values["phase"], problems)
+        undated(route, passed, values["phase"], problems)
     days = problems.collect(decision_days, route, passed, values["start_date"]) or []
     if ended is not None:
         route_cells.check_ended(ended, days[-1] if route and days else None,
