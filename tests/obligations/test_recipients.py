@@ -4,7 +4,7 @@ tracker does not know is kept as typed (issue 9, T5/T19/T20)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -75,6 +75,9 @@ def test_every_page_export_mail_and_event_names_it_in_the_readers_language(
     clock.set(date(2026, 7, 20))
     owed = owe(project.pm, contract, goes_to=f"enterprise-{bilingual.id}", recipient="",
                due_on=date(2026, 7, 1))
+    # Recorded before it fell due: the director's escalation (+7) is owed (recorded after
+    # it, none would be: tests/reminders/test_arrival.py).
+    owed.recorded_at = datetime(2026, 6, 1, tzinfo=UTC)
     director.locale = "zh_CN"
     token = preferences.regenerate_feed_token(project.pm)
     db.session.commit()

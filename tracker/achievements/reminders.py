@@ -35,7 +35,7 @@ def _in_english(enterprise_en: str | None, title: str) -> str | None:
 def _annuities(q: Query) -> Select:
     stmt = (select(Annuity.id, Annuity.due_on, IpRight.number, IpRight.title, Project.id,
                    Project.code, Project.pm_id, Institute.director_id, Annuity.year_no,
-                   Annuity.fee, IpRight.id)
+                   Annuity.fee, IpRight.id, IpRight.created_at)
             .join(IpRight, IpRight.id == Annuity.right_id)
             .join(Achievement, Achievement.id == IpRight.achievement_id)
             .join(Project, Project.id == Achievement.project_id)
@@ -50,7 +50,7 @@ def annuities_due(q: Query) -> list[Item]:
     achievement's project."""
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} {r[3]}".strip(), project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
-                 extra={"year": str(r[8]), "fee": str(r[9])},
+                 extra={"year": str(r[8]), "fee": str(r[9])}, arrived=r[11],
                  link=("achievements.right", {"right_id": r[10]}))
             for r in built_once(_annuities, q)]
 
@@ -67,7 +67,7 @@ def _upfront_payments(q: Query) -> Select:
     received = func.coalesce(paid.c.paid, 0)
     stmt = (select(Transfer.id, Transfer.upfront_due_on, Enterprise.name, Achievement.title,
                    Project.id, Project.code, Project.pm_id, Institute.director_id,
-                   Transfer.upfront, received, Enterprise.name_en)
+                   Transfer.upfront, received, Enterprise.name_en, Transfer.created_at)
             .join(Achievement, Achievement.id == Transfer.achievement_id)
             .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
             .join(Project, Project.id == Achievement.project_id)
@@ -85,7 +85,7 @@ def upfront_payments_due(q: Query) -> list[Item]:
     return [Item(id=r[0], deadline=r[1], title=f"{r[2]} · {r[3]}", project_id=r[4],
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
                  title_en=_in_english(r[10], r[3]),
-                 extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])},
+                 extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])}, arrived=r[11],
                  link=("transfers.show", {"transfer_id": r[0]}))
             for r in built_once(_upfront_payments, q)]
 
@@ -99,7 +99,7 @@ def _deals(q: Query) -> Select:
     stmt = (select(Transfer.id, Transfer.signed_on, Transfer.ends_on, Transfer.reporting_months,
                    Transfer.report_days, func.coalesce(reported.c.n, 0), Enterprise.name,
                    Achievement.title, Project.id, Project.code, Project.pm_id,
-                   Institute.director_id, Enterprise.name_en)
+                   Institute.director_id, Enterprise.name_en, Transfer.created_at)
             .join(Achievement, Achievement.id == Transfer.achievement_id)
             .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
             .join(Project, Project.id == Achievement.project_id)
@@ -130,8 +130,8 @@ def royalty_reports_due(q: Query) -> list[Item]:
         items.append(Item(id=r[0], deadline=deadline, title=f"{r[6]} · {r[7]}",
                           title_en=_in_english(r[12], r[7]),
                           project_id=r[8], project=r[9] or "", owner_id=r[10],
-                          director_id=r[11], link=("transfers.show",
-                                                   {"transfer_id": r[0]})))
+                          director_id=r[11], arrived=r[13],
+                          link=("transfers.show", {"transfer_id": r[0]})))
     return items
 
 
@@ -143,7 +143,7 @@ def _royalty_payments(q: Query) -> Select:
     stmt = (select(RoyaltyReport.id, RoyaltyReport.payment_due_on, Enterprise.name,
                    Achievement.title, Project.id, Project.code, Project.pm_id,
                    Institute.director_id, RoyaltyReport.royalty_due, received, Transfer.id,
-                   Enterprise.name_en)
+                   Enterprise.name_en, Transfer.created_at)
             .join(Transfer, Transfer.id == RoyaltyReport.transfer_id)
             .join(Achievement, Achievement.id == Transfer.achievement_id)
             .join(Enterprise, Enterprise.id == Transfer.enterprise_id)
@@ -163,5 +163,6 @@ def royalty_payments_due(q: Query) -> list[Item]:
                  project=r[5] or "", owner_id=r[6], director_id=r[7],
                  title_en=_in_english(r[11], r[3]),
                  extra={"amount": str(r[8]), "outstanding": str(r[8] - r[9])},
+                 arrived=r[12],  # the deal's: a report is entered as it comes
                  link=("transfers.show", {"transfer_id": r[10]}))
             for r in built_once(_royalty_payments, q)]

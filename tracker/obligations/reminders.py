@@ -24,7 +24,7 @@ def _reports(q: Query) -> Select:
                               ReportObligation.recipient),
                 Project.id, Project.code, Project.pm_id, Institute.director_id, Project.title,
                 User.name, func.coalesce(Enterprise.name_en, Partner.name_en,
-                                         Headquarters.name_en)))
+                                         Headquarters.name_en), ReportObligation.recorded_at))
             .outerjoin(Enterprise, Enterprise.id == ReportObligation.recipient_enterprise_id)
             .outerjoin(Partner, Partner.id == ReportObligation.recipient_partner_id)
             .outerjoin(Headquarters, Headquarters.id == ReportObligation.recipient_hq_id)
@@ -43,6 +43,6 @@ def reports_owed(q: Query) -> list[Item]:
     return [Item(id=r[0], deadline=r[1], title=r[3], title_en=r[10], project_id=r[4],
                  project=r[5] or "",
                  owner_id=r[6], director_id=r[7],
-                 extra={"kind": str(r[2]), "project_title": r[8], "pm": r[9]},
+                 extra={"kind": str(r[2]), "project_title": r[8], "pm": r[9]}, arrived=r[11],
                  link=("obligations.show", {"obligation_id": r[0]}))
             for r in built_once(_reports, q)]

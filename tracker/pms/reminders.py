@@ -17,14 +17,14 @@ from tracker.reminders.items import Item, Query
 def terms_ending(q: Query) -> list[Item]:
     renewal = aliased(PmTerm)
     stmt = (select(PmTerm.id, PmTerm.ends_on, PmRecord.name, PmRecord.id, Institute.name,
-                   Institute.name_en)
+                   Institute.name_en, PmTerm.appointed_at)
             .join(PmRecord, PmRecord.id == PmTerm.record_id)
             .join(Institute, Institute.id == PmTerm.institute_id)
             .where(PmRecord.state == PmState.APPOINTED, PmTerm.ended_on.is_(None),
                    ~exists().where(renewal.renews_id == PmTerm.id)))
     stmt = q.apply(stmt, PmTerm.id, PmTerm.ends_on, None)
     # The institute in each reader's language (`mail._entry` reads `*_en`).
-    return [Item(id=r[0], deadline=r[1], title=r[2],
+    return [Item(id=r[0], deadline=r[1], title=r[2], arrived=r[6],
                  extra={"institute": r[4], **({"institute_en": r[5]} if r[5] else {})},
                  link=("pms.show", {"record_id": r[3]}))
             for r in db.session.execute(stmt)]

@@ -68,6 +68,10 @@ class Item:
     # When the work is due, where the item stores it apart from its deadline: a submitted
     # milestone's review due date, fixed at submission (tracker/milestones/services.py).
     due_on: date | None = None
+    # When the record came into the tracker (imported, entered late, made by a correction):
+    # rungs whose day was past by then are sent only where still news (`Ladder.news`). None
+    # where only the tracker makes the record, on the day its count starts (a request).
+    arrived: datetime | None = None
 
     def shown_title(self) -> str:
         return in_reader_language(self.title, self.title_en)
@@ -96,7 +100,7 @@ def _rows(stmt: Select) -> Sequence[Row]:
 
 def _milestones(q: Query) -> Select:
     stmt = (select(Milestone.id, Milestone.due_date, Milestone.title, Project.id, Project.code,
-                   Project.pm_id, Institute.director_id)
+                   Project.pm_id, Institute.director_id, Milestone.created_at)
             .join(Project, Project.id == Milestone.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Milestone.state.in_(OPEN_MILESTONE), Project.phase.in_(ACTIVE)))
@@ -110,8 +114,8 @@ def milestones_due(q: Query) -> list[Item]:
     # Made positionally, in the order of Item's fields: a scan makes 20,000 of these, and
     # keywords took twice the time (33 ms against 16).
     return [Item(milestone_id, due, title, ("milestones.show", {"milestone_id": milestone_id}),
-                 project_id, code, pm_id, (), director_id)
-            for milestone_id, due, title, project_id, code, pm_id, director_id
+                 project_id, code, pm_id, (), director_id, arrived=created)
+            for milestone_id, due, title, project_id, code, pm_id, director_id, created
             in built_once(_milestones, q)]
 
 
@@ -120,7 +124,7 @@ def milestones_awaiting_review(q: Query) -> list[Item]:
     or returned to the PM) or waived."""
     stmt = (select(Milestone.id, Milestone.submitted_at, Milestone.title, Project.id,
                    Project.code, Milestone.reviewer_id, Institute.director_id,
-                   Milestone.review_due)
+                   Milestone.review_due, Milestone.created_at)
             .join(Project, Project.id == Milestone.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Milestone.submitted(), Milestone.submitted_at.is_not(None),
@@ -132,7 +136,7 @@ def milestones_awaiting_review(q: Query) -> list[Item]:
     stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
         stmt, Milestone.id, None, Milestone.reviewer_id)
     return [Item(id=r[0], deadline=local_date(r[1]), title=r[2], project_id=r[3], project=r[4],
-                 owner_id=r[5], director_id=r[6], due_on=r[7],
+                 owner_id=r[5], director_id=r[6], due_on=r[7], arrived=r[8],
                  link=("milestones.show", {"milestone_id": r[0]}))
             for r in _rows(stmt)]
 
@@ -162,7 +166,7 @@ def conditions_due(q: Query) -> list[Item]:
     """Open conditions of decisions in force (a superseded decision's conditions went with
     it), on projects still under way; done once the owner reports them met."""
     stmt = (select(Condition.id, Condition.due_date, Condition.text, Project.id, Project.code,
-                   Condition.owner_id, Institute.director_id)
+                   Condition.owner_id, Institute.director_id, Project.created_at)
             .join(Project, Project.id == Condition.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Condition.state == ConditionState.OPEN,
@@ -170,18 +174,19 @@ def conditions_due(q: Query) -> list[Item]:
                    GateDecision.in_force(Condition.decision_id)))
     stmt = q.apply(stmt, Condition.id, Condition.due_date, Condition.owner_id)
     return [Item(id=r[0], deadline=r[1], title=_shorten(r[2]), project_id=r[3], project=r[4],
-                 owner_id=r[5], director_id=r[6],
+                 owner_id=r[5], director_id=r[6], arrived=r[7],  # the project's: its own not kept
                  link=("projects.show", {"project_id": r[3], "_anchor": f"condition-{r[0]}"}))
             for r in _rows(stmt)]
 
 
 def hold_revisits(q: Query) -> list[Item]:
     """Projects on hold, on their revisit date; done once HQ resumes or ends them."""
-    stmt = (select(Project.id, Project.revisit_date, Project.title, Project.code)
+    stmt = (select(Project.id, Project.revisit_date, Project.title, Project.code,
+                   Project.created_at)
             .where(Project.phase == Phase.ON_HOLD, Project.revisit_date.is_not(None)))
     stmt = q.apply(stmt, Project.id, Project.revisit_date, None)
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[0], project=r[3],
-                 link=("projects.show", {"project_id": r[0]}))
+                 arrived=r[4], link=("projects.show", {"project_id": r[0]}))
             for r in _rows(stmt)]
 
 
@@ -191,7 +196,7 @@ def _instalments(q: Query) -> Select:
     received = func.coalesce(paid.c.paid, 0)
     stmt = (select(Instalment.id, Instalment.due_date, ResearchContract.title, Project.id,
                    Project.code, Project.pm_id, Institute.director_id, Instalment.amount,
-                   received, ResearchContract.id)
+                   received, ResearchContract.id, ResearchContract.created_at)
             .join(ResearchContract, ResearchContract.id == Instalment.contract_id)
             .join(Project, Project.id == ResearchContract.project_id)
             .join(Institute, Institute.id == Project.institute_id)
@@ -206,6 +211,7 @@ def instalments_due(q: Query) -> list[Item]:
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
                  owner_id=r[5], director_id=r[6],
                  extra={"amount": str(r[7]), "outstanding": str(r[7] - r[8])},
+                 arrived=r[10],  # the contract's, with its schedule
                  link=("contracts.show", {"contract_id": r[9]}))
             for r in built_once(_instalments, q)]
 
@@ -213,12 +219,13 @@ def instalments_due(q: Query) -> list[Item]:
 def project_ends(q: Query) -> list[Item]:
     """Projects under way, ahead of their end date (the final acceptance window)."""
     stmt = (select(Project.id, Project.end_date, Project.title, Project.code, Project.pm_id,
-                   Institute.director_id)
+                   Institute.director_id, Project.created_at)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Project.phase.in_(ACTIVE)))
     stmt = q.apply(stmt, Project.id, Project.end_date, Project.pm_id)
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[0], project=r[3],
-                 owner_id=r[4], director_id=r[5], link=("projects.show", {"project_id": r[0]}))
+                 owner_id=r[4], director_id=r[5], arrived=r[6],
+                 link=("projects.show", {"project_id": r[0]}))
             for r in _rows(stmt)]
 
 
@@ -267,13 +274,15 @@ def _pending_changes(q: Query, *where, since: Any = None) -> list[Item]:
 def conversion_deadlines(q: Query) -> list[Item]:
     """Allocation-investment agreements still running (no conversion, no outcome recorded)."""
     stmt = (select(FundingAgreement.id, FundingAgreement.conversion_deadline, Project.title,
-                   Project.id, Project.code, Project.pm_id, Institute.director_id)
+                   Project.id, Project.code, Project.pm_id, Institute.director_id,
+                   Project.created_at)
             .join(Project, Project.id == FundingAgreement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(FundingAgreement.outcome.is_(None), FundingAgreement.standing()))
     stmt = q.apply(stmt, FundingAgreement.id, FundingAgreement.conversion_deadline, None)
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
-                 director_id=r[6], link=("funding.show", {"project_id": r[3]}))
+                 director_id=r[6], arrived=r[7],  # the project's: its own not kept
+                 link=("funding.show", {"project_id": r[3]}))
             for r in _rows(stmt)]
 
 
@@ -310,11 +319,12 @@ def centre_expiries(q: Query) -> list[Item]:
     the renewal, the old term's reminders stop and the new term's end is watched instead."""
     renewal = aliased(CentreAgreement)
     stmt = (select(CentreAgreement.id, CentreAgreement.ends_on, JointInnovationCentre.name,
-                   JointInnovationCentre.name_en, JointInnovationCentre.id)
+                   JointInnovationCentre.name_en, JointInnovationCentre.id,
+                   CentreAgreement.recorded_at)
             .join(JointInnovationCentre, JointInnovationCentre.id == CentreAgreement.centre_id)
             .where(~exists().where(renewal.renews_id == CentreAgreement.id)))
     stmt = q.apply(stmt, CentreAgreement.id, CentreAgreement.ends_on, None)
-    return [Item(id=r[0], deadline=r[1], title=r[2], title_en=r[3],
+    return [Item(id=r[0], deadline=r[1], title=r[2], title_en=r[3], arrived=r[5],
                  link=("organisations.centre", {"object_id": r[4]}))
             for r in _rows(stmt)]
 

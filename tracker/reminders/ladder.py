@@ -126,6 +126,23 @@ class Ladder:
                 rungs.append(Rung(audience, offset, self.fire_on(deadline, offset), counted))
         return rungs
 
+    def news(self, rungs: list[Rung], deadline: date, arrived: date) -> list[Rung]:
+        """Of the rungs fired for an item (`current`), those that are news for a record that
+        came into the tracker on `arrived`: by import, by a correction or entered late.
+
+        A rung that fires on or after that day is sent as ever. Of those whose day was
+        already past when the record arrived, only what is still true is: a reminder before
+        the deadline while the deadline is still ahead ("due on 30 June"), and the first
+        recipients' latest rung after it, once, saying the date it was due (then the ladder's
+        repeats carry on from that day). Not the escalations of those past days: nobody was
+        reminded then, so none is owed now (an escalation that falls after the day the record
+        arrived is sent as ever); nor a reminder before a deadline that was past already
+        ("the project ends on ..." three years after it did). A scan for a day before the
+        record arrived (`--as-of` a past day) reads it as there all along."""
+        return [rung for rung in rungs
+                if rung.fire_on >= arrived
+                or (deadline >= arrived if rung.offset < 0 else rung.audience is self.first)]
+
     def due_on(self, deadline: date) -> date:
         """When the work is due, for subjects and the calendar: the deadline itself, or for a
         ladder counted in business days from an event (a submission), the first rung after

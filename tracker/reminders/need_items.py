@@ -17,7 +17,7 @@ def needs_stale(q: Query) -> list[Item]:
     """Enterprise needs neither contracted nor closed, counted from the day they entered their
     state (`TechnologyNeed.state_since`); done once they move on."""
     stmt = (select(TechnologyNeed.id, TechnologyNeed.state_since, TechnologyNeed.title,
-                   Enterprise.name, Enterprise.name_en)
+                   Enterprise.name, Enterprise.name_en, TechnologyNeed.created_at)
             .join(Enterprise, Enterprise.id == TechnologyNeed.enterprise_id)
             .where(TechnologyNeed.state.in_(OPEN_NEED)))
     if q.until is not None:
@@ -25,7 +25,7 @@ def needs_stale(q: Query) -> list[Item]:
         stmt = stmt.where(TechnologyNeed.state_since < end)
     stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
         stmt, TechnologyNeed.id, None, None)
-    return [Item(id=r[0], deadline=local_date(r[1]), title=r[2],
+    return [Item(id=r[0], deadline=local_date(r[1]), title=r[2], arrived=r[5],
                  # The enterprise in each reader's language (`mail._entry` reads `*_en`).
                  extra={"enterprise": r[3], **({"enterprise_en": r[4]} if r[4] else {})},
                  link=("organisations.need", {"object_id": r[0]}))

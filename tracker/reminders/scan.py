@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
@@ -22,6 +22,7 @@ from sqlalchemy.dialects import sqlite
 
 from tracker import collector, db
 from tracker.accounts.models import Role, RoleGrant, User
+from tracker.dates import local_date, org_zone
 from tracker.db import utcnow
 from tracker.notifications.models import NotificationSettings
 from tracker.notifications.senders import SENDERS
@@ -116,7 +117,8 @@ def scan(as_of: date, actor: User | None = None) -> ScanResult:
     """Write to the outbox every reminder due on `as_of` that is not there yet.
 
     For each rule and each open item, the latest rung of each audience that has fired by
-    `as_of`; first rungs skip the users who turned the rule off. Scans take turns (one
+    `as_of`, of an item that came into the tracker after some of them only those that are
+    news (`Ladder.news`); first rungs skip the users who turned the rule off. Scans take turns (one
     transaction at a time: `_take_turn`), so the keys a scan reads from the outbox are all
     there are until it commits, and it inserts only the others. Every rule's items and keys
     are read first, then the rows are built as they are written: on PostgreSQL the server
@@ -166,6 +168,10 @@ class _Read:
     fired: dict[date, list[tuple[Rung, str, bool]]]  # (rung, occurrence, is a first rung)
     declined: set[int]
     written: set[tuple[int, str, int]]
+    as_of: date
+    # The instant the day of each deadline's earliest rung fired ended: an item that came
+    # into the tracker before it had none of its rungs fire before it arrived.
+    first_past: dict[date, datetime]
     found: int = 0  # occurrences due, new or not: counted as the rows are built
 
 
@@ -182,7 +188,24 @@ def _read(rule: Rule, as_of: date) -> _Read | None:
     # the occurrences fired now (not the earlier rungs of the same items, sent already).
     written = _written(rule, [item.id for item in items if fired[item.deadline]],
                        {occurrence for rungs in fired.values() for _r, occurrence, _f in rungs})
-    return _Read(rule, ladder, items, fired, opted_out(rule), written)
+    zone = org_zone()
+    first_past = {deadline: datetime.combine(min(rung.fire_on for rung, _o, _f in rungs)
+                                             + timedelta(days=1), time(0), zone).astimezone(UTC)
+                  for deadline, rungs in fired.items() if rungs}
+    return _Read(rule, ladder, items, fired, opted_out(rule), written, as_of, first_past)
+
+
+def _news(read: _Read, item: Item) -> list[tuple[Rung, str, bool]]:
+    """The item's rungs fired by the scan's date that are news (`Ladder.news`): all of them
+    for a record that was there before the first fired, or after the scan's date."""
+    rungs = read.fired[item.deadline]
+    if item.arrived is None or not rungs or item.arrived < read.first_past[item.deadline]:
+        return rungs
+    arrived = local_date(item.arrived)
+    if arrived > read.as_of:
+        return rungs
+    kept = set(read.ladder.news([rung for rung, _o, _f in rungs], item.deadline, arrived))
+    return [fired for fired in rungs if fired[0] in kept]
 
 
 def _new_rows(read: _Read, context: _Context) -> Iterator[tuple]:
@@ -201,7 +224,8 @@ def _new_rows(read: _Read, context: _Context) -> Iterator[tuple]:
         # Who each rung reaches is worked out here, not by a function called for every item
         # and rung (42,000 calls in a 60,000-row scan: a fifth of a re-scan's loop).
         due: dict[tuple[int, str, int], Rung] = {}
-        for rung, occurrence, first in fired[item.deadline]:
+        for rung, occurrence, first in (fired[item.deadline] if item.arrived is None
+                                        else _news(read, item)):
             audience = rung.audience
             if audience is OWNER:  # and whoever stands in for them
                 people = (item.owner_id, *item.stand_in_ids)
