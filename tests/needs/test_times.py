@@ -68,3 +68,16 @@ def test_one_day_and_one_need_are_said_in_the_singular(client):
     login(client, make_user(Role.OBSERVER, locale="zh_CN"))
     page = client.get("/needs/?q=S1").get_data(as_text=True)
     assert "从征集到对接，中位数：1 天（1 项需求）；到签约，中位数：1 天（1 项需求）。" in page
+
+
+def test_a_contract_signed_before_the_need_was_recorded_counts_no_time():
+    """A need recorded after its contract was signed (entered after the fact: an import's
+    Recorded on) counted a negative time into the median (found by review: -486 days)."""
+    late = _need("N6 recorded late", timedelta(days=4), timedelta(days=10))
+    late.created_at = START + timedelta(days=30)  # recorded after its match and its contract
+    on_time = _need("N7", timedelta(days=6), timedelta(days=20))
+    db.session.flush()
+    assert timing.of(late) == timing.Times(None, None)
+    medians = timing.medians(select(TechnologyNeed).where(
+        TechnologyNeed.id.in_([late.id, on_time.id])))
+    assert medians == timing.Medians(Decimal("6.0"), 1, Decimal("20.0"), 1)

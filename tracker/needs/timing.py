@@ -1,7 +1,9 @@
 """How long needs take: from intake (when the need was recorded) to its match and to its
 contract, per need and as the median of a list (of the exact times, rounded once). Days to a
 tenth, half up; a need matched or contracted before these moments were recorded (migration
-0055) has no time and counts in no median."""
+0055) has no time and counts in no median, nor does one whose contract was signed before the
+need was recorded (a need entered after the fact, by hand or by an import's Recorded on): a
+time running backwards is no time to contract."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ TENTH = Decimal("0.1")
 
 
 def _exact(start: datetime, end: datetime | None) -> Decimal | None:
-    return None if end is None else Decimal((end - start).total_seconds()) / 86400
+    return None if end is None or end < start else Decimal((end - start).total_seconds()) / 86400
 
 
 def days_between(start: datetime, end: datetime | None) -> Decimal | None:
