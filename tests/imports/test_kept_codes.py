@@ -182,3 +182,21 @@ def test_projects_of_kept_codes_are_listed_in_one_order_page_after_page(client):
         text = client.get(f"/projects/?page={page}").get_data(as_text=True)
         listed += re.findall(r"JITRI-AM-2019-\d{4}", text)
     assert listed == sorted(kept, reverse=True)
+
+
+def test_numbered_codes_come_before_kept_ones_and_drafts_last_on_both_databases(client):
+    """Kept codes have no number and drafts no year: PostgreSQL sorts NULLs first in a
+    descending order, SQLite last, so on PostgreSQL the kept codes came before the numbered
+    ones of their year and the drafts before every coded project (found by review)."""
+    for seq in (1, 2):
+        project = make_project(phase=Phase.CONTRACT_RESEARCH)
+        project.code, project.year, project.seq = f"JITRI-2019-{seq:04d}", 2019, seq
+    kept = make_project(phase=Phase.CONTRACT_RESEARCH)
+    kept.code, kept.year, kept.seq = "JITRI-AM-2019-0007", 2019, None
+    make_project(title="A draft without a code")
+    _commit()
+    login(client, make_user(Role.HQ_ADMIN))
+    text = client.get("/projects/").get_data(as_text=True)
+    listed = re.findall(r"JITRI-(?:AM-)?2019-\d{4}|A draft without a code", text)
+    assert listed == ["JITRI-2019-0002", "JITRI-2019-0001", "JITRI-AM-2019-0007",
+                      "A draft without a code"]

@@ -75,8 +75,11 @@ def list_projects() -> str | Response:
         approved=text_arg("approved") == "1")
     # Newest first; a code kept from before the tracker has no number (`codes`): by code,
     # and a draft by when it was made, so that every page follows one order.
-    query = project_rows(user, filters).order_by(Project.year.desc(), Project.seq.desc(),
-                                                 Project.code.desc(), Project.id.desc())
+    # NULLs last on both databases (PostgreSQL puts them first in DESC): drafts (no year yet)
+    # after the coded, kept codes (no number) after the numbered ones of their year.
+    query = project_rows(user, filters).order_by(
+        Project.year.desc().nulls_last(), Project.seq.desc().nulls_last(), Project.code.desc(),
+        Project.id.desc())
     pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))
                if filters.pm else None)
     if asked := page_files.requested(user, "projects", "milestones"):
