@@ -132,3 +132,22 @@ def test_the_institute_form_before_the_hq_is_refused_not_a_500(app, client):
     assert response.status_code == 409, response.status_code
     assert "There is no headquarters yet" in response.get_data(as_text=True)
     assert _count(Institute) == 0
+
+
+def test_the_prerequisite_is_said_in_the_importers_language_without_lang(app, tmp_path,
+                                                                         monkeypatch):
+    """`flask import` said a missing prerequisite in DEFAULT_LOCALE before it knew who
+    imports (found by review): an English HQ admin on a Chinese installation read Chinese;
+    the refusals of `--as` were English only."""
+    monkeypatch.setitem(app.config, "DEFAULT_LOCALE", "zh_CN")
+    make_user(Role.HQ_ADMIN, email="only-admin@example.cn", locale="en")
+    file = tmp_path / "institutes.csv"
+    file.write_bytes(csv_bytes(ROWS))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", "institutes", str(file)])
+    assert result.exit_code == 1, result.output
+    assert "There is no headquarters yet" in result.output
+    assert runner.invoke(args=CREATE).exit_code == 0
+    unknown = runner.invoke(args=["import", "institutes", str(file), "--as", "nobody@x.cn",
+                                  "--lang", "zh_CN"])
+    assert "没有电子邮箱为 nobody@x.cn 的账号。" in unknown.output

@@ -24,28 +24,31 @@ from tracker.imports.models import ImportState
 from tracker.imports.sheets import TEMPLATE_FORMATS, errors_csv, template
 
 
-def _prerequisites(kinds: list[str], lang: str | None) -> None:
+def _prerequisites(kinds: list[str]) -> None:
     """What the kinds need and is missing (`Kind.needs`), said before the file is read, with
     the command that records it: on a fresh installation, `flask hq create`."""
-    with force_locale(lang or current_app.config["DEFAULT_LOCALE"]):
-        found = prerequisites.missing([KINDS[kind] for kind in kinds])
-        commands = dict.fromkeys(prerequisites.COMMANDS[need] for need in found)
-        if found:
-            raise click.ClickException(" ".join([*found.values(), *(
-                _("Run `%(command)s`.", command=command) for command in commands)]))
+    found = prerequisites.missing([KINDS[kind] for kind in kinds])
+    commands = dict.fromkeys(prerequisites.COMMANDS[need] for need in found)
+    if found:
+        raise click.ClickException(" ".join([*found.values(), *(
+            _("Run `%(command)s`.", command=command) for command in commands)]))
 
 
-def _actor(email: str | None) -> User:
+def _importer(email: str | None) -> User | None:
+    """The HQ admin the audit trail names: the one `--as` names, else the only one."""
     if email:
-        user = find_by_email(email)
-        if user is None:
-            raise click.ClickException(f"no account has the e-mail {email}")
-        return user
+        return find_by_email(email)
     admins = list(db.session.scalars(
         select(User).join(RoleGrant).where(RoleGrant.role == Role.HQ_ADMIN, User.active)))
-    if len(admins) != 1:
-        raise click.ClickException("say which HQ admin imports: --as EMAIL")
-    return admins[0]
+    return admins[0] if len(admins) == 1 else None
+
+
+def _actor(email: str | None, importer: User | None) -> User:
+    if importer is not None:
+        return importer
+    if email:
+        raise click.ClickException(_("No account has the e-mail %(email)s.", email=email))
+    raise click.ClickException(_("Say which HQ admin imports: --as EMAIL."))
 
 
 @click.command("import")
@@ -66,9 +69,12 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
     """Import a CSV or XLSX file of KIND: all rows, or none when any row is refused."""
     if grants is not None and kind != "companies":
         raise click.UsageError("--grants goes with the companies file")
-    _prerequisites([kind, "incentive_grants"] if grants else [kind], lang)
-    actor = _actor(email)
-    locale = lang or actor.locale or current_app.config["DEFAULT_LOCALE"]
+    importer = _importer(email)
+    # The importer's language from the first word (the prerequisites, an unknown --as).
+    locale = lang or (importer and importer.locale) or current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):
+        _prerequisites([kind, "incentive_grants"] if grants else [kind])
+        actor = _actor(email, importer)
     with force_locale(locale), click.progressbar(length=1, label=file.name) as bar:
         def progress(done: int, total: int | None) -> None:
             bar.length = max(total or done, done, 1)
