@@ -200,3 +200,19 @@ def test_a_ledger_reversed_on_the_company_page_comes_round_trip_into_an_empty_da
         again = {kind: export.export_csv(kind) for kind in export.ROWS}
     assert {k: v.decode() for k, v in again.items()} == {
         k: v.decode() for k, v in exported.items()}
+
+
+def test_a_conversion_and_a_disbursement_name_their_project_as_every_other_cell_does():
+    """A project code written without its zeros (TEST-2019-42, as an older system wrote it)
+    names TEST-2019-0042 in every project cell (`codes.find_id`); the conversions cell and
+    a disbursement's reversal compared the code as written, so a companies file was refused
+    ("has no allocation-investment agreement") after its projects and funding had come in
+    (found by review)."""
+    admin = _with_agreements()
+    cell = ("TEST-2019-42 | A; reversal | 1 | 2022-05-10 | the wrong round; "
+            "reversal | TEST-2019-42 disbursement 1 | 2022-05-11 | paid to the wrong account")
+    result = run(admin, "companies", [ALL_KEYS, [*ROW, cell, "", ""]])
+    assert result.state is ImportState.DONE, result.errors
+    agreement = db.session.scalar(select(Conversion)).agreement
+    assert agreement.project.code == "TEST-2019-0042"
+    assert agreement.disbursed == Decimal("0")

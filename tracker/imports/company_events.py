@@ -36,7 +36,6 @@ from tracker.imports.funding_cells import after_conversion, disbursement_records
 from tracker.imports.ledger_lines import cell, choice, form_errors, recorded
 from tracker.imports.reversal_lines import Elsewhere, Reversal
 from tracker.projects import codes
-from tracker.projects.models import Project
 
 EXIT_KIND = columns.Column("exit", "", choices=ExitKind)
 
@@ -178,9 +177,8 @@ def record_conversion(company: Company, converted: Converted,
                       problems: Problems) -> Conversion | None:
     code, name = converted
     what = describe_conversion(converted)
-    agreement = db.session.scalar(select(FundingAgreement).join(
-        Project, FundingAgreement.project_id == Project.id).where(
-        Project.code == code, FundingAgreement.standing()))
+    agreement = db.session.scalar(select(FundingAgreement).where(
+        FundingAgreement.project_id == codes.find_id(code), FundingAgreement.standing()))
     financing = next((r for r in company.rounds if r.name == name and r.stands_on(None)), None)
     if agreement is None:
         problems.add("conversions", _("%(entry)s: %(project)s has no allocation-investment "
@@ -203,8 +201,8 @@ def record_unpaid(entry: Elsewhere, problems: Problems) -> Disbursement | None:
     code, number = UNPAID.match(entry.of).groups()
     code = codes.spelt(code)
     what = _("The reversal on %(date)s of %(entry)s", date=day(entry.on), entry=entry.of)
-    agreement = db.session.scalar(select(FundingAgreement).join(
-        Project, FundingAgreement.project_id == Project.id).where(Project.code == code))
+    agreement = db.session.scalar(select(FundingAgreement).where(
+        FundingAgreement.project_id == codes.find_id(code)))
     records = disbursement_records(agreement) if agreement is not None else []
     paid = records[int(number) - 1] if 1 <= int(number) <= len(records) else None
     if paid is None or paid.reverses_id is not None:
