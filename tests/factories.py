@@ -21,6 +21,8 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.organisations.uscc import check_character
+from tracker.regions.defaults import JIANGSU
+from tracker.regions.models import Region
 
 PASSWORD = "correct-horse-battery"
 
@@ -73,6 +75,20 @@ def make_hq() -> Headquarters:
         db.session.add(hq)
         _commit()
     return hq
+
+
+def make_region(code: str = "north", **kw) -> Region:
+    """The test headquarters' region of `code`, made the first time it is asked for: one of
+    JITRI's (`regions.defaults.JIANGSU`) by default, named as the demo names them."""
+    hq = make_hq()
+    region = db.session.scalar(select(Region).where(Region.hq_id == hq.id, Region.code == code))
+    if region is None:
+        name, name_en = {c: (n, e) for c, n, e in JIANGSU}.get(code, (f"区域 {code}", None))
+        region = Region(hq_id=hq.id, code=code, name=kw.pop("name", name),
+                        name_en=kw.pop("name_en", name_en), position=next(_seq), **kw)
+        db.session.add(region)
+        _commit()
+    return region
 
 
 def make_institute(director: User | None = None, **kw) -> Institute:

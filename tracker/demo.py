@@ -55,6 +55,8 @@ from tracker.pms.demo import seed_pm_register
 from tracker.projects import services as projects
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.models import Project, ProjectType
+from tracker.regions import services as regions
+from tracker.regions.defaults import JIANGSU
 from tracker.techfields import services as techfields
 from tracker.techfields.demo import seed_fields
 
@@ -142,6 +144,7 @@ def seed() -> dict[str, int]:
         users[email] = user
 
     created["technical fields"] = seed_fields(users["admin@demo.jitri.cn"])
+    created["regions"] = regions.install(hq, JIANGSU)
     institutes: dict[str, Institute] = {}
     for code, (name, name_en), (field, field_en), kind, founded in INSTITUTES:
         institute = db.session.scalar(select(Institute).where(Institute.code == code))

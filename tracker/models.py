@@ -105,6 +105,7 @@ from tracker.projects.models import (  # noqa: F401
     ProjectCodeCounter,
     ProjectMember,
 )
+from tracker.regions.models import Region  # noqa: F401
 from tracker.reminders.models import (  # noqa: F401
     OutboxMessage,
     ReminderOptOut,

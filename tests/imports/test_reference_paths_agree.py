@@ -16,6 +16,7 @@ from tests.factories import (
     make_hq,
     make_institute,
     make_need,
+    make_region,
     make_user,
     uscc_for,
 )
@@ -61,6 +62,7 @@ INSTITUTES = ["code", "name", "name_en", "field", "field_en", "type", "founded_o
 
 
 def test_institutes(admin, monkeypatch):
+    make_region("south"), make_region("north")
     make_user(Role.PROJECT_MANAGER, email="director@import.cn")
     for name, kind in (("南京大学", PartnerKind.UNIVERSITY),
                        ("苏州市人民政府", PartnerKind.GOVERNMENT)):

@@ -34,7 +34,6 @@ from tracker.organisations.models import Enterprise, EnterpriseSize
 # (kind, column, as written, read as): what a spreadsheet from before the tracker says.
 WRITTEN = [
     ("institutes", "type", "独立", "independent"),
-    ("institutes", "region", "Southern", "south"),
     ("enterprises", "size", "中型", "medium"),
     ("enterprises", "size", " 大型 ", "large"),
     ("enterprises", "size", "medium", "medium"),

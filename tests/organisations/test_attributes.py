@@ -12,7 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login, post
-from tests.factories import make_enterprise, make_hq, make_institute, make_user, uscc_for
+from tests.factories import (
+    make_enterprise,
+    make_hq,
+    make_institute,
+    make_region,
+    make_user,
+    uscc_for,
+)
 from tests.imports.helpers import run
 from tracker import db
 from tracker.accounts.models import Role
@@ -21,7 +28,7 @@ from tracker.dates import today
 from tracker.errors import Invalid
 from tracker.imports.models import ImportState
 from tracker.organisations import services
-from tracker.organisations.models import Enterprise, EnterpriseSize, Institute, Region
+from tracker.organisations.models import Enterprise, EnterpriseSize, Institute
 
 
 def _institute_form(institute, **changes) -> dict:
@@ -42,18 +49,18 @@ def _last_change(object_type: str, object_id: int) -> dict:
 
 
 def test_an_admin_records_an_institutes_region_city_and_legal_entity(client):
-    institute = make_institute()
+    institute, north = make_institute(), make_region("north")
     code = uscc_for(901)
     login(client, make_user(Role.HQ_ADMIN, locale="zh_CN"))
     response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
-        institute, region="north", city="徐州", city_en="Xuzhou", legal_entity="y",
+        institute, region_id=str(north.id), city="徐州", city_en="Xuzhou", legal_entity="y",
         uscc=code.lower()))
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(institute)
     assert (institute.region, institute.city, institute.city_en, institute.legal_entity,
-            institute.uscc) == (Region.NORTH, "徐州", "Xuzhou", True, code)
+            institute.uscc) == (north, "徐州", "Xuzhou", True, code)
     changes = _last_change("institutes", institute.id)
-    assert changes["region"] == [None, "north"] and changes["legal_entity"] == [False, True]
+    assert changes["region_id"] == [None, north.id] and changes["legal_entity"] == [False, True]
     page = client.get(f"/institutes/{institute.id}").get_data(as_text=True)
     assert "苏北" in page and "徐州" in page and code in page
     english = client.application.test_client()
@@ -68,9 +75,9 @@ def test_the_institute_form_says_every_problem_at_once(client):
     login(client, make_user(Role.HQ_ADMIN))
     # A code without being a legal entity; the code of another institute (same code).
     response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
-        institute, code=taken.code, uscc=uscc_for(903), region="nowhere"))
+        institute, code=taken.code, uscc=uscc_for(903), region_id="nowhere"))
     assert response.status_code == 400
-    assert 'id="region-error"' in response.get_data(as_text=True)
+    assert 'id="region_id-error"' in response.get_data(as_text=True)
     response = post(client, f"/institutes/{institute.id}/edit", _institute_form(
         institute, code=taken.code, uscc=uscc_for(903)))
     page = response.get_data(as_text=True)
@@ -132,21 +139,21 @@ def test_the_enterprise_form_says_every_problem_at_once_and_a_stale_page_is_refu
 
 
 def test_the_lists_filter_by_region_size_and_recognition_and_the_files_carry_them(client):
-    north = make_institute(name="North institute", region=Region.NORTH, city="徐州",
+    north = make_institute(name="North institute", region=make_region("north"), city="徐州",
                            city_en="Xuzhou")
-    make_institute(name="South institute", region=Region.SOUTH)
+    make_institute(name="South institute", region=make_region("south"))
     make_enterprise(name="Giant Co", size=EnterpriseSize.MEDIUM, specialised_since=2019,
                     little_giant_since=2022)
     make_enterprise(name="Big Co", size=EnterpriseSize.LARGE, high_tech_since=2023)
     login(client, make_user(Role.OBSERVER))
-    page = client.get("/institutes/?region=north").get_data(as_text=True)
+    page = client.get(f"/institutes/?region={north.region_id}").get_data(as_text=True)
     assert "North institute" in page and "South institute" not in page
     page = client.get("/enterprises/?size=medium").get_data(as_text=True)
     assert "Giant Co" in page and "Big Co" not in page
     page = client.get("/enterprises/?recognition=high_tech_since").get_data(as_text=True)
     assert "Big Co" in page and "Giant Co" not in page
     rows = list(csv.DictReader(io.StringIO(
-        client.get("/institutes/?export=csv&region=north").get_data(as_text=True).lstrip(
+        client.get(f"/institutes/?export=csv&region={north.region_id}").get_data(as_text=True).lstrip(
             "\ufeff"))))
     assert [(r["Code"], r["Region"], r["City in English"]) for r in rows] == [
         (north.code, "Northern Jiangsu", "Xuzhou")]
@@ -159,7 +166,7 @@ def test_the_lists_filter_by_region_size_and_recognition_and_the_files_carry_the
 
 
 def test_the_imports_carry_the_attributes_with_the_forms_checks():
-    make_hq()
+    north = make_region("north")
     admin = make_user(Role.HQ_ADMIN)
     code = uscc_for(905)
     job = run(admin, "institutes", [
@@ -169,7 +176,7 @@ def test_the_imports_carry_the_attributes_with_the_forms_checks():
     assert (job.state, job.created, job.errors) == (ImportState.DONE, 1, []), job.errors
     institute = db.session.scalar(select(Institute).where(Institute.code == "IMP-X"))
     assert (institute.region, institute.city, institute.legal_entity, institute.uscc) == (
-        Region.NORTH, "徐州", True, code)
+        north, "徐州", True, code)
     job = run(admin, "enterprises", [
         ["Name", "Enterprise size", "High-tech enterprise", "Technology-based SME"],
         ["Small Co", "small", "2024", str(today().year + 1)]])

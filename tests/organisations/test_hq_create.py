@@ -20,6 +20,7 @@ from tracker.gates.defaults import DEFAULT_TEMPLATES
 from tracker.gates.models import GateTemplate
 from tracker.imports.models import ImportState
 from tracker.organisations.models import Headquarters, Institute
+from tracker.regions.defaults import JIANGSU
 
 CREATE = ["hq", "create", "jitri", "--name-zh", "江苏省产业技术研究院", "--name-en", "JITRI"]
 ROWS = [["代码", "名称", "研究领域", "类型"], ["HQ-1", "测试研究所", "材料", "joint"]]
@@ -63,8 +64,9 @@ def test_hq_create_twice_changes_nothing_and_another_code_is_refused(app):
     assert other.exit_code == 1 and isinstance(other.exception, SystemExit)
     assert "The headquarters JITRI exists already" in other.output
     assert _count(Headquarters) == 1 and _count(GateTemplate) == len(DEFAULT_TEMPLATES)
-    # the headquarters, its four gate templates and the nine-category budget form, once
-    assert _count(AuditRecord) == 1 + len(DEFAULT_TEMPLATES) + 1
+    # the headquarters, JITRI's four regions, its four gate templates and the nine-category
+    # budget form, once
+    assert _count(AuditRecord) == 1 + len(JIANGSU) + len(DEFAULT_TEMPLATES) + 1
 
 
 def test_every_template_a_new_network_starts_with_is_audited_as_its_page_audits_it(app):

@@ -10,18 +10,21 @@ from decimal import Decimal as D
 from sqlalchemy import select
 
 from tests.conftest import login
+from tests.factories import make_region
 from tests.reports.conftest import cells as _cells
 from tracker import db
-from tracker.organisations.models import EnterpriseSize, Institute, Region, TechnologyNeed
+from tracker.organisations.models import EnterpriseSize, Institute, TechnologyNeed
 from tracker.reports import annual
 
 Z = D("0")
 
 
 def _record(net) -> None:
-    """Institute A is in Southern Jiangsu, B's region is not recorded; N2's enterprise is
-    medium-sized, N3's large, N1's small, the others' not recorded."""
-    db.session.scalar(select(Institute).where(Institute.code == "A")).region = Region.SOUTH
+    """The headquarters has JITRI's four regions; institute A is in Southern Jiangsu, B's
+    region is not recorded; N2's enterprise is medium-sized, N3's large, N1's small, the
+    others' not recorded."""
+    south, *_others = [make_region(code) for code in ("south", "central", "north", "outside")]
+    db.session.scalar(select(Institute).where(Institute.code == "A")).region = south
     sizes = {"N1": EnterpriseSize.SMALL, "N2": EnterpriseSize.MEDIUM, "N3": EnterpriseSize.LARGE}
     for need in db.session.scalars(select(TechnologyNeed).where(
             TechnologyNeed.title.in_(sizes))):
@@ -59,3 +62,21 @@ def test_the_page_names_regions_and_sizes_in_the_reader_language(net, client):
     page = client.get("/reports/annual?year=2026").get_data(as_text=True)
     assert "New projects in the region: Southern Jiangsu" in page
     assert "Enterprise needs collected by enterprise size: Large enterprise" in page
+
+
+def test_the_report_groups_by_the_headquarters_own_regions(net, client):
+    """A headquarters outside Jiangsu (SITI) counts by its own regions, a retired one still
+    counting the projects of the institutes in it."""
+    shanghai = make_region("shanghai", name="上海市", name_en="Shanghai")
+    make_region("delta", name="长三角其他地区", name_en="Elsewhere in the Yangtze River Delta",
+                active=False)
+    db.session.scalar(select(Institute).where(Institute.code == "A")).region = shanghai
+    db.session.flush()
+    report = annual.build(2026)
+    assert _cells(report, "new_projects_in_region:") == {
+        "shanghai": (1, None, 1, None), "delta": (0, None, 0, None),
+        "not_recorded": (1, None, 0, None)}
+    db.session.commit()
+    login(client, net["admin"])
+    page = client.get("/reports/annual?year=2026").get_data(as_text=True)
+    assert "New projects in the region: Shanghai" in page

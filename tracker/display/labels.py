@@ -122,12 +122,10 @@ from tracker.organisations.models import (
     INSTITUTE_TYPE_LABELS,
     NEED_STATE_LABELS,
     NEED_URGENCY_LABELS,
-    REGION_LABELS,
     EnterpriseSize,
     InstituteType,
     NeedState,
     NeedUrgency,
-    Region,
 )
 from tracker.partners.agreement_models import AGREEMENT_KIND_LABELS, AgreementKind
 from tracker.partners.models import (
@@ -172,7 +170,6 @@ LABELS: dict[type[Enum], dict] = {
     EvidenceState: EVIDENCE_STATE_LABELS,
     Role: ROLE_LABELS,
     InstituteType: INSTITUTE_TYPE_LABELS,
-    Region: REGION_LABELS,
     EnterpriseSize: ENTERPRISE_SIZE_LABELS,
     NeedState: NEED_STATE_LABELS,
     PmState: PM_STATE_LABELS,

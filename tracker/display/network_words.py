@@ -19,6 +19,10 @@ ACTIONS = {
     "need.match": _l("Match decided"),
     "need.project": _l("Need made a project"),
     "need.move": _l("Need moved"),
+    # A headquarters' list of regions (tracker/regions).
+    "region.create": _l("Region added"),
+    "region.update": _l("Region changed"),
+    "region.delete": _l("Region deleted"),
 }
 
 OBJECTS = {
@@ -26,11 +30,14 @@ OBJECTS = {
     "centre_agreements": _l("Centre agreement"),
     "centre_payments": _l("Payment by the enterprise"),
     "need_candidates": _l("Candidate for a need"),
+    "regions": _l("Region"),
 }
 
 FIELDS = {
     "recognition": _l("Recognition"),
-    # What organisations carry for the reports (issue 15).
+    # What organisations carry for the reports (issue 15): an institute's region, one of its
+    # headquarters' since migration 0112 (`region` in the records before it: its code).
+    "region_id": _l("Region"),
     "region": _l("Region"),
     "legal_entity": _l("A legal entity of its own"),
     "partner_ids": _l("Co-building partners"),

@@ -38,6 +38,7 @@ from tracker.organisations.models import (
     JointInnovationCentre,
 )
 from tracker.partners.models import Partner
+from tracker.regions.models import Region
 
 
 def correction_reason() -> str:
@@ -246,7 +247,7 @@ def _rows(model: type, refs: dict[str, int], key: str) -> list:
 class Institutes(Adapter):
     kind, model, form_class = columns.INSTITUTES, Institute, InstituteForm
     fields = ("code", "name", "name_en", "field", "field_en", "type", "founded_on",
-              "director_id", "region", "city", "city_en", "legal_entity", "uscc",
+              "director_id", "region_id", "city", "city_en", "legal_entity", "uscc",
               "partner_ids")
 
     def find(self, values):
@@ -264,6 +265,7 @@ class Institutes(Adapter):
 
     def choices(self, refs):
         return {"users": _rows(User, refs, "director_id"),
+                "regions": _rows(Region, refs, "region_id"),
                 "partners": [db.session.get(Partner, i) for i in refs.get("partner_ids", ())]}
 
     def save(self, actor, obj, values):

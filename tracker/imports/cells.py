@@ -27,7 +27,7 @@ from tracker.display import choice_names, said
 from tracker.display.labels import label
 from tracker.imports import shortened
 from tracker.imports.columns import Column, Ref, normalise_header
-from tracker.imports.parties import enterprise_id, partner_id
+from tracker.imports.parties import enterprise_id, partner_id, region_id
 from tracker.numbers import ungrouped
 from tracker.organisations.models import Institute, JointInnovationCentre, TechnologyNeed
 from tracker.projects import codes
@@ -335,7 +335,7 @@ def _keyed(ref: str) -> Callable[[str], int | None]:
 
 _FINDERS: dict[str, Callable[[str], int | None]] = {
     **{ref: _keyed(ref) for ref in _KEYED}, Ref.ENTERPRISE: enterprise_id,
-    Ref.PARTNER: partner_id, Ref.PROJECT: codes.find_id}
+    Ref.PARTNER: partner_id, Ref.PROJECT: codes.find_id, Ref.REGION: region_id}
 
 
 def _named(model: Any, column: Any, text: str, enterprise: int | None) -> list[Any]:
@@ -379,4 +379,5 @@ _MISSING: dict[str, Callable[[], str]] = {
     Ref.NEED: lambda: _("No technology need has the title %(key)s."),
     Ref.PROJECT: lambda: _("No project has the code %(key)s."),
     Ref.PARTNER: lambda: _("No partner has the credit code or name %(key)s."),
+    Ref.REGION: lambda: _("The headquarters has no region with the code or name %(key)s."),
 }

@@ -20,6 +20,7 @@ class Ref:
     NEED = "need"  # its title
     PROJECT = "project"  # its code
     PARTNER = "partner"  # its unified social credit code, or its name
+    REGION = "region"  # its code, or its name in either language, among the HQ's
 
 
 # What a reference cell holds, when its stem does not say it (an enterprise's cell holds its

@@ -30,7 +30,6 @@ from tracker.organisations.models import (
     EnterpriseSize,
     InstituteType,
     NeedState,
-    Region,
 )
 from tracker.projects.funding import FundingSource, ProgrammeLevel
 from tracker.projects.lifecycle import GATE_PHASE, Phase
@@ -50,7 +49,9 @@ INSTITUTES = Kind("institutes", _l("Institutes"), (
     Column("founded_on", _l("Founded on"), note=DATE_NOTE, is_date=True),
     Column("director_id", _l("Director's e-mail"), ref=Ref.USER,
            note=_l("An existing account: import users first.")),
-    Column("region", _l("Region"), choices=Region),
+    Column("region_id", _l("Region"), ref=Ref.REGION,
+           note=_l("One of the headquarters' regions (on the Regions page), by its code or "
+                   "its name in either language.")),
     Column("city", _l("City")),
     Column("city_en", _l("City in English")),
     Column("legal_entity", _l("A legal entity of its own"), is_flag=True,

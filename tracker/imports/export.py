@@ -78,11 +78,12 @@ def _enterprise(e: Enterprise | None) -> str:
 
 def _institutes(where: ColumnElement[bool]) -> Iterator[list]:
     for i in db.session.scalars(select(Institute).where(where).options(
-            selectinload(Institute.director), selectinload(Institute.partners))
-            .order_by(Institute.code)):
+            selectinload(Institute.director), selectinload(Institute.partners),
+            selectinload(Institute.region)).order_by(Institute.code)):
         yield [i.code, i.name, i.name_en, i.field, i.field_en, i.type, i.founded_on,
-               i.director.email if i.director else "", i.region, i.city, i.city_en,
-               i.legal_entity, i.uscc, "; ".join(p.uscc or p.name for p in i.partners)]
+               i.director.email if i.director else "", i.region.code if i.region else "",
+               i.city, i.city_en, i.legal_entity, i.uscc,
+               "; ".join(p.uscc or p.name for p in i.partners)]
 
 
 def _enterprises(where: ColumnElement[bool]) -> Iterator[list]:

@@ -1,5 +1,6 @@
 """An enterprise or a partner as a cell names it: by its unified social credit code, else by
-its name (`cells.References` finds them so)."""
+its name; a region by its code or name, among the headquarters' (`cells.References` finds them
+so)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from sqlalchemy import func, select
 from tracker import db
 from tracker.organisations import uscc
 from tracker.organisations.models import Enterprise
+from tracker.organisations.services import the_hq_or_none
 from tracker.partners import merging
 from tracker.partners.models import CO_BUILDING, Partner
+from tracker.regions import services as regions
 
 
 def partner_id(text: str) -> int | None:
@@ -43,3 +46,10 @@ def enterprise_id(text: str) -> int | None:
         if found is not None:
             return found
     return None
+
+
+def region_id(text: str) -> int | None:
+    """An institute's region among its headquarters' (an imported institute is the one
+    headquarters'), by its code or its name in either language."""
+    hq = the_hq_or_none()
+    return regions.find(hq.id, text) if hq is not None else None

@@ -35,7 +35,7 @@ INSTITUTE_COLUMNS = [
                link=lambda i: id_path("organisations.institute", "object_id", i.id)),
     *bilingual(_l("Field"), "field", 20),
     Column(_l("Type"), lambda i: i.type, Kind.LABEL, 18),
-    Column(_l("Region"), lambda i: i.region, Kind.LABEL, 14),
+    Column(_l("Region"), lambda i: i.region.shown("name") if i.region else None, width=14),
     *bilingual(_l("City"), "city", 12),
     Column(_l("A legal entity of its own"), lambda i: i.legal_entity, Kind.BOOL, 10,
            in_page=False),

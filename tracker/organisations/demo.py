@@ -4,16 +4,17 @@ recognitions. Filled once: what an admin changed since stays."""
 
 from __future__ import annotations
 
-from tracker.organisations.models import Enterprise, EnterpriseSize, Institute, Region
+from tracker.organisations.models import Enterprise, EnterpriseSize, Institute
 from tracker.organisations.uscc import check_character
+from tracker.regions import services as regions
 
-# code: region, (city, city in English), its credit code's first 17 characters when it is a
-# legal entity of its own.
+# code: the code of its region (one of JITRI's, `regions.defaults.JIANGSU`), (city, city in
+# English), its credit code's first 17 characters when it is a legal entity of its own.
 INSTITUTES = {
-    "JITRI-AM": (Region.SOUTH, ("南京", "Nanjing"), "12320000MB1234567"),
-    "JITRI-IC": (Region.SOUTH, ("无锡", "Wuxi"), None),
-    "JITRI-BIO": (Region.CENTRAL, ("泰州", "Taizhou"), None),
-    "JITRI-RB": (Region.NORTH, ("徐州", "Xuzhou"), "12320300MB7654321"),
+    "JITRI-AM": ("south", ("南京", "Nanjing"), "12320000MB1234567"),
+    "JITRI-IC": ("south", ("无锡", "Wuxi"), None),
+    "JITRI-BIO": ("central", ("泰州", "Taizhou"), None),
+    "JITRI-RB": ("north", ("徐州", "Xuzhou"), "12320300MB7654321"),
 }
 
 # The enterprise's English name: its size and the year of each recognition it holds.
@@ -29,10 +30,11 @@ ENTERPRISES = {
 
 def fill(institutes: list[Institute], enterprises: list[Enterprise]) -> None:
     for institute in institutes:
-        if institute.region is not None or institute.code not in INSTITUTES:
+        if institute.region_id is not None or institute.code not in INSTITUTES:
             continue
         region, (city, city_en), code = INSTITUTES[institute.code]
-        institute.region, institute.city, institute.city_en = region, city, city_en
+        institute.region_id = regions.find(institute.hq_id, region)
+        institute.city, institute.city_en = city, city_en
         institute.legal_entity = code is not None
         institute.uscc = code + check_character(code) if code else None
     for enterprise in enterprises:

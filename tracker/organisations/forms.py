@@ -15,11 +15,9 @@ from tracker.organisations.models import (
     NEED_STATE_LABELS,
     RECOGNITION_EARLIEST,
     RECOGNITIONS,
-    REGION_LABELS,
     EnterpriseSize,
     InstituteType,
     NeedState,
-    Region,
 )
 from tracker.techfields.forms import field_choices
 from tracker.web.fields import (
@@ -80,10 +78,10 @@ class InstituteForm(OneTime, SeenVersion, Form):
     founded_on = DateField(_l("Founded on"), validators=[Optional()],
                            earliest=dates.FOUNDING_EARLIEST, past=True)
     director_id = SelectField(_l("Director"), coerce=int, choices=[])
-    region = SelectField(_l("Region"), choices=[], coerce=_enum_or_none(Region),
-                         validate_choice=False,
-                         description=_l("The reports count institutes and their projects "
-                                        "by it."))
+    region_id = SelectField(_l("Region"), choices=[], coerce=row_id, validate_choice=False,
+                            description=_l("One of the headquarters' regions (on the Regions "
+                                           "page): the reports count institutes and their "
+                                           "projects by it."))
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     city_en = StringField(_l("City in English"), validators=[Optional(), Length(max=100)])
     legal_entity = BooleanField(_l("A legal entity of its own"))
@@ -94,12 +92,13 @@ class InstituteForm(OneTime, SeenVersion, Form):
     uscc = credit_code_field(_l("Of an institute that is a legal entity of its own: 18 "
                                 "characters, as on its certificate."))
 
-    def __init__(self, *args, users=(), fields=(), partners=(), **kwargs):
+    def __init__(self, *args, users=(), fields=(), partners=(), regions=(), **kwargs):
+        """`regions`: those of the institute's headquarters it may be put in
+        (`regions.services.offered`)."""
         super().__init__(*args, **kwargs)
         self.partner_ids.choices = _id_choices(partners)
         self.type.choices = [(t, INSTITUTE_TYPE_LABELS[t]) for t in InstituteType]
-        self.region.choices = [("", _l("Not recorded"))] + [
-            (r, REGION_LABELS[r]) for r in Region]
+        self.region_id.choices = _id_choices(regions, _l("Not recorded"))
         self.director_id.choices = _id_choices(users, _l("Not named yet"))
         self.field_id.choices = field_choices(fields, _l("Not classified"))
 

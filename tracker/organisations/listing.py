@@ -19,7 +19,6 @@ from tracker.organisations.models import (
     InstituteType,
     JointInnovationCentre,
     NeedState,
-    Region,
     TechnologyNeed,
 )
 from tracker.reports.filters import year_bounds
@@ -34,14 +33,15 @@ def search(query: Select, q: str, *columns) -> Select:
     return query.where(matching(q, *columns)) if q else query
 
 
-def institutes(q: str = "", kind: str = "", region: str = "") -> Select:
+def institutes(q: str = "", kind: str = "", region_id: int = 0) -> Select:
+    """By a word, a type, and a region (an id of `tracker.regions`; 0: any)."""
     query = search(select(Institute), q, Institute.code, Institute.name, Institute.name_en,
                    Institute.field, Institute.field_en, Institute.city, Institute.city_en,
                    Institute.uscc)
     if kind in {t.value for t in InstituteType}:
         query = query.where(Institute.type == InstituteType(kind))
-    if region in {r.value for r in Region}:
-        query = query.where(Institute.region == Region(region))
+    if region_id:
+        query = query.where(Institute.region_id == region_id)
     return query
 
 

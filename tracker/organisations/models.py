@@ -19,6 +19,7 @@ from tracker.display.bilingual import Bilingual
 if TYPE_CHECKING:
     from tracker.organisations.recognitions import RecognitionYear
     from tracker.partners.models import Partner
+    from tracker.regions.models import Region
     from tracker.techfields.models import TechnicalField
 
 
@@ -51,23 +52,6 @@ INSTITUTE_TYPE_LABELS = {
     InstituteType.INDEPENDENT: _l("Independent legal entity"),
     InstituteType.JOINT: _l("Jointly built"),
     InstituteType.AFFILIATED: _l("Affiliated"),
-}
-
-
-class Region(enum.StrEnum):
-    """Where an institute stands, as HQ's reports group the province (and beyond it)."""
-
-    SOUTH = "south"  # 苏南: Nanjing, Suzhou, Wuxi, Changzhou, Zhenjiang
-    CENTRAL = "central"  # 苏中: Nantong, Yangzhou, Taizhou
-    NORTH = "north"  # 苏北: Xuzhou, Lianyungang, Huai'an, Yancheng, Suqian
-    OUTSIDE = "outside"  # 省外: elsewhere in China or abroad
-
-
-REGION_LABELS = {
-    Region.SOUTH: _l("Southern Jiangsu"),
-    Region.CENTRAL: _l("Central Jiangsu"),
-    Region.NORTH: _l("Northern Jiangsu"),
-    Region.OUTSIDE: _l("Outside Jiangsu"),
 }
 
 
@@ -114,7 +98,8 @@ class Institute(ReferenceData, Versioned, Base):
     type: Mapped[InstituteType] = mapped_column(str_enum(InstituteType, "institute_type"))
     founded_on: Mapped[date | None] = mapped_column(info={"earliest": FOUNDING_EARLIEST,
                                                            PAST: True})
-    region: Mapped[Region | None] = mapped_column(str_enum(Region, "region"))
+    # One of its headquarters' regions (tracker/regions), which the reports group by.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     city: Mapped[str] = mapped_column(String(100), default="", server_default="")
     city_en: Mapped[str | None] = mapped_column(String(100))
     # Whether it is a legal entity of its own (事业单位或企业法人), and then its code.
@@ -124,6 +109,7 @@ class Institute(ReferenceData, Versioned, Base):
     director_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
 
     hq: Mapped[Headquarters] = relationship()
+    region: Mapped[Region | None] = relationship()
     technical_field: Mapped[TechnicalField | None] = relationship()
     # 共建单位: the universities, research institutes and government bodies it is built with.
     partners: Mapped[list[Partner]] = relationship(secondary="institute_partners",

@@ -29,6 +29,7 @@ from tracker.organisations.models import (
     TechnologyNeed,
 )
 from tracker.partners.models import CO_BUILDING, Partner
+from tracker.regions import services as regions
 from tracker.techfields import services as techfields
 
 
@@ -64,10 +65,15 @@ def taken(model: type, column: str, value: Any, obj: Any) -> bool:
 def the_hq() -> Headquarters:
     """The headquarters (the tracker has one); refused, saying how to create it, when a new
     installation has none yet (an import of institutes before `flask hq create`)."""
-    hq = db.session.scalar(select(Headquarters).order_by(Headquarters.id))
+    hq = the_hq_or_none()
     if hq is None:
         raise Refused(hq_refusal())
     return hq
+
+
+def the_hq_or_none() -> Headquarters | None:
+    """The headquarters, or None on a new installation (a form offers its regions)."""
+    return db.session.scalar(select(Headquarters).order_by(Headquarters.id).limit(1))
 
 
 def hq_refusal() -> str | None:
@@ -134,6 +140,9 @@ def check_institute(institute: Institute, values: dict[str, Any],
                    refused=None if values.get("legal_entity") else _(
                        "Only an institute that is a legal entity of its own has a unified "
                        "social credit code."))
+    if "region_id" in values and (said := regions.region_problem(
+            institute.hq_id, values["region_id"], institute.region_id)):
+        problems.add("region_id", said)
     director_id = values.get("director_id")
     if director_id and db.session.scalar(
             select(User.id).where(User.id == director_id, User.staff())) is None:

@@ -35,9 +35,10 @@ from tracker.organisations.models import (
     InstituteType,
     JointInnovationCentre,
     NeedState,
-    Region,
     TechnologyNeed,
 )
+from tracker.regions import services as regions
+from tracker.regions.models import Region
 from tracker.techfields import services as techfields
 from tracker.web.actions import submit
 from tracker.web.corrections import offered
@@ -110,7 +111,7 @@ def _latest_needs(user: User, of: Any) -> tuple[list[TechnologyNeed], bool]:
     return needs[:NEEDS_SHOWN], len(needs) > NEEDS_SHOWN
 
 INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", "type",
-                    "founded_on", "director_id", "region", "city", "city_en", "legal_entity",
+                    "founded_on", "director_id", "region_id", "city", "city_en", "legal_entity",
                     "uscc", "partner_ids")
 
 
@@ -118,13 +119,14 @@ INSTITUTE_FIELDS = ("code", "name", "name_en", "field", "field_en", "field_id", 
 @login_required
 def institutes() -> str | Response:
     q, kind = text_arg("q"), choice_arg("type", _l("Type"), {t.value for t in InstituteType})
-    region = choice_arg("region", _l("Region"), {r.value for r in Region})
+    region = row_arg("region", _l("Region"), Region)
     query = (listing.institutes(q, kind, region)
-             .options(selectinload(Institute.director), selectinload(Institute.partners))
+             .options(selectinload(Institute.director), selectinload(Institute.partners),
+                      selectinload(Institute.region))
              .order_by(Institute.code))
     return _listing("organisations/institutes.html", query, columns.INSTITUTE_COLUMNS,
                     "institutes", _("Institutes"), import_kind="institutes", q=q, kind=kind,
-                    types=list(InstituteType), region=region, regions=list(Region),
+                    types=list(InstituteType), region=region, regions=regions.every(),
                     can_create=Institute.can_edit(acting_user()))
 
 
@@ -140,8 +142,10 @@ def institute(object_id: int) -> str:
 @bp.route("/institutes/new", methods=["GET", "POST"])
 @requires(Institute.can_edit)
 def new_institute() -> Response | tuple[str, int]:
+    hq = services.the_hq_or_none()
     form = InstituteForm(users=listing.staff_choices(), fields=techfields.offered(),
-                         partners=services.co_building_partners())
+                         partners=services.co_building_partners(),
+                         regions=regions.offered(hq.id) if hq is not None else ())
     return submit(
         form, lambda: services.save_institute(acting_user(), None,
                                               **_form_values(form, *INSTITUTE_FIELDS)),
@@ -155,9 +159,11 @@ def edit_institute(object_id: int) -> Response | tuple[str, int]:
     obj = _load(Institute, object_id, edit=True)
     form = InstituteForm(obj=obj, users=listing.staff_choices(),
                          fields=techfields.offered(obj.field_id),
-                         partners=services.co_building_partners())
+                         partners=services.co_building_partners(),
+                         regions=regions.offered(obj.hq_id, obj.region_id))
     if request.method == "GET":
         form.partner_ids.data = [p.id for p in obj.partners]
+        form.region_id.data = obj.region_id or 0
         form.director_id.data = obj.director_id or 0
         form.field_id.data = obj.field_id or 0
     return submit(
