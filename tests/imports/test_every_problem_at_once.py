@@ -54,6 +54,23 @@ CASES = [
      {"budget_template": "No budget template", "trl_target": "below the current one"}),
     ("projects", 1, {"title": "New draft", "gates_passed_on": "May", "trl_target": "2"},
      {"gates_passed_on": "Write the gate and its date", "trl_target": "below the current one"}),
+    # A project's last decision's own fields (a KILL's rationale, a HOLD's revisit date),
+    # which its service asks once the project is written, are said with its proposal's.
+    ("projects", 3, {"code": "TEST-2017-0099", "phase": "terminated", "rationale": "",
+                     "gates_passed_on": "1: 2017-05-01", "budget_lines": "设备费: 9000000",
+                     "start_date": "2017-03-01", "end_date": "2019-01-01"},
+     {"rationale": "needs its rationale", "budget_lines": "more than the total"}),
+    ("projects", 3, {"code": "TEST-2017-0099", "phase": "on_hold", "revisit_date": "",
+                     "gates_passed_on": "1: 2017-05-01", "budget_lines": "设备费: 9000000",
+                     "start_date": "2017-03-01", "end_date": "2019-01-01"},
+     {"revisit_date": "A HOLD needs its revisit date", "budget_lines": "more than the total"}),
+    # A recorded project's decisions, which no save compares, with its cells' problems; a
+    # draft's phase changed, with its proposal's.
+    ("projects", 2, {"gates_passed_on": "1: 2019-05-21; 2: 2021-06-30",
+                     "budget_lines": "Equipment"},
+     {"gates_passed_on": "recorded as taken on", "budget_lines": "Write each budget line"}),
+    ("projects", 1, {"phase": "contract_research", "budget_lines": "设备费: 9000000"},
+     {"phase": "phase now changes", "budget_lines": "more than the total"}),
     ("funding", 1, {"project_code": "TEST-2018-0001", "disbursements": "",
                     "tranches": "a million", "committed": "-5"},
      {"tranches": "Write each tranche", "committed": "At least CN¥0.00"}),

@@ -304,6 +304,13 @@ def record_imported_go(actor: User, project: Project, decided_on: datetime,
                                     target=target)
 
 
+def check_imported_outcome(gate: int, outcome: Outcome, fields: dict[str, Any],
+                           problems: Problems, taken_on: date | None = None) -> Phase | None:
+    """An imported KILL's or HOLD's own fields at `gate`, checked before anything is written."""
+    review = GateReview(gate=gate, phase=lifecycle.GATE_PHASE[gate])  # never added
+    return _check_outcome(review, outcome, fields, problems, taken_on)
+
+
 def check_imported_conditions(pm_id: int, team_ids: set[int], decided_on: date,
                               conditions: list[dict[str, Any]],
                               problems: Problems | None = None) -> None:
@@ -342,16 +349,14 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
                              conditions: list[dict[str, Any]] | None = None,
                              revisit_after: date | None = None) -> GateDecision:
     """A decision taken before the tracker at the gate closing the project's phase (a GO, a
-    CONDITIONAL GO, a KILL or a HOLD), brought in by an import (tracker/imports). It had no
-    panel here, so it says so: it names the import and, as its decider and chair, the HQ admin
-    who imported it. A KILL needs its rationale and a HOLD a revisit date ahead, as a panel's
-    would; a CONDITIONAL GO its conditions (`check_imported_conditions`), each in the state
-    it had reached: open, met (its owner said so) or cleared (confirmed by the importing HQ
-    admin), which the decision's audit record lists (`revisit_after`: the day of a HOLD whose
-    project was ended since, its revisit date after it). The phase changes through `change_phase`
-    like any decision's, so the project goes on (or stays ended) as if decided in the
-    tracker: an open condition holds back the next gate as it would have. Its day is one the
-    tracker could have dated it (`tracker.gates.dating`)."""
+    CONDITIONAL GO, a KILL or a HOLD), brought in by an import: it names the import and, as
+    its decider and chair, the HQ admin who imported it. A KILL needs its rationale and a HOLD
+    a revisit date ahead (`check_imported_outcome`; `revisit_after`: the day of a HOLD whose
+    project was ended since); a CONDITIONAL GO its conditions (`check_imported_conditions`),
+    each open, met or cleared, which its audit record lists. The phase changes through
+    `change_phase`, so the project goes on (or stays ended) as if decided in the tracker: an
+    open condition holds back the next gate. Its day is one the tracker could have dated it
+    (`tracker.gates.dating`)."""
     if not ImportRun.can_import(actor):
         raise Forbidden()
     gate = lifecycle.PHASE_GATE.get(project.phase)
@@ -371,22 +376,20 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
     elif conditions:
         problems.add("conditions", _("Conditions go with a CONDITIONAL GO only: clear the "
                                      "condition rows, or choose CONDITIONAL GO."))
+    fields = {"imported_in_id": import_id, "decided_at": decided_on, "rationale": rationale,
+              "revisit_date": revisit_date}
+    if outcome in (Outcome.KILL, Outcome.HOLD):  # its own fields, with the problems above
+        target = check_imported_outcome(gate, outcome, fields, problems, revisit_after)
     problems.raise_any()
     review = open_request(actor, project, gate)
     review.requested_at = decided_on  # as far as the tracker knows: not the import's moment
     review.chair_id = actor.id
     review.state = ReviewState.DECIDED
-    fields = {"imported_in_id": import_id, "decided_at": decided_on, "rationale": rationale,
-              "revisit_date": revisit_date}
     if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
         targets = lifecycle.go_targets(review.phase)
         target = target or targets[0]
         if target not in targets:
             raise Invalid("phase", _("Choose where the project goes next."))
-    else:
-        problems = Problems()
-        target = _check_outcome(review, outcome, fields, problems, revisit_after)
-        problems.raise_any()
     decision = _record(actor, review, outcome, target, fields,
                        imported_conditions=conditions or [])
     if outcome is Outcome.HOLD:

@@ -20,6 +20,7 @@ from tracker.errors import Problems
 from tracker.imports import route_cells
 from tracker.imports.cells import CellError
 from tracker.projects import closed
+from tracker.projects import services as projects
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 
@@ -41,6 +42,10 @@ def refuse(project: Project, before: dict[str, Any], pm: User, phase: Phase,
         for key, value in given.items():
             if key in before and value != before[key]:
                 problems.add(_COLUMN.get(key, key), said)
+    elif problems:  # a draft's own problems with them, as its page would say them
+        problems.collect(projects.check_update, project, {
+            k: v for k, v in given.items() if k not in ("budget_lines", "member_ids")},
+            given["budget_lines"], given["member_ids"])
     problems.raise_any()
 
 

@@ -5,8 +5,8 @@ project, its team and budget lines, its code, each gate passed as a decided revi
 imported GO and its phase change, the KILL that ended a terminated or rejected one (with its
 rationale, its phase change's reason), the open gate-1 request of a project in proposal
 review, and the audit records the services write, by the same people
-(`tests/imports/test_projects_bulk.py` compares the two paths row for row). A CONDITIONAL GO,
-a HOLD and a KILL without its rationale take the row-by-row path.
+(`tests/imports/test_projects_bulk.py` compares the two paths row for row). A CONDITIONAL GO
+and a HOLD take the row-by-row path.
 """
 
 from __future__ import annotations
@@ -144,8 +144,6 @@ class ProjectBatch(Batch):
         problems.raise_any()
         if any(outcome not in (Outcome.GO, Outcome.KILL) for _closed, outcome, _target in route):
             return False  # a HOLD: the row-by-row path records it, with its revisit date
-        if route and route[-1][1] is Outcome.KILL and not values["_rationale"]:
-            return False  # a KILL without its rationale: refused by the row-by-row path
         if phase is Phase.DRAFT:
             return True
         hq = self._get(Headquarters, self._get(Institute, values["institute_id"]).hq_id)

@@ -168,8 +168,11 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
                        for message in messages]
         changed = obj is not None and {k: v for k, v in (values or {}).items()
                                        if not k.startswith("_")} != adapter.current(obj)
-        if obj is not None and not errors:  # what no save compares: a project's decisions
-            errors = adapter.unchangeable(obj, values, given)
+        if obj is not None and values is not None:  # what no save compares (a project's
+            # decisions), with the row's other problems: a column with its own keeps it alone
+            refused = {key for key, _message in errors}
+            errors += [found for found in adapter.unchangeable(obj, values, given)
+                       if found[0] not in refused]
         if errors:  # the service asked after the rows before it, as the row-by-row path
             if batch is not None:
                 batch.write()

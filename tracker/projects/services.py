@@ -146,6 +146,13 @@ def check_proposal(actor: User, values: dict, budget_lines: list[tuple[str, Deci
     _validate(values, budget_lines, member_ids, actor)
 
 
+def check_update(project: Project, values: dict, budget_lines: list[tuple[str, Decimal]],
+                 member_ids: list[int]) -> None:
+    """What `update_proposal` refuses of a draft's values, without writing: an import row
+    that changes what no row may change is told its proposal's problems in the same answer."""
+    _validate(dict(values), budget_lines, member_ids, project.pm, project)
+
+
 def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
                     member_ids: list[int], pm: User | None = None, **values) -> Project:
     """A draft led by `actor`, or by `pm` for whom HQ opens it (tracker/needs checks HQ may)."""
