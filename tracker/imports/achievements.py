@@ -48,7 +48,7 @@ from tracker.achievements.models import (
 )
 from tracker.achievements.queries import contributor_candidates
 from tracker.errors import Forbidden, Invalid, Problems, Refused
-from tracker.imports import cells, ip_columns, ledger_lines
+from tracker.imports import cells, ip_columns, ledger_lines, list_cells
 from tracker.imports.adapters import Adapter
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.column_types import Column
@@ -81,22 +81,25 @@ def contributors(text: str, project: Project | None, column: str = "contributors
     rows = []
     how = _("Write each contributor as an e-mail or a name and a share, e.g. li@example.cn: "
             "60; Wang Wu: 40.")
-    for part in cells.parts(text, parts):
-        who, share = cells.pair(part, column, how)
-        if not who:
-            raise CellError(how, column)
-        if "@" in who:
-            user = accounts.find_by_email(who)
-            if user is None:
-                raise CellError(_("No account has the e-mail %(key)s.", key=who),
-                                column)
-            if offered is not None and user.id not in offered:
-                raise CellError(_("%(name)s may not be chosen as a contributor: only the "
-                                  "project's institute's people, its PM and its team.",
-                                  name=who), column)
-            rows.append((user.id, "", cells.number(share, column)))
-        else:
-            rows.append((None, who, cells.number(share, column)))
+    refused = list_cells.BadEntries()  # every entry refused said at once
+    for n, part in enumerate(cells.parts(text, parts), start=1):
+        with refused.entry(n):
+            who, share = cells.pair(part, column, how)
+            if not who:
+                raise CellError(how, column)
+            if "@" in who:
+                user = accounts.find_by_email(who)
+                if user is None:
+                    raise CellError(_("No account has the e-mail %(key)s.", key=who),
+                                    column)
+                if offered is not None and user.id not in offered:
+                    raise CellError(_("%(name)s may not be chosen as a contributor: only the "
+                                      "project's institute's people, its PM and its team.",
+                                      name=who), column)
+                rows.append((user.id, "", cells.number(share, column)))
+            else:
+                rows.append((None, who, cells.number(share, column)))
+    refused.raise_any(column)
     if len(rows) > CONTRIBUTOR_ROWS:
         raise CellError(_("At most %(n)d contributors.", n=CONTRIBUTOR_ROWS), column)
     return rows
@@ -106,32 +109,35 @@ def rights(text: str) -> list[Right]:
     """'patent | Sensor housing | CN2024... | granted | 2024-03-01 | 2025-06-30 | invention'
     read by the right form, as its page reads it."""
     found = []
-    for part in cells.parts(text):
-        pieces = [p.strip() for p in part.split("|")]
-        if not 4 <= len(pieces) <= 9:
-            raise CellError(_("Write each right as kind | title | number | status | filed on | "
-                              "granted on | patent type | jurisdiction | attorney costs (the "
-                              "last five if any)."), "rights")
-        kind, title, number, status, filed, granted, patent_type, where, costs = (
-            pieces + [""] * (9 - len(pieces)))
-        form = RightForm(formdata=MultiDict({
-            "kind": ledger_lines.choice(_KIND, kind, "rights"),
-            "patent_type": ledger_lines.choice(_PATENT, patent_type, "rights")
-            if patent_type else "",
-            "title": title, "number": number,
-            "jurisdiction": ledger_lines.choice(_WHERE, where, "rights") if where
-            else Jurisdiction.CN.value,
-            "status": ledger_lines.choice(_STATUS, status, "rights"),
-            "filed_on": iso_date(filed), "granted_on": iso_date(granted),
-            "attorney_costs": cells.number(costs, "rights")}))
-        if not form.validate():
-            raise CellError(ledger_lines.form_errors(form), "rights")
-        kind = RightKind(form.kind.data)
-        found.append((kind, (form.patent_type.data or None) if kind is RightKind.PATENT
-                      else None, _words(form.title.data), (form.number.data or "").strip(),
-                      Jurisdiction(form.jurisdiction.data),
-                      form.status.data, form.filed_on.data, form.granted_on.data,
-                      form.attorney_costs.data or Decimal("0")))
+    refused = list_cells.BadEntries()  # every entry refused said at once
+    for n, part in enumerate(cells.parts(text), start=1):
+        with refused.entry(n):
+            pieces = [p.strip() for p in part.split("|")]
+            if not 4 <= len(pieces) <= 9:
+                raise CellError(_("Write each right as kind | title | number | status | filed on | "
+                                  "granted on | patent type | jurisdiction | attorney costs (the "
+                                  "last five if any)."), "rights")
+            kind, title, number, status, filed, granted, patent_type, where, costs = (
+                pieces + [""] * (9 - len(pieces)))
+            form = RightForm(formdata=MultiDict({
+                "kind": ledger_lines.choice(_KIND, kind, "rights"),
+                "patent_type": ledger_lines.choice(_PATENT, patent_type, "rights")
+                if patent_type else "",
+                "title": title, "number": number,
+                "jurisdiction": ledger_lines.choice(_WHERE, where, "rights") if where
+                else Jurisdiction.CN.value,
+                "status": ledger_lines.choice(_STATUS, status, "rights"),
+                "filed_on": iso_date(filed), "granted_on": iso_date(granted),
+                "attorney_costs": cells.number(costs, "rights")}))
+            if not form.validate():
+                raise CellError(ledger_lines.form_errors(form), "rights")
+            kind = RightKind(form.kind.data)
+            found.append((kind, (form.patent_type.data or None) if kind is RightKind.PATENT
+                          else None, _words(form.title.data), (form.number.data or "").strip(),
+                          Jurisdiction(form.jurisdiction.data),
+                          form.status.data, form.filed_on.data, form.granted_on.data,
+                          form.attorney_costs.data or Decimal("0")))
+    refused.raise_any("rights")
     return found
 
 
@@ -140,26 +146,29 @@ def annuities(text: str) -> list[AnnuityLine]:
     paid, the paid form (with its reason for a surcharge, when more than the fee was paid
     late), as the right's page reads them."""
     found = []
-    for part in cells.parts(text):
-        pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) not in (4, 6, 7):
-            raise CellError(_("Write each annuity as the patent's number | patent year | due "
-                              "on | fee, then paid on | amount paid once paid, then the "
-                              "surcharge's reason if more than the fee was paid."), "annuities")
-        number, year, due, fee, paid_on, paid, reason = pieces + [""] * (7 - len(pieces))
-        form = AnnuityForm(formdata=MultiDict({"year_no": year, "due_on": iso_date(due),
-                                               "fee": cells.number(fee, "annuities")}))
-        paid_form = AnnuityPaidForm(formdata=MultiDict({
-            "paid_on": iso_date(paid_on), "amount": cells.number(paid, "annuities"),
-            "late_fee_reason": reason}))
-        is_paid = len(pieces) > 4
-        if not form.validate() or (is_paid and not paid_form.validate()):
-            raise CellError(ledger_lines.form_errors(form) or ledger_lines.form_errors(
-                paid_form), "annuities")
-        found.append((number, form.year_no.data, form.due_on.data, form.fee.data,
-                      paid_form.paid_on.data if is_paid else None,
-                      paid_form.amount.data if is_paid else None,
-                      (paid_form.late_fee_reason.data or "").strip() if is_paid else ""))
+    refused = list_cells.BadEntries()  # every entry refused said at once
+    for n, part in enumerate(cells.parts(text), start=1):
+        with refused.entry(n):
+            pieces = [p.strip() for p in part.split("|")]
+            if len(pieces) not in (4, 6, 7):
+                raise CellError(_("Write each annuity as the patent's number | patent year | due "
+                                  "on | fee, then paid on | amount paid once paid, then the "
+                                  "surcharge's reason if more than the fee was paid."), "annuities")
+            number, year, due, fee, paid_on, paid, reason = pieces + [""] * (7 - len(pieces))
+            form = AnnuityForm(formdata=MultiDict({"year_no": year, "due_on": iso_date(due),
+                                                   "fee": cells.number(fee, "annuities")}))
+            paid_form = AnnuityPaidForm(formdata=MultiDict({
+                "paid_on": iso_date(paid_on), "amount": cells.number(paid, "annuities"),
+                "late_fee_reason": reason}))
+            is_paid = len(pieces) > 4
+            if not form.validate() or (is_paid and not paid_form.validate()):
+                raise CellError(ledger_lines.form_errors(form) or ledger_lines.form_errors(
+                    paid_form), "annuities")
+            found.append((number, form.year_no.data, form.due_on.data, form.fee.data,
+                          paid_form.paid_on.data if is_paid else None,
+                          paid_form.amount.data if is_paid else None,
+                          (paid_form.late_fee_reason.data or "").strip() if is_paid else ""))
+    refused.raise_any("annuities")
     return found
 
 

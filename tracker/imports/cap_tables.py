@@ -32,7 +32,7 @@ from tracker.companies.forms import HOLDING_ROWS, IncorporationForm
 from tracker.companies.models import Acquisition, Company, HolderType, ShareEntry
 from tracker.display.formatting import day, number, plural
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import cells, ledger_lines, reversal_lines
+from tracker.imports import cells, ledger_lines, list_cells, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal, Void
 
@@ -47,13 +47,15 @@ def holdings(text: str, on: str, total: str) -> tuple[list[Entry], Decimal | Non
     dated by its void, the one that stands by `on`); the total of the table that stands
     defaults to its holdings added up (None: none stands)."""
     cell: list = []  # each holding as its text, each reversal and void read
+    refused = list_cells.BadEntries()  # every entry refused said at once
     for part in cells.parts(text):
-        if reversal_lines.is_void(part):
-            cell.append(reversal_lines.read_void(part, "holdings"))
-        elif reversal_lines.is_reversal(part):
-            cell.append(reversal_lines.read(part, "holdings", len(cell) + 1, cell))
-        else:
-            cell.append(part)
+        cell.append(part)
+        with refused.entry(len(cell)):
+            if reversal_lines.is_void(part):
+                cell[-1] = reversal_lines.read_void(part, "holdings")
+            elif reversal_lines.is_reversal(part):
+                cell[-1] = reversal_lines.read(part, "holdings", len(cell), cell[:-1])
+    refused.raise_any("holdings")
     found: list[Entry] = []
     start, totals = 0, None
     for end in [n for n, e in enumerate(cell) if isinstance(e, Void)] + [len(cell)]:
@@ -76,26 +78,15 @@ def _table(rows: list[str], on: str, total: str) -> tuple[list[Holding], Decimal
                         "holdings")
     data = MultiDict({"on_date": iso_date(on), "total_shares": cells.number(total, "total_shares")})
     shares = Decimal("0")
+    refused = list_cells.BadEntries()  # every holder refused said at once
     for i, part in enumerate(rows):
-        pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) < 3 or len(pieces) > 6:
-            raise CellError(_("Write each holder as name | type | shares | paid with | "
-                              "technology | locked up until (the last three if any), e.g. "
-                              "Team Li | team | 6000000 | ip | Sensor | 2027-12-31."),
-                            "holdings")
-        name, kind, count, paid, technology, lock_up = pieces + [""] * (6 - len(pieces))
-        data[f"holdings-{i}-name"] = name
-        data[f"holdings-{i}-kind"] = ledger_lines.choice(ledger_lines.HOLDER_TYPE, kind,
-                                                         "holdings")
-        data[f"holdings-{i}-shares"] = cells.number(count, "holdings")
-        data[f"holdings-{i}-acquired_by"] = (ledger_lines.choice(
-            ledger_lines.PAID_WITH, paid, "holdings") if paid else Acquisition.CASH.value)
-        data[f"holdings-{i}-technology"] = technology
-        data[f"holdings-{i}-lock_up_until"] = iso_date(lock_up)
+        with refused.entry(i + 1):
+            data.update(_holder(i, part))
         try:
-            shares += Decimal(data[f"holdings-{i}-shares"])
+            shares += Decimal(data.get(f"holdings-{i}-shares", ""))
         except ArithmeticError:
             pass  # the form says what is wrong with it
+    refused.raise_any("holdings")
     if not total.strip():
         data["total_shares"] = str(shares)
     form = IncorporationForm(formdata=data)
@@ -104,6 +95,24 @@ def _table(rows: list[str], on: str, total: str) -> tuple[list[Holding], Decimal
     return [(row.name.data.strip(), row.kind.data, row.shares.data, row.acquired_by.data,
              (row.technology.data or "").strip(), row.lock_up_until.data)
             for row in form.filled_rows()], form.total_shares.data
+
+
+def _holder(i: int, part: str) -> dict[str, str]:
+    """A holder's entry as the incorporation form's row `i`."""
+    pieces = [p.strip() for p in part.split("|")]
+    if len(pieces) < 3 or len(pieces) > 6:
+        raise CellError(_("Write each holder as name | type | shares | paid with | "
+                          "technology | locked up until (the last three if any), e.g. "
+                          "Team Li | team | 6000000 | ip | Sensor | 2027-12-31."), "holdings")
+    name, kind, count, paid, technology, lock_up = pieces + [""] * (6 - len(pieces))
+    return {f"holdings-{i}-name": name,
+            f"holdings-{i}-kind": ledger_lines.choice(ledger_lines.HOLDER_TYPE, kind,
+                                                      "holdings"),
+            f"holdings-{i}-shares": cells.number(count, "holdings"),
+            f"holdings-{i}-acquired_by": (ledger_lines.choice(
+                ledger_lines.PAID_WITH, paid, "holdings") if paid else Acquisition.CASH.value),
+            f"holdings-{i}-technology": technology,
+            f"holdings-{i}-lock_up_until": iso_date(lock_up)}
 
 
 def standing_table(cell: list[Entry]) -> list[Holding]:

@@ -157,7 +157,7 @@ def choice(column: Column, text: str) -> str | list[str]:
     those a short form is short for."""
     names = choice_names.of_enum(column.choices)
     parts = [p for p in _SEPARATORS.split(text) if p.strip()] if column.many else [text]
-    values = []
+    values, unknown = [], []  # every choice a cell of several names wrongly, said at once
     for part in parts:
         found = names.read(part, shortened=column.shortened)
         if len(found) > 1:
@@ -165,13 +165,15 @@ def choice(column: Column, text: str) -> str | list[str]:
                               "of them, by its code or its label.", value=part.strip(),
                               choices=accepted(column.choices(v) for v in found)))
         if not found:
-            raise CellError(_("Not one of the choices: %(value)s. Write one of %(choices)s, by "
-                              "its code or its label in English or Chinese.",
-                              value=part.strip(),
-                              choices=accepted(column.offered or column.choices)))
+            unknown.append(part.strip())
+            continue
         if choice_names.folded(part) not in names.exact:
             shortened.note(column, part, found[0])
         values.append(found[0])
+    if unknown:
+        raise CellError(_("Not one of the choices: %(value)s. Write one of %(choices)s, by its "
+                          "code or its label in English or Chinese.", value=said.listed(unknown),
+                          choices=accepted(column.offered or column.choices)))
     return values if column.many else values[0]
 
 

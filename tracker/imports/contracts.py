@@ -25,7 +25,7 @@ from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day, not_a_date
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import cells, columns, reversal_lines
+from tracker.imports import cells, columns, list_cells, reversal_lines
 from tracker.imports.adapters import Adapter, _rows, correction_reason
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.reversal_lines import Reversal
@@ -46,11 +46,15 @@ def instalments(text: str) -> list[tuple[str, str]]:
     """'2024-06-30: 1000000; 2024-12-31: 2000000' as (due date, amount) form input."""
     how = _("Write each instalment as its due date and amount, e.g. 2024-06-30: 1000000; "
             "2024-12-31: 2000000.")
-    found = [(iso_date(due), cells.number(amount, "instalments")) for due, amount in (
-        cells.pair(part, "instalments", how) for part in cells.parts(text))]
+    found = list_cells.each(cells.parts(text), lambda part: _instalment(
+        *cells.pair(part, "instalments", how)), "instalments")
     if len(found) > INSTALMENT_ROWS:
         raise CellError(_("At most %(n)d instalments.", n=INSTALMENT_ROWS), "instalments")
     return found
+
+
+def _instalment(due: str, amount: str) -> tuple[str, str]:
+    return iso_date(due), cells.number(amount, "instalments")
 
 
 def payments(text: str) -> list[tuple[int, date, Decimal] | Reversal]:

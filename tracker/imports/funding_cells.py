@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.display import said
 from tracker.funding.forms import CO_FUNDER_ROWS, DisbursementForm, OutcomeForm
 from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
-from tracker.imports import cells, reversal_lines
+from tracker.imports import cells, list_cells, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal
 from tracker.partners import services as partners
@@ -34,7 +34,8 @@ CoPaid = tuple[str, date, Decimal, str]  # the co-funder's name, paid on, amount
 def co_funders(text: str) -> list[tuple[str, str]]:
     """'苏州市: 1; 工业园区: 1' as (name, ratio) form input."""
     how = _("Write each co-funder as its name and ratio, e.g. Suzhou: 1; Industrial Park: 1.")
-    found = [cells.pair(part, "co_funders", how) for part in cells.parts(text)]
+    found = list_cells.each(cells.parts(text), lambda part: cells.pair(part, "co_funders", how),
+                            "co_funders")
     if len(found) > CO_FUNDER_ROWS:
         raise CellError(_("At most %(n)d co-funders.", n=CO_FUNDER_ROWS), "co_funders")
     return found
@@ -43,17 +44,18 @@ def co_funders(text: str) -> list[tuple[str, str]]:
 def tranches(text: str) -> list[Tranche]:
     """'1000000 | gate 1; 2000000 | Pilot line' as (amount, gate, milestone title), numbered
     in the order written."""
-    found: list[Tranche] = []
-    for part in cells.parts(text):
-        amount, sep, condition = (p.strip() for p in part.partition("|"))
-        if not sep or not condition:
-            raise CellError(_("Write each tranche as its amount and when it is released (a "
-                              "gate or a milestone's title), e.g. 1000000 | gate 1; 2000000 | "
-                              "Pilot line."), "tranches")
-        gate = _GATE.match(condition)
-        found.append((cells.amount(amount, "tranches"), int(gate.group(1)) if gate else None,
-                      None if gate else condition))
-    return found
+    return list_cells.each(cells.parts(text), _tranche, "tranches")
+
+
+def _tranche(part: str) -> Tranche:
+    amount, sep, condition = (p.strip() for p in part.partition("|"))
+    if not sep or not condition:
+        raise CellError(_("Write each tranche as its amount and when it is released (a "
+                          "gate or a milestone's title), e.g. 1000000 | gate 1; 2000000 | "
+                          "Pilot line."), "tranches")
+    gate = _GATE.match(condition)
+    return (cells.amount(amount, "tranches"), int(gate.group(1)) if gate else None,
+            None if gate else condition)
 
 
 def _form_errors(form) -> list[str]:

@@ -25,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.display.formatting import day, number, plural
 from tracker.errors import Forbidden, Problems
-from tracker.imports import cells, ledger_lines, pool_reversals, reversal_lines
+from tracker.imports import cells, ledger_lines, list_cells, pool_reversals, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.pool_reversals import Passed
 from tracker.imports.reversal_lines import Compared, Elsewhere, Reversal
@@ -62,24 +62,30 @@ def leaving(text: str) -> list[Leaving | Reversal | Elsewhere | Passed]:
     (`tracker/imports/pool_reversals.py`): 'reversal | issue 2 | 2026-03-01 | never paid',
     'transfer | Incentive pool | Fund Z | investor | 100000 | 2026-03-01'."""
     found: list[Leaving | Reversal | Elsewhere | Passed] = []
+    refused = list_cells.BadEntries()  # every entry refused said at once, each in its place
     for part in cells.parts(text):
-        if reversal_lines.is_reversal(part):
-            found.append(_reversal(part, found))
-            continue
-        if (moved := pool_reversals.passed(part)) is not None:
-            found.append(moved)
-            continue
-        pieces = [p.strip() for p in part.split("|")]
-        if len(pieces) != 2 or _standing(found) or any(isinstance(e, Elsewhere | Passed)
-                                                         for e in found):
-            raise CellError(_("Write the leaving once, as date left | reason, e.g. 2026-01-31 "
-                              "| moved to a university."), "leaving")
-        form = ForfeitForm(formdata=MultiDict({"left_on": iso_date(pieces[0]),
-                                               "reason": pieces[1]}))
-        if not form.validate():
-            raise CellError(ledger_lines.form_errors(form), "leaving")
-        found.append((form.left_on.data, form.reason.data.strip()))
+        found.append(None)  # its place, read or not
+        with refused.entry(len(found)):
+            found[-1] = _leaving_entry(part, found[:-1])
+    refused.raise_any("leaving")
     return found
+
+
+def _leaving_entry(part: str, found: list) -> Leaving | Reversal | Elsewhere | Passed:
+    if reversal_lines.is_reversal(part):
+        return _reversal(part, found)
+    if (moved := pool_reversals.passed(part)) is not None:
+        return moved
+    pieces = [p.strip() for p in part.split("|")]
+    if len(pieces) != 2 or _standing(found) or any(isinstance(e, Elsewhere | Passed)
+                                                     for e in found):
+        raise CellError(_("Write the leaving once, as date left | reason, e.g. 2026-01-31 "
+                          "| moved to a university."), "leaving")
+    form = ForfeitForm(formdata=MultiDict({"left_on": iso_date(pieces[0]),
+                                           "reason": pieces[1]}))
+    if not form.validate():
+        raise CellError(ledger_lines.form_errors(form), "leaving")
+    return (form.left_on.data, form.reason.data.strip())
 
 
 def _standing(cell: list) -> bool:

@@ -38,7 +38,7 @@ from tracker.display.formatting import day
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems
 from tracker.funding.models import Conversion
-from tracker.imports import cells, columns, headings, ledger_lines, reversal_lines
+from tracker.imports import cells, columns, headings, ledger_lines, list_cells, reversal_lines
 from tracker.imports.cells import CellError
 from tracker.imports.reversal_lines import Reversal, Void
 
@@ -183,18 +183,21 @@ def listing(text: str) -> list[tuple[str, int]]:
     """'issues 2; transfers 1; issues 3': each entry by its column (its key or its header in
     either language) and its number in that cell, as (key, place from 0)."""
     names = headings.headers_of(columns.COMPANIES, current_app.config["LANGUAGES"])
-    found = []
-    for part in (p.strip() for p in cells.parts(text)):
-        name, _sep, number = part.rpartition(" ")
-        key = names.get(headings.heading_key(name))
-        if key not in RANKS or not number.isdigit() or int(number) < 1:
-            raise CellError(_("Name each entry by its column and its number in that column's "
-                              "cell, in the order recorded, e.g. issues 2; transfers 1."),
-                            "recorded_order")
-        found.append((key, int(number) - 1))
+    found = list_cells.each((p.strip() for p in cells.parts(text)), lambda part: _listed(
+        names, part), "recorded_order")
     if len(set(found)) != len(found):
         raise CellError(_("Each entry is listed once."), "recorded_order")
     return found
+
+
+def _listed(names: dict[str, str], part: str) -> tuple[str, int]:
+    name, _sep, number = part.rpartition(" ")
+    key = names.get(headings.heading_key(name))
+    if key not in RANKS or not number.isdigit() or int(number) < 1:
+        raise CellError(_("Name each entry by its column and its number in that column's "
+                          "cell, in the order recorded, e.g. issues 2; transfers 1."),
+                        "recorded_order")
+    return key, int(number) - 1
 
 
 def written(listed: list[tuple[str, int]]) -> str:

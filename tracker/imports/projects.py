@@ -23,7 +23,7 @@ from tracker.errors import Invalid, Problems
 from tracker.gates import dating, decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
-from tracker.imports import cells, columns, project_changes, route_cells
+from tracker.imports import cells, columns, list_cells, project_changes, route_cells
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, note, read
 from tracker.organisations.listing import needs_named
@@ -156,7 +156,8 @@ def off_route(route, passed: dict[int, date], phase: Phase, problems: Problems) 
 def _budget_lines(text: str) -> list[tuple[str, str]]:
     how = _("Write each budget line as its category and amount, e.g. Equipment: 1000000; "
             "Labour: 500000.")
-    lines = [cells.pair(part, "budget_lines", how) for part in cells.parts(text)]
+    lines = list_cells.each(cells.parts(text), lambda part: cells.pair(
+        part, "budget_lines", how), "budget_lines")
     if len(lines) > MAX_BUDGET_ROWS:
         raise CellError(_("At most %(n)d budget lines.", n=MAX_BUDGET_ROWS), "budget_lines")
     return lines

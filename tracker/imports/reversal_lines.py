@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from tracker.display.formatting import day, not_a_date
 from tracker.errors import Forbidden, Invalid, Problems, Refused
-from tracker.imports import cells
+from tracker.imports import cells, list_cells
 from tracker.imports.cells import CellError, iso_date
 
 _MARK = re.compile(r"^\s*(?:reversal|reversed|冲销|冲正)\s*[|｜]", re.I)
@@ -129,11 +129,16 @@ def _reversal_date(text: str, column: str) -> date:
 def entries(text: str, column: str, entry: Callable[[str], Any],
             elsewhere: re.Pattern | None = None) -> list[Any]:
     """A ledger cell's entries in order (separated by semicolons or lines), each read by
-    `entry` from its text, a reversal as one (`read`)."""
+    `entry` from its text, a reversal as one (`read`); every entry refused is said at once
+    (`list_cells`), an entry refused keeping its place (None) for the reversals after it."""
     found: list[Any] = []
+    refused = list_cells.BadEntries()
     for part in cells.parts(text):
-        found.append(read(part, column, len(found) + 1, found, elsewhere)
-                     if is_reversal(part) else entry(part))
+        found.append(None)
+        with refused.entry(len(found)):
+            found[-1] = (read(part, column, len(found), found[:-1], elsewhere)
+                         if is_reversal(part) else entry(part))
+    refused.raise_any(column)
     return found
 
 

@@ -22,7 +22,7 @@ from tracker.errors import Invalid, Problems
 from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
-from tracker.imports import cells, columns
+from tracker.imports import cells, columns, list_cells
 from tracker.imports.cells import CellError, iso_date
 from tracker.projects import closed
 from tracker.projects.lifecycle import Phase
@@ -75,45 +75,48 @@ def day_cell(text: str, column: str) -> date | None:
 
 
 def passed_on(text: str) -> dict[int, date]:
-    found = {}
-    for part in cells.parts(text):
-        match = _GATE_DATE.match(part)
-        if match is None:
-            raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
-                            "gates_passed_on")
-        try:
-            found[int(match.group(1))] = date.fromisoformat(iso_date(match.group(2)))
-        except ValueError:
-            raise CellError(not_a_date(iso_date(match.group(2))), "gates_passed_on") from None
-    return found
+    return dict(list_cells.each(cells.parts(text), _passed, "gates_passed_on"))
+
+
+def _passed(part: str) -> tuple[int, date]:
+    match = _GATE_DATE.match(part)
+    if match is None:
+        raise CellError(_("Write the gate and its date, e.g. 1: 2024-03-01; 2: 2025-06-30."),
+                        "gates_passed_on")
+    try:
+        return int(match.group(1)), date.fromisoformat(iso_date(match.group(2)))
+    except ValueError:
+        raise CellError(not_a_date(iso_date(match.group(2))), "gates_passed_on") from None
 
 
 def conditions(text: str) -> dict[int, list[dict]]:
     """'1: Pilot data | pm@x.cn | 2024-06-30 | cleared; ...' as {gate: [{text, email,
     due_date, state}]}, the owner still an e-mail (the service finds and checks them)."""
     found: dict[int, list[dict]] = {}
-    for part in cells.parts(text):
-        match = _GATE_DATE.match(part)
-        pieces = [p.strip() for p in match.group(2).split("|")] if match else []
-        if len(pieces) == 3:
-            pieces.append("")
-        if len(pieces) != 4:
-            raise CellError(_("Write each condition as its gate, text, owner's e-mail, due date "
-                              "and state, e.g. 1: Pilot data | pm@example.cn | 2024-06-30 | "
-                              "cleared."), "conditions")
-        words, email, due, state = pieces
-        try:
-            state = cells.choice(_CONDITION_STATE, state) if state else ConditionState.OPEN
-        except CellError as error:
-            raise CellError(str(error), "conditions") from None
-        gate = int(match.group(1))
-        found.setdefault(gate, []).append({
-            "text": words, "email": email, "state": ConditionState(state),
-            "due_date": day_cell(due, "conditions") if due else None})
+    for gate, condition in list_cells.each(cells.parts(text), _condition, "conditions"):
+        found.setdefault(gate, []).append(condition)
         if len(found[gate]) > CONDITION_ROWS:
             raise CellError(_("At most %(n)d conditions a decision.", n=CONDITION_ROWS),
                             "conditions")
     return found
+
+
+def _condition(part: str) -> tuple[int, dict]:
+    match = _GATE_DATE.match(part)
+    pieces = [p.strip() for p in match.group(2).split("|")] if match else []
+    if len(pieces) == 3:
+        pieces.append("")
+    if len(pieces) != 4:
+        raise CellError(_("Write each condition as its gate, text, owner's e-mail, due date "
+                          "and state, e.g. 1: Pilot data | pm@example.cn | 2024-06-30 | "
+                          "cleared."), "conditions")
+    words, email, due, state = pieces
+    try:
+        state = cells.choice(_CONDITION_STATE, state) if state else ConditionState.OPEN
+    except CellError as error:
+        raise CellError(str(error), "conditions") from None
+    return int(match.group(1)), {"text": words, "email": email, "state": ConditionState(state),
+                                 "due_date": day_cell(due, "conditions") if due else None}
 
 
 def _written_conditions(standing: list[GateDecision], emails: dict[int, str]) -> str:

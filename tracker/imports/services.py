@@ -27,6 +27,7 @@ from tracker.imports import (
     cells,
     header_problems,
     headings,
+    list_cells,
     number_cells,
     prerequisites,
     reading,
@@ -83,7 +84,8 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
                 elif column.key in defaults and not column.many:
                     given[column.key] = as_form_text(defaults[column.key])
             elif column.ref and column.many:
-                ids = [refs.find(column.ref, part) for part in cells.split(text)]
+                ids = list_cells.each(cells.split(text), lambda part, ref=column.ref: refs.find(
+                    ref, part), column.key)  # every one that names nobody
                 found[column.key] = ids
                 given[column.key] = [str(i) for i in ids]
             elif column.ref:
