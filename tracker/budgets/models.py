@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, Money, UTCDateTime, Versioned, str_enum, utcnow
+from tracker.display import said
 from tracker.display.bilingual import Bilingual
 from tracker.display.formatting import aside
 from tracker.money import Percent
@@ -96,7 +97,7 @@ class BudgetTemplate(Bilingual, Versioned, Base):
 
     @property
     def name(self) -> str:
-        return self.shown('funder') + aside(self.edition)
+        return said.joined("", [self.shown("funder"), aside(self.edition)])
 
     @property
     def indirect(self) -> list[BudgetCategory]:

@@ -17,6 +17,7 @@ from flask import g, has_request_context
 from sqlalchemy import ColumnElement, String, case, func, literal, type_coerce
 from sqlalchemy.types import TypeDecorator
 
+from tracker.display import said
 from tracker.display.catalogue import locale as get_locale
 
 
@@ -29,11 +30,19 @@ def reads_english() -> bool:
 
 def in_reader_language(chinese: str | None, english: str | None) -> str:
     """The value of the reader's language, or the other one when it is empty: the page then
-    says why some names are in the other language (templates/base.html)."""
+    says why some names are in the other language (templates/base.html). In a message kept to
+    be read later (an import's problems), the later reader's (`said.named`)."""
+    return said.named(_in_reader_language(chinese, english), chinese, english)
+
+
+def _in_reader_language(chinese: str | None, english: str | None) -> str:
     first, second = (english, chinese) if reads_english() else (chinese, english)
     if not first and second and has_request_context():
         g.shown_in_other_language = True
     return first or second or ""
+
+
+said.NAMES["shown"] = _in_reader_language
 
 
 def in_reader_languages(values: dict[str, Any]) -> dict[str, Any]:

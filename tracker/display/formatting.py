@@ -14,6 +14,7 @@ from flask_babel import gettext, ngettext
 from tracker.dates import local_date, org_zone
 from tracker.display.catalogue import locale as get_locale
 from tracker.display.catalogue import locale_name, mark
+from tracker.display.said import aside as said_aside
 from tracker.display.said import formatter, listed
 
 # A negative figure starts with the minus sign (U+2212), as wide as a digit and, unlike the
@@ -278,6 +279,6 @@ def labelled(label: object, value: object) -> str:
 
 def aside(text: object) -> str:
     """An aside in parentheses after what it qualifies, in the page's language: 待发送（24）,
-    "Pending (24)" (the space before it belongs to English)."""
-    return f"{mark('open')}{text}{mark('close')}"
+    "Pending (24)" (the space before it belongs to English; `said.aside`)."""
+    return said_aside(text)
 

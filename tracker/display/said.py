@@ -127,7 +127,32 @@ def listed(parts: Any, *, apart: bool = False) -> str:
     return Said(text, {"list": kind, "parts": [stored(part) for part in parts]})
 
 
+def named(text: str, chinese: str | None, english: str | None) -> str:
+    """A name kept in both languages (`tracker.display.bilingual`), `text` the one shown now:
+    while recording, a `Said` that shows the reader's (a budget template's, an institute's)."""
+    if not _recording.get():
+        return text
+    return Said(text, {"names": [chinese, english]})
+
+
+def aside(text: Any) -> str:
+    """`text` in parentheses, as the reader's language writes them (（…） or " (…)")."""
+    said = f"{catalogue.mark('open')}{text}{catalogue.mark('close')}"
+    if not _recording.get():
+        return said
+    return Said(said, {"aside": stored(text)})
+
+
+# How a name kept in both languages is shown again: set by tracker.display.bilingual, which
+# knows the reader's language (and imports this module).
+NAMES: dict[str, Callable[[str | None, str | None], str]] = {}
+
+
 def _say(recipe: dict[str, Any]) -> str:
+    if "names" in recipe:
+        return NAMES["shown"](*recipe["names"])
+    if "aside" in recipe:
+        return f"{catalogue.mark('open')}{say(recipe['aside'])}{catalogue.mark('close')}"
     if "list" in recipe:
         return catalogue.mark(recipe["list"]).join(str(say(part)) for part in recipe["parts"])
     if "join" in recipe:
