@@ -124,3 +124,34 @@ def test_a_grant_given_twice_after_a_refused_row():
     bad = [*SHARES[:3], "many", *SHARES[4:]]
     result = run(admin, "incentive_grants", [GRANT_KEYS, bad, SHARES])
     _refused_twice(result, 3, 2, "Granted on", "Company, Person, Kind of grant, Granted on")
+
+
+def _grouped(code: str) -> str:
+    """A credit code as it is often typed: in groups, in small letters."""
+    return " ".join([code[:2], code[2:8], code[8:17], code[17:]]).lower()
+
+
+def test_a_project_code_written_otherwise_is_the_same_key(path):
+    """TEST-2019-42 is TEST-2019-0042 (`codes.read_code` keeps it so), in a row after one
+    refused as in one after a row saved."""
+    admin, _pm = _setting()
+    rows = [HEADER, _row(code="TEST-2019-42", budget="a lot"), _row(code="TEST-2019-0042")]
+    _refused_twice(run(admin, "projects", rows), 3, 2, "Project code", "Project code")
+
+
+def test_a_credit_code_in_groups_is_the_same_key():
+    make_hq()
+    admin = make_user(Role.HQ_ADMIN)
+    enterprise = ["Name", "Unified social credit code", "City", "Industry", "Enterprise size"]
+    result = run(admin, "enterprises", [
+        enterprise, ["Pump Works", "91320000000000004C", "Suzhou", "Pumps", "no such size"],
+        ["Pump Works", _grouped("91320000000000004C"), "Suzhou", "Pumps", "small"]])
+    _refused_twice(result, 3, 2, "Unified social credit code", "Unified social credit code")
+
+
+def test_a_companys_credit_code_in_groups_is_the_same_key():
+    admin = _setting_with_project()
+    bad = [*COMPANY[:2], "not a date", *COMPANY[3:]]
+    again = [COMPANY[0], _grouped(COMPANY[1]), *COMPANY[2:]]
+    result = run(admin, "companies", [COMPANY_KEYS, bad, again])
+    _refused_twice(result, 3, 2, "Unified social credit code", "Unified social credit code")

@@ -9,7 +9,7 @@ same audit records and history), only in fewer statements: tests compare the two
 
 from __future__ import annotations
 
-from collections.abc import Container, Hashable
+from collections.abc import Callable, Collection, Container, Hashable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -18,10 +18,13 @@ from sqlalchemy.orm import selectinload
 
 from tracker import bulk_rows, db
 from tracker.accounts.models import User
+from tracker.accounts.services import normalise_email
 from tracker.display import said
 from tracker.errors import Invalid
 from tracker.imports import headings
 from tracker.imports.columns import Kind
+from tracker.organisations import uscc
+from tracker.projects import codes
 from tracker.projects.lifecycle import FINAL
 from tracker.projects.models import Project
 
@@ -50,15 +53,22 @@ def given_twice(row: int, kind: Kind, columns: tuple[str, ...]) -> tuple[str, st
         columns=said.listed([headings.named(kind, c) for c in columns]))
 
 
-# How a key's cell is compared with another row's: as the kinds' `find` compares it.
-_SPELLING = {"code": str.upper, "uscc": str.upper, "email": str.lower}
+# How a key's cell is compared with another row's: as the kinds' `find` compares it (a
+# project's code numbered as the generator writes it, JITRI-2019-42 as JITRI-2019-0042, of the
+# HQs' codes; a credit code without its groups' spaces; an e-mail in any case).
+_SPELLING: dict[str, Callable[[str, Collection[str]], str]] = {
+    "code": lambda text, hqs: codes.spellings(text, hqs)[-1] if text else "",
+    "uscc": lambda text, _hqs: uscc.normalise(text),
+    "email": lambda text, _hqs: normalise_email(text)}
 
 
 def row_key(adapter: Any, row: dict[str, str], given: dict[str, list[str]],
-            found: dict[str, Any]) -> tuple[tuple[str, ...], Hashable] | None:
+            found: dict[str, Any], hq_codes: Collection[str] = ()
+            ) -> tuple[tuple[str, ...], Hashable] | None:
     """The columns of the natural key a row gives, and what they say as its record is found
     by them, read before anything is checked: a reference by the record it names (its text
-    when it names none), a choice or a date as read. None: the row leaves a column of its
+    when it names none), a choice or a date as read, a key as its kind's `find` compares it
+    (`_SPELLING`; `hq_codes`: the headquarters' codes). None: the row leaves a column of its
     key empty (two rows without a contract's number are not one contract)."""
     columns = adapter.key_columns({k: row.get(k, "").strip() for k in adapter.kind.key})
     values = []
@@ -69,7 +79,7 @@ def row_key(adapter: Any, row: dict[str, str], given: dict[str, list[str]],
             continue
         text = (given[column][0] if given.get(column) and not adapter.kind.column(column).ref
                 else row.get(column, "")).strip()
-        values.append(_SPELLING.get(column, str)(text))
+        values.append(_SPELLING[column](text, hq_codes) if column in _SPELLING else text)
     return (columns, tuple(values)) if all(values) else None
 
 

@@ -286,6 +286,7 @@ class References:
         self._found: dict[tuple[str, str, int | None], int] = {}
         self._asked: dict[str, int] = {}
         self._all: dict[str, dict[str, int]] = {}
+        self._hqs: set[str] | None = None
 
     def find(self, ref: str, text: str, within: int | None = None) -> int:
         """The id `text` names; `within`: the record of the column it is read among first
@@ -318,6 +319,13 @@ class References:
         """After rows were rolled back, the ids they created are gone."""
         self._found.clear()
         self._all.clear()
+        self._hqs = None
+
+    def hq_codes(self) -> set[str]:
+        """The headquarters' codes (`codes.spellings`), read once an import."""
+        if self._hqs is None:
+            self._hqs = codes.hq_codes()
+        return self._hqs
 
 
 # The references found by a unique key: the column, and the key as stored (`_FINDERS` asks

@@ -131,7 +131,8 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
     obj = batch.find(probe) if batch is not None else adapter.find(probe)
     # A record given by an earlier row, whether that row was saved or refused.
-    natural = row_key(adapter, row, given, found)
+    natural = row_key(adapter, row, given, found,
+                      refs.hq_codes() if "code" in kind.key else ())
     if (first := seen.get(natural) or (seen.get(obj.id) if obj else None)) is not None:
         raise RowRefused([given_twice(first, kind, natural[0] if natural else kind.key)])
     for taken in (natural, obj.id if obj is not None else None):
