@@ -57,11 +57,13 @@ CASES = [
     # A project's last decision's own fields (a KILL's rationale, a HOLD's revisit date),
     # which its service asks once the project is written, are said with its proposal's.
     ("projects", 3, {"code": "TEST-2017-0099", "phase": "terminated", "rationale": "",
-                     "gates_passed_on": "1: 2017-05-01", "budget_lines": "设备费: 9000000",
+                     "gates_passed_on": "1: 2017-05-01; 2: 2018-06-01",
+                     "budget_lines": "设备费: 9000000",
                      "start_date": "2017-03-01", "end_date": "2019-01-01"},
      {"rationale": "needs its rationale", "budget_lines": "more than the total"}),
     ("projects", 3, {"code": "TEST-2017-0099", "phase": "on_hold", "revisit_date": "",
-                     "gates_passed_on": "1: 2017-05-01", "budget_lines": "设备费: 9000000",
+                     "gates_passed_on": "1: 2017-05-01; 2: 2018-06-01",
+                     "budget_lines": "设备费: 9000000",
                      "start_date": "2017-03-01", "end_date": "2019-01-01"},
      {"revisit_date": "A HOLD needs its revisit date", "budget_lines": "more than the total"}),
     # A recorded project's decisions, which no save compares, with its cells' problems; a

@@ -199,14 +199,7 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
         off_route(route, passed, values["phase"], problems)
         undated(route, passed, values["phase"], problems)
     days = problems.collect(decision_days, route, passed, values["start_date"]) or []
-    if ended is not None:
-        route_cells.check_ended(ended, days[-1] if route and days else None,
-                                values["_rationale"], problems)
-    if route and route[-1][1] in (Outcome.KILL, Outcome.HOLD) and (days or ended is None):
-        closed, outcome, _target = route[-1]  # a KILL's rationale, a HOLD's revisit date
-        decisions.check_imported_outcome(lifecycle.PHASE_GATE[closed], outcome, {
-            "rationale": values["_rationale"], "revisit_date": values["_revisit_date"]},
-            problems, days[-1] if ended is not None else None)
+    route_cells.check_last(route, days, values, problems)
     decided = {lifecycle.PHASE_GATE[closed]: day
                for (closed, _o, _t), day in zip(route, days, strict=False)}
     conditional = owners(values["_conditions"], problems)

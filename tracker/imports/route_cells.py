@@ -19,12 +19,13 @@ from tracker.dates import org_zone, today
 from tracker.display.formatting import day, not_a_date
 from tracker.display.labels import label
 from tracker.errors import Invalid, Problems
+from tracker.gates import decisions
 from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
 from tracker.imports import cells, columns, list_cells
 from tracker.imports.cells import CellError, iso_date
-from tracker.projects import closed
+from tracker.projects import closed, lifecycle
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, Project
 
@@ -63,6 +64,21 @@ def check_ended(ended: date, held: date | None, rationale: str, problems: Proble
                                         date=day(ended), held=day(held)))
     if (refusal := closed.rationale_refusal(rationale)) is not None:
         problems.add("rationale", refusal)
+
+
+def check_last(route: list, days: list[date | None], values: dict, problems: Problems) -> None:
+    """A new project's last decision's own fields, as `record_imported_decision` asks them
+    (a KILL's rationale, a HOLD's revisit date, `decisions.check_imported_outcome`), and HQ's
+    ending of one held (`check_ended`), with the row's other problems (they were said once
+    its proposal's were fixed)."""
+    ended, last = values.get("_terminated_on"), days[-1] if route and days else None
+    if ended is not None:
+        check_ended(ended, last, values["_rationale"], problems)
+    if route and route[-1][1] in (Outcome.KILL, Outcome.HOLD) and (ended is None or last):
+        closed, outcome, _target = route[-1]
+        decisions.check_imported_outcome(lifecycle.PHASE_GATE[closed], outcome, {
+            "rationale": values["_rationale"], "revisit_date": values["_revisit_date"]},
+            problems, last if ended is not None else None)
 
 
 def day_cell(text: str, column: str) -> date | None:
