@@ -11,6 +11,7 @@ file no longer gives is refused, naming it (reverse it on its page).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -53,15 +54,29 @@ def conversions(text: str) -> list[Converted | Reversal | Elsewhere]:
     round it converts at (the conversion page's one choice); a conversion reversed:
     'reversal | 1 | 2023-01-10 | the wrong round'; a disbursement of the agreement reversed
     after that: 'reversal | TEST-2019-0042 disbursement 1 | 2023-01-12 | paid twice', its
-    number that of the funding file's Disbursements."""
-    return cell(text, "conversions", _conversion, UNPAID)
+    number that of the funding file's Disbursements. A project's code is read as every
+    project cell reads it (`codes.spellings`: TEST-2019-42 is TEST-2019-0042), so that the
+    entries compare with the recorded ones as these write them, and a file imported again
+    changes nothing."""
+    hq_codes = codes.hq_codes()
+    return [_spelt(entry, hq_codes) for entry in cell(text, "conversions", _conversion, UNPAID)]
+
+
+def _spelt(entry: Converted | Reversal | Elsewhere,
+           hq_codes: set[str]) -> Converted | Reversal | Elsewhere:
+    if isinstance(entry, Elsewhere):
+        code, number = UNPAID.match(entry.of).groups()
+        return replace(entry, of=f"{codes.spellings(code, hq_codes)[-1]} disbursement {number}")
+    if isinstance(entry, Reversal):
+        return entry
+    return (codes.spellings(entry[0], hq_codes)[-1], entry[1])
 
 
 def _conversion(pieces: list[str]) -> Converted:
     if len(pieces) != 2 or not all(pieces):
         raise CellError(_("Write each conversion as project code | round name, e.g. "
                           "TEST-2019-0042 | A."), "conversions")
-    return (codes.spelt(pieces[0]), pieces[1])
+    return (pieces[0], pieces[1])
 
 
 def exit_(text: str) -> list[Exit]:
@@ -199,7 +214,6 @@ def record_unpaid(entry: Elsewhere, problems: Problems) -> Disbursement | None:
     it, by the committee member who recorded the agreement; refused, naming it, when the
     agreement or that disbursement is not recorded."""
     code, number = UNPAID.match(entry.of).groups()
-    code = codes.spelt(code)
     what = _("The reversal on %(date)s of %(entry)s", date=day(entry.on), entry=entry.of)
     agreement = db.session.scalar(select(FundingAgreement).where(
         FundingAgreement.project_id == codes.find_id(code)))
