@@ -147,7 +147,8 @@ CASES: dict[str, Callable] = {
 # What the advice reads in Chinese, by the English words the case looks for.
 ADVICE_ZH = {"what to do instead: HQ corrects": "由总部更正", "only a project on hold":
              "只有暂缓中的项目", "only a draft": "只有草稿", "Plan a new milestone": "新的里程碑",
-             "needs no reviewer": "无需评审人", "once it has passed gate 1": "通过立项评审",
+             "needs no reviewer": "无需评审人",
+             "once it has passed gate 1": "通过阶段门 1（立项评审）",
              "nothing more is reviewed": "不再对其进行评审"}
 
 

@@ -116,7 +116,7 @@ def test_gate_1_asked_again_needs_a_budget_line_as_the_submission_did(recycled):
 
 @pytest.mark.parametrize(("locale", "words"), [
     ("en", ("Gate 1 asked for rework by", "Rework the proposal", "Proposal changed")),
-    ("zh_CN", ("第 1 道门要求在", "返工申报书", "修改了项目申报")),
+    ("zh_CN", ("阶段门 1 要求在", "返工申报书", "修改了项目申报")),
 ])
 def test_rework_over_http_in_the_readers_language(app, client, recycled, locale, words):
     """The PM reads the rework on the project page and is offered the form; saves; a stale
@@ -280,7 +280,7 @@ def test_the_recycled_review_keeps_the_team_partner_and_institute_it_was_decided
 
 @pytest.mark.parametrize(("locale", "heading", "due"), [
     ("en", "Proposals gate 1 sent back for rework", "rework due "),
-    ("zh_CN", "第 1 道门退回返工的申报书", "返工截止 "),
+    ("zh_CN", "阶段门 1 退回返工的申报书", "返工截止 "),
 ])
 def test_the_pms_home_lists_the_proposal_to_rework(client, recycled, locale, heading, due):
     """The PM's home lists the proposal gate 1 sent back, with the rework's due date and a
@@ -393,7 +393,7 @@ def test_a_recycle_kept_before_snapshots_says_its_facts_are_live_once_reworked(
 
 @pytest.mark.parametrize(("locale", "sentence"), [
     ("en", "Gate 1 was requested again on"),
-    ("zh_CN", "第 1 道门已于"),
+    ("zh_CN", "阶段门 1 已于"),
 ])
 def test_a_recycle_is_not_corrected_once_its_gate_is_requested_again(
         client, recycled, locale, sentence):
