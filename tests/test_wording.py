@@ -16,6 +16,7 @@ from flask_babel import force_locale, gettext
 from tracker.dates import out_of_range
 from tracker.display import formatting
 from tracker.display.history import kind_of, model_of, shown
+from tracker.organisations.models import INSTITUTE_TYPE_LABELS, InstituteType
 from tracker.web import corrections
 
 pytestmark = pytest.mark.no_db  # reads the catalogue and templates only: run once (pyproject.toml)
@@ -136,3 +137,11 @@ def test_a_progress_percentage_reads_the_same_on_its_page_and_in_its_history(app
         for table, key in (("progress_updates", "percent"), ("milestones", "percent_complete"),
                            ("progress_updates", "percent_complete")):
             assert shown(kind_of(model_of(table), key), 40, None) == "40%", (table, key)
+
+
+def test_the_independent_institute_type_is_not_named_as_the_legal_entity_column(app):
+    """An institute's page read "类型 独立法人" beside "独立法人 否": the type's label was the
+    name of the yes/no column beside it (issue 13, an adopter's finding 9)."""
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert str(INSTITUTE_TYPE_LABELS[InstituteType.INDEPENDENT]) != gettext(
+            "A legal entity of its own")
