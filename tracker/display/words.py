@@ -170,6 +170,7 @@ FIELDS = {
     "cancel_requested": _l("Cancel requested"), "upload": _l("Uploaded file"),
     "grants_filename": _l("Incentive grants file"), "seen_at": _l("Last progress"),
     "grants_upload": _l("Uploaded incentive grants file"), "readings": _l("Short forms read"),
+    "notices": _l("How the file was read"),
     "updated": _l("Updated"), "job": _l("Scheduled job"), "ran_on": _l("Ran on"),  # (jobs)
     "last_ok_at": _l("Last run without error"), "error": _l("Error"),
     "error_code": _l("What went wrong"), "error_params": _l("What went wrong (details)"),

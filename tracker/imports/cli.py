@@ -16,7 +16,7 @@ from tracker import db
 from tracker.accounts.models import Role, RoleGrant, User
 from tracker.accounts.services import find_by_email
 from tracker.display.labels import label
-from tracker.imports import export, jobs, prerequisites, replay, services, shortened
+from tracker.imports import export, jobs, notices, prerequisites, replay, services, shortened
 from tracker.imports.column_notes import readme_table
 from tracker.imports.columns import KINDS
 from tracker.imports.kinds import ADAPTERS
@@ -106,6 +106,8 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
                        if run.dry_run else
                        _("%(state)s: %(created)d created, %(updated)d updated, %(unchanged)d "
                          "unchanged (import #%(id)d)", **counts))
+        for line in notices.lines(run.notices):  # the sheet read, the columns ignored
+            click.echo(line)
         if run.readings:
             click.echo(_("Short forms read, each as the one choice it fits:"))
             for line in shortened.lines(run.readings):

@@ -15,8 +15,11 @@ class ImportForm(OneTime, Form):
     same_content_is_resent = False  # the same file again once the data it names is fixed
     kind = SelectField(_l("What the file holds"), choices=[])
     file = FileField(_l("File"), validators=[DataRequired()],
-                     description=_l("CSV (UTF-8 or GB18030) or XLSX; the first sheet is read. "
-                                    "Headers in Chinese or English."))
+                     description=_l("CSV (UTF-8 or GB18030) or XLSX: the sheet named for what "
+                                    "the file holds is read, else the first visible one. "
+                                    "Headers in Chinese or English; columns of row numbers "
+                                    "and remarks (序号, 备注, No., Notes) are ignored, and the "
+                                    "import says so."))
     grants = FileField(_l("Their incentive grants file"),
                        description=_l("With a companies file, if you like: imported in the same "
                                       "run, each company's ledger in date order across both "

@@ -42,11 +42,21 @@ _WRITTEN: ContextVar[dict[str, dict[str, str]] | None] = ContextVar("import_head
 # What a template adds around a header (after NFKC: ＊ is *, ： is :), not part of it.
 _MARKS = re.compile(r"^\*+|[*:]+$")
 
+# The headers of a column people keep for their own bookkeeping, a row's number or a remark,
+# which every spreadsheet of an adopter's has and no import reads: ignored, and the run says
+# so (`tracker.imports.notices`), where the whole file was refused for "no such column". A
+# kind with a column of that header reads it (an incentive grant's 备注 is its note).
+BOOKKEEPING = ("序号", "行号", "编号", "No.", "No", "#", "备注", "Remarks", "Remark", "Notes",
+               "Note", "Comments")
+
 
 def heading_key(text: object) -> str:
     """A header as compared with the columns' headers (see above)."""
     plain = "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
     return _MARKS.sub("", plain)
+
+
+_BOOKKEEPING = frozenset(map(heading_key, BOOKKEEPING))
 
 
 def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
@@ -60,6 +70,11 @@ def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
             for header in (column.header, *column.aliases):
                 found[heading_key(header_in(header, locale))] = column.key
     return found
+
+
+def is_bookkeeping(text: object) -> bool:
+    """Whether a header no column has is one of `BOOKKEEPING`, as `heading_key` compares."""
+    return heading_key(text) in _BOOKKEEPING
 
 
 @contextmanager

@@ -89,6 +89,10 @@ class ImportRun(Base):
     # header, short form, label, rows, how many rows], ...], header and label as said; None
     # before migration 0111.
     readings: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
+    # How it read its file (`tracker.imports.notices`): the sheet of a workbook, the columns
+    # left unread as bookkeeping, as codes and arguments ([{"code": "sheet", ...}, ...]) said
+    # in the reader's language; None before migration 0113.
+    notices: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
     # A web upload's file, kept until its job has read it; the uploader's language; the
     # progress page's Cancel.
     upload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
@@ -129,7 +133,7 @@ class ImportRun(Base):
     def of(cls, actor: User, kind: str, filename: str, dry_run: bool, **fields: Any) -> ImportRun:
         """A new run of `kind` on `filename` by `actor`: no error nor change found yet."""
         return cls(kind=kind, filename=filename[:255], actor_id=actor.id, dry_run=dry_run,
-                   errors=[], changes=[], readings=[], **fields)
+                   errors=[], changes=[], readings=[], notices=[], **fields)
 
     @classmethod
     def running(cls, actor: User, kind: str, filename: str, dry_run: bool,

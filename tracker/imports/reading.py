@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 from tracker.export.columns import as_written
 from tracker.imports.column_types import Kind, header_in
-from tracker.imports.headings import headers_of, heading_key
+from tracker.imports.headings import headers_of, heading_key, is_bookkeeping
 
 
 class UnreadableFile(ValueError):
@@ -52,6 +52,14 @@ class Table:
     repeated: list[tuple[int, str, int, str]] = field(default_factory=list)
     # row 1's one filled cell when it names no column: a title above the headers
     title: str = ""
+    # the headers of the columns left unread as bookkeeping (`headings.BOOKKEEPING`), as
+    # written, each once
+    ignored: list[str] = field(default_factory=list)
+    # an XLSX file's: the sheet read (None: a CSV file), the workbook's sheets, and whether
+    # the sheet read is named for the kind (else it is the first visible one: `data_sheet`)
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    named: bool = False
 
 
 def cell_text(value: object) -> str:
@@ -125,12 +133,14 @@ def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str],
 def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total,
            read_cell: Callable[[Any], str] = cell_text) -> Table:
     known = headers_of(kind, languages)
-    columns, unknown, written, repeated, first = {}, [], {}, [], {}
+    columns, unknown, written, repeated, first, ignored = {}, [], {}, [], {}, {}
     for i, text in enumerate(header):
         if not cell_text(text):
             continue
         key = known.get(heading_key(cell_text(text)))
-        if key is None:
+        if key is None and is_bookkeeping(cell_text(text)):
+            ignored[cell_text(text)] = i
+        elif key is None:
             unknown.append((i, cell_text(text)))
         elif key in first:
             repeated.append((first[key], written[key], i, cell_text(text)))
@@ -138,18 +148,19 @@ def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total
             columns[i], first[key] = key, i
             written[key] = cell_text(text)
     filled = [cell_text(text) for text in header if cell_text(text)]
-    title = filled[0] if len(filled) == 1 and not columns else ""
+    title = filled[0] if len(filled) == 1 and not columns and not ignored else ""
     return Table(columns, [] if title else unknown, _rows_of(raw_rows, columns, read_cell),
-                 total, written, repeated, title)
+                 total, written, repeated, title, list(ignored))
 
 
-def data_sheet(kind: Kind, book: Any, languages: tuple[str, ...]) -> Any:
-    """The sheet of `book` an import reads: the one named for the kind (as its template names
-    it, in either language), else the first visible one. A hidden first sheet (a 字典 of
-    lookups) was read instead of the data (issue 13)."""
+def data_sheet(kind: Kind, book: Any, languages: tuple[str, ...]) -> tuple[Any, bool]:
+    """The sheet of `book` an import reads, and whether it is named for the kind: the one
+    named so (as its template names it, in either language), else the first visible one. A
+    hidden first sheet (a 字典 of lookups) was read instead of the data (issue 13)."""
     names = {heading_key(header_in(kind.title, lang)[:31]) for lang in languages}
     visible = [s for s in book.worksheets if s.sheet_state == "visible"] or book.worksheets
-    return next((s for s in visible if heading_key(s.title) in names), visible[0])
+    named = next((s for s in visible if heading_key(s.title) in names), None)
+    return (named, True) if named is not None else (visible[0], False)
 
 
 def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...]) -> Table:
@@ -159,12 +170,14 @@ def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...
             book = load_workbook(stream, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise UnreadableFile(str(error)) from None
-        sheet = data_sheet(kind, book, languages)
+        sheet, named = data_sheet(kind, book, languages)
         rows = ([_as_shown(cell) for cell in row] for row in sheet.iter_rows())
         header = list(next(rows, ()) or ())
         total = max(sheet.max_row - 1, 0) if sheet.max_row else None
-        return _table(kind, languages, header,
-                      ((n, r) for n, r in enumerate(rows, start=2)), total)
+        table = _table(kind, languages, header,
+                       ((n, r) for n, r in enumerate(rows, start=2)), total)
+        table.sheet, table.sheets, table.named = sheet.title, book.sheetnames, named
+        return table
     if name.endswith(".csv"):
         try:
             text = _decode(stream.read())

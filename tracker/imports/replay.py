@@ -53,6 +53,7 @@ from tracker.imports import (
     header_problems,
     headings,
     ledger_order,
+    notices,
     prerequisites,
     reading,
     services,
@@ -150,16 +151,17 @@ def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
         read.append(File(name, adapter, table))
         errors += [[1, read[-1].column(header), message]
                    for _row, header, message in header_problems.errors(adapter.kind, table)]
+    said_read = [n for f in read for n in notices.of(f.adapter.kind, f.table, f.name)]
     if errors:
         run.errors = errors
-        return services.finish(actor, run, ImportState.FAILED, queued=queued)
+        return services.finish(actor, run, ImportState.FAILED, queued=queued, read=said_read)
     total = sum(f.table.total or 0 for f in read)
     if not queued:  # a queued run's progress reports say it
         run.total_rows = total
     with headings.headed(read[0].adapter.kind, read[0].table.written), headings.headed(
             read[1].adapter.kind, read[1].table.written):
         state = _Replay(actor, run, read, progress, cancelled, total).rows()
-    return services.finish(actor, run, state, queued=queued)
+    return services.finish(actor, run, state, queued=queued, read=said_read)
 
 
 class _Cancelled(Exception):

@@ -28,6 +28,7 @@ from tracker.imports import (
     header_problems,
     headings,
     list_cells,
+    notices,
     number_cells,
     prerequisites,
     reading,
@@ -289,12 +290,12 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
         return finish(actor, run, ImportState.FAILED, queued=queued)
     if not queued:  # a queued run's progress reports say it
         run.total_rows = table.total or 0
-    run.errors = header_problems.errors(adapter.kind, table)
+    run.errors, read = header_problems.errors(adapter.kind, table), notices.of(adapter.kind, table)
     if run.errors:
-        return finish(actor, run, ImportState.FAILED, queued=queued)
+        return finish(actor, run, ImportState.FAILED, queued=queued, read=read)
     with headings.headed(adapter.kind, table.written):
         state = _rows(actor, adapter, table, run, progress, cancelled)
-    return finish(actor, run, state, queued=queued)
+    return finish(actor, run, state, queued=queued, read=read)
 
 
 def record_cancelled(actor: User, kind_name: str, filename: str, dry_run: bool) -> ImportRun:
@@ -380,13 +381,16 @@ def count_run(run: ImportRun, done: int, counts: dict, errors: list, changes: li
     run.readings = shortened.taken()
 
 
-def finish(actor: User, run: ImportRun, state: ImportState, *, queued: bool = False
-           ) -> ImportRun:
+def finish(actor: User, run: ImportRun, state: ImportState, *, queued: bool = False,
+           read: list | None = None) -> ImportRun:
     """The run's end, audited, written only while the run is open (`transitions`): a run its
     page's Cancel ended meanwhile raises `EndedMeanwhile`. Its records, held back since its
     first row, join the chain here (`tracker.audit.held`): the trail's turn is taken at the
     end, as briefly as the caller's commit is near. `queued`: a web upload's, whose kind and
-    file its queueing recorded already (its history said them twice)."""
+    file its queueing recorded already (its history said them twice). `read`: how it read
+    its file (`notices`), kept at its end as its counts are (`ImportRun.running`)."""
+    if read:
+        run.notices = read
     audit.take_turn()  # before the run's row, as its Cancel takes them
     if not transitions.moved(run.id, ImportRun.is_open, state=state, finished_at=db.utcnow()):
         raise transitions.EndedMeanwhile(run.id)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tracker.export.columns import neutralised
+from tracker.imports import notices
 from tracker.imports.column_notes import how_to_fill
 from tracker.imports.columns import Kind
 from tracker.imports.models import ImportRun
@@ -59,11 +60,13 @@ def template(kind: Kind, fmt: str) -> tuple[bytes, str]:
 
 
 def errors_csv(run: ImportRun) -> bytes:
+    """The run's errors, after how it read its file (the sheet its rows are of, the columns
+    it ignored: `notices`), each of those a line of its own, with no row nor column."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Row"), _("Column"), _("Message")])
     # A header or a holder's name the file gave may start a cell ("=HYPERLINK(...) is a
     # person: ..."): neutralised as in every CSV we write, so the spreadsheet runs nothing.
-    writer.writerows([neutralised(v) if isinstance(v, str) else v for v in line]
-                     for line in run.errors)
+    writer.writerows([neutralised(v) if isinstance(v, str) else v for v in line] for line in [
+        *(["", "", notice] for notice in notices.lines(run.notices)), *run.errors])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

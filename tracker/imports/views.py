@@ -12,7 +12,7 @@ from tracker import db
 from tracker.audit.columns import changes_said
 from tracker.audit.models import UnsavedRecord
 from tracker.display import history
-from tracker.imports import column_notes, jobs, prerequisites, sheets, shortened
+from tracker.imports import column_notes, jobs, notices, prerequisites, sheets, shortened
 from tracker.imports.columns import KINDS
 from tracker.imports.forms import CancelForm, ImportCheckedForm, ImportForm
 from tracker.imports.models import ImportRun
@@ -94,6 +94,7 @@ def _run_page(run: ImportRun, form: CancelForm | None = None,
                            outcome=jobs.ended_said(run),
                            changes=_changes(run, user),
                            readings=shortened.lines(run.readings),
+                           notices=notices.lines(run.notices),
                            refresh=REFRESH_SECONDS if run.is_open else None)
 
 
