@@ -18,8 +18,7 @@ class ImportForm(OneTime, Form):
                      description=_l("CSV (UTF-8 or GB18030) or XLSX: the sheet named for what "
                                     "the file holds is read, else the first visible one. "
                                     "Headers in Chinese or English; columns of row numbers "
-                                    "and remarks (序号, 备注, No., Notes) are ignored, and the "
-                                    "import says so."))
+                                    "and remarks are ignored, and the import says so."))
     grants = FileField(_l("Their incentive grants file"),
                        description=_l("With a companies file, if you like: imported in the same "
                                       "run, each company's ledger in date order across both "
