@@ -230,10 +230,6 @@ def _service_problems(actor: User | None, adapter: Adapter, obj: Any,
     return [problem for problem in found if problem[0] not in refused and problem not in errors]
 
 
-def _refusal(adapter: Adapter, error: Exception) -> RowRefused:
-    return RowRefused(adapter.refused(error))
-
-
 def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[Any, int],
                   number: int) -> tuple[str, Any]:
     """Save a prepared row by its page's service: "created", "updated" or "unchanged"."""
@@ -243,7 +239,7 @@ def save_prepared(actor: User, adapter: Adapter, prepared: Prepared, seen: dict[
     try:
         saved = adapter.save(actor, obj, prepared.values)
     except (Invalid, Refused, Forbidden) as error:
-        raise _refusal(adapter, error) from None
+        raise RowRefused(adapter.refused(error)) from None
     seen[saved.id] = number
     if obj is not None and audit.written_during_import() == written:
         return "unchanged", saved  # the service found nothing to change (a code's case)
@@ -357,7 +353,7 @@ def import_row(actor, adapter, row, refs, seen, number, batch) -> tuple[str, Any
             if prepared.obj is None and batch.take(prepared.values, number):
                 return "created", None
         except (Invalid, Refused, Forbidden) as error:
-            raise _refusal(adapter, error) from None
+            raise RowRefused(adapter.refused(error)) from None
         if batch.writes_first(prepared.values, prepared.obj):
             batch.write()
     savepoint = db.Savepoint()
