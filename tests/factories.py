@@ -6,7 +6,7 @@ import itertools
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import db
 from tracker.accounts.models import MFA_REQUIRED_ROLES, Role, RoleGrant, User
@@ -84,8 +84,9 @@ def make_region(code: str = "north", **kw) -> Region:
     region = db.session.scalar(select(Region).where(Region.hq_id == hq.id, Region.code == code))
     if region is None:
         name, name_en = {c: (n, e) for c, n, e in JIANGSU}.get(code, (f"区域 {code}", None))
+        count = db.session.scalar(select(func.count(Region.id)).where(Region.hq_id == hq.id))
         region = Region(hq_id=hq.id, code=code, name=kw.pop("name", name),
-                        name_en=kw.pop("name_en", name_en), position=next(_seq), **kw)
+                        name_en=kw.pop("name_en", name_en), position=count + 1, **kw)
         db.session.add(region)
         _commit()
     return region

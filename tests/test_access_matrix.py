@@ -336,6 +336,10 @@ ACCESS: dict[str, dict[str, str]] = {
     "techfields.index": {"GET": ADMIN_ONLY},
     "techfields.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     "techfields.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "regions.index": {"GET": ADMIN_ONLY},
+    "regions.new": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "regions.edit": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
+    "regions.delete": {"POST": ADMIN_POSTS},
     "documents.edit_template": {"GET": ADMIN_ONLY, "POST": ADMIN_POSTS},
     # The achievement and IP register (tracker/achievements): listed for HQ-wide roles,
     # directors and PMs (Achievement.can_list); an achievement and its rights are seen by whoever

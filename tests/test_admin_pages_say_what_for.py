@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import login
 from tests.experts.helpers import make_expert
-from tests.factories import install_gates, make_hq, make_user
+from tests.factories import install_gates, make_hq, make_region, make_user
 from tests.imports.helpers import run
 from tracker.accounts.models import Role
 from tracker.techfields import services as fields
@@ -34,6 +34,7 @@ NOT_A_PAGE = {"/admin/reminders/settings"}
 def admin(app):
     install_gates()
     make_hq()
+    make_region("south")
     admin = make_user(Role.HQ_ADMIN, name="王敏")
     make_expert(name="李明")
     fields.save_field(admin, None, code="RB", name="机器人", name_en="Robotics", active=True)

@@ -53,6 +53,8 @@ from tracker.partners.models import Partner
 from tracker.partners.payment_models import CoFunderPayment
 from tracker.pms.models import PmInterview, PmRecord, PmTeam
 from tracker.projects.models import BudgetLine, Project
+from tracker.regions.defaults import JIANGSU
+from tracker.regions.models import Region
 from tracker.techfields.models import TechnicalField
 from tracker.web.api import spec
 
@@ -173,24 +175,29 @@ def entered() -> list[str]:
                                                 for column in REFERENCES)),
                select(ShareEntry.technology),
                select(IncentiveGrant.note), select(IncentiveGrant.forfeit_reason),
-               # the name of a file imported
-               select(ImportRun.filename)]
+               # the name of a file imported; a region's code (south), which files and the
+               # import name it by, the same in both languages as a project's code
+               select(ImportRun.filename), select(Region.code)]
     values = {v for q in queries for v in db.session.scalars(q) if v}
     values |= {f for e in db.session.scalars(select(Expert)) for f in e.fields}
+    # The demo's regions' codes, the one the walk deleted too (in no institute: its button
+    # was sent back before this is read).
+    values |= {code for code, _name, _name_en in JIANGSU}
     return sorted(values, key=len, reverse=True)
 
 
 def typed_in_history() -> list[str]:
     """What HQ typed in both languages (an assessment indicator's two names, a technical
     field's, a gate template's, copied onto each review it opens, and its deliverables'
-    names, a partner's name and city): the audit trail and the history pages show both values
-    of a change (the demo's gate templates are audited as created: organisations.starting);
-    the other pages show one."""
+    names, a partner's name and city, a region's name): the audit trail and the history pages
+    show both values of a change (the demo's gate templates are audited as created:
+    organisations.starting); the other pages show one."""
     names = {v for q in (select(Indicator.name), select(Indicator.name_en),
                          select(TechnicalField.name), select(TechnicalField.name_en),
                          select(GateReview.name), select(GateReview.name_en),
                          select(Partner.name), select(Partner.name_en),
-                         select(Partner.city), select(Partner.city_en))
+                         select(Partner.city), select(Partner.city_en),
+                         select(Region.name), select(Region.name_en))
              for v in db.session.scalars(q) if v}
     names |= {name for template in db.session.scalars(select(GateTemplate))
               for name in [*template.required_deliverables,

@@ -65,7 +65,7 @@ from tracker.incentives.models import IncentiveGrant, OptionExercise
 from tracker.milestones.models import Milestone, MilestoneState, Rebaseline, RebaselineState
 from tracker.obligations import services as obligation_services
 from tracker.obligations.models import ReportObligation
-from tracker.organisations.models import NeedState, TechnologyNeed
+from tracker.organisations.models import Institute, NeedState, TechnologyNeed
 from tracker.partners import co_funding
 from tracker.partners.models import Partner
 from tracker.partners.payment_models import CoFunderPayment
@@ -95,13 +95,15 @@ NO_STATE: dict[str, str] = {
     "organisations.new_enterprise": CREATES, "organisations.new_centre": CREATES,
     "organisations.new_need": CREATES, "needs.submit_need": CREATES, "partners.new": CREATES,
     "pms.new": CREATES, "pms.new_team": CREATES, "experts.new": CREATES,
-    "techfields.new": CREATES, "users.new_user": CREATES, "budget_admin.new_template": CREATES,
+    "techfields.new": CREATES, "regions.new": CREATES, "users.new_user": CREATES,
+    "budget_admin.new_template": CREATES,
     "imports.upload": CREATES, "approvals.delegations": CREATES,
     "settings.edit": CONFIG, "gate_admin.edit_template": CONFIG,
     "budget_admin.edit_template": CONFIG, "documents.edit_template": CONFIG,
     "approvals.levels": CONFIG, "approvals.move_level": CONFIG,
     "approvals.remove_level": CONFIG, "reminders.calendar": CONFIG,
-    "reminders.remove_day": CONFIG, "techfields.edit": CONFIG, "users.edit_user": CONFIG,
+    "reminders.remove_day": CONFIG, "techfields.edit": CONFIG, "regions.edit": CONFIG,
+    "users.edit_user": CONFIG,
     "users.reset_mfa": CONFIG, "users.reset_password": CONFIG, "experts.edit": CONFIG,
     "experts.account": CONFIG, "organisations.edit_institute": CONFIG,
     "organisations.edit_enterprise": CONFIG, "organisations.edit_centre": CONFIG,
@@ -342,6 +344,8 @@ STATES: dict[str, Callable[[], None]] = {
     "organisations.edit_need": _set(TechnologyNeed, "need_id", state=NeedState.CLOSED),
     "partners.merge": _merged,
     "pms.step": _set(PmRecord, "record_id", state=PmState.NOT_APPOINTED),
+    # An institute in the region: it is retired, not deleted (regions.delete_refusal).
+    "regions.delete": _set(Institute, "institute_id", region_id=lambda: _world.ids["region_id"]),
     "projects.answer_place": _set(ProjectMember, "member_id", confirmed_at=utcnow),
     "projects.record_trl": lambda: _close_project(),
     "projects.resume": lambda: None,

@@ -35,6 +35,7 @@ from tests.factories import (
     make_need,
     make_pm_record,
     make_project,
+    make_region,
     make_user,
 )
 from tests.gates import helpers as gate_helpers
@@ -187,6 +188,10 @@ def _field():
     return admin, f"/admin/fields/{db.session.scalars(select(TechnicalField.id)).first()}/edit"
 
 
+def _region():
+    return _admin(), f"/admin/regions/{make_region('south').id}/edit"
+
+
 def _expert():
     admin = _admin()
     expert = experts.save_expert(admin, None, name="王建国", professional_title="senior",
@@ -265,7 +270,7 @@ def _partner_agreement():
 
 
 CASES = [_institute, _enterprise, _centre, _need, _company, _settings, _gate_template, _user,
-         _proposal, _milestone, _field, _expert, _partner, _pm_record, _budget_template,
+         _proposal, _milestone, _field, _region, _expert, _partner, _pm_record, _budget_template,
          _achievement, _right, _annuity, _transfer, _centre_agreement, _grant,
          _partner_agreement]
 ENDPOINT_OF = {
@@ -274,6 +279,7 @@ ENDPOINT_OF = {
     "_company": "companies.edit", "_settings": "settings.edit",
     "_gate_template": "gate_admin.edit_template", "_user": "users.edit_user",
     "_proposal": "projects.edit", "_milestone": "milestones.edit", "_field": "techfields.edit",
+    "_region": "regions.edit",
     "_expert": "experts.edit", "_partner": "partners.edit", "_pm_record": "pms.edit",
     "_budget_template": "budget_admin.edit_template", "_achievement": "achievements.edit",
     "_right": "achievements.edit_right", "_annuity": "achievements.edit_annuity",

@@ -34,6 +34,7 @@ from tests.factories import (
     make_institute,
     make_need,
     make_project,
+    make_region,
     make_user,
 )
 from tests.gates import helpers as gate_helpers
@@ -278,6 +279,7 @@ def build() -> World:
 
     technical_field = TechnicalField(code="MAT", name="材料", name_en="Materials")
     db.session.add(technical_field)
+    region = make_region("south")  # in no institute: HQ admins may delete it
     # The PM's record in the register: appointed at their institute.
     pm_record = pm_services.save_record(admin, None, name=pm.name, email=pm.email,
                                         origin=Origin.DOMESTIC, institute_id=ours.id)
@@ -306,7 +308,8 @@ def build() -> World:
         annuity_id=annuity.id, transfer_id=transfer.id, contributor_id=pm.id,
         named_contributor_id=next(c.id for c in achievement.contributors if c.user_id is None),
         report_id=royalty_report.id, receipt_id=receipt.id,
-        field_id=technical_field.id, project_id=project.id, invested_id=invested.id,
+        field_id=technical_field.id, region_id=region.id, project_id=project.id,
+        invested_id=invested.id,
         milestone_id=submitted.id,
         review_id=review.id,
         decision_id=decision.id, condition_id=condition.id, contract_id=contract.id,

@@ -94,6 +94,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     from tracker.pms.views import bp as pms_bp
     from tracker.projects.trl_views import bp as trl_bp
     from tracker.projects.views import bp as projects_bp
+    from tracker.regions.views import bp as regions_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.settings.views import bp as settings_bp
@@ -118,8 +119,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
                       imports_bp, reports_bp, spending_bp, changes_bp, tokens_bp,
                       notifications_bp, assessment_bp, phones_bp, documents_bp, experts_bp,
                       approvals_bp, achievements_bp, incentives_bp, transfers_bp, duties_bp,
-                      techfields_bp, centres_bp, pms_bp, needs_bp, obligations_bp, api_bp,
-                      docs_bp, co_funding_bp, partners_bp, jobs_bp,
+                      techfields_bp, regions_bp, centres_bp, pms_bp, needs_bp, obligations_bp,
+                      api_bp, docs_bp, co_funding_bp, partners_bp, jobs_bp,
                       metrics_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # no cookie is read there: a token, not a browser, makes each request

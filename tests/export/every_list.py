@@ -88,7 +88,7 @@ NOT_LISTS = {
     "approvals.levels": SETTING, "assessment.indicators": SETTING,
     "budget_admin.list_templates": SETTING, "documents.templates": SETTING,
     "gate_admin.list_templates": SETTING, "reminders.calendar": SETTING,
-    "techfields.index": SETTING,
+    "techfields.index": SETTING, "regions.index": SETTING,
     "reports.show": "the dashboard: figures, each a link to the list it counts, which exports",
     "web.home": "one's own to-do list: each item links to the page where it is done",
     "notifications.inbox": "one's own notices, read and marked read on the page",

@@ -74,9 +74,11 @@ def in_use(region: Region) -> bool:
     return bool(db.session.scalar(select(exists().where(Institute.region_id == region.id))))
 
 
-def delete_refusal(region: Region) -> str | None:
-    """Why the region cannot be deleted: institutes are in it (retire it instead)."""
-    if in_use(region):
+def delete_refusal(region: Region, institutes: int | None = None) -> str | None:
+    """Why the region cannot be deleted: institutes are in it (retire it instead).
+    `institutes`: how many are, when the caller counted them (the list page, for every
+    region at once)."""
+    if (in_use(region) if institutes is None else institutes > 0):
         return _("Institutes are in this region: retire it instead, and they keep it.")
     return None
 

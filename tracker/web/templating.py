@@ -109,6 +109,9 @@ MENU = [
              _l("The funders' budget forms: categories and the cap on indirect costs.")),
     MenuItem("techfields.index", _l("Technical fields"),
              _l("HQ's list of technical fields, which reports count by.")),
+    MenuItem("regions.index", _l("Regions"),
+             _l("The headquarters' regions, which institutes are grouped by and the reports "
+                "count by.")),
     MenuItem("experts.index", _l("Expert pool"),
              _l("The experts gate panels are drawn from, and their accounts.")),
     MenuItem("approvals.levels", _l("Approval levels"),
