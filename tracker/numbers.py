@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext
 
@@ -27,3 +28,27 @@ def ungrouped(text: str) -> str:
     raise ValueError(gettext(
         "%(value)s: a comma separates thousands, in groups of three digits (100,000 or "
         "100000); decimals follow a point (62.5).", value=text))
+
+
+# An amount written in 万 (ten thousands): 50万, 100万元, 1.5 万人民币.
+_WAN = re.compile(r"\s*([-+]?\d[\d,，.]*)\s*万\s*(?:元|人民币)?\s*")
+
+
+def refuse_wan(text: str, in_yuan: bool) -> None:
+    """Refuse a number written in 万 (ValueError), saying what to write (50万: 500000), never
+    multiplied silently: a 万 may be a slip as well as a unit. `in_yuan`: the number is an
+    amount of a column in 元, and the message says so, in a single cell (`number_cells`) as in
+    an entry of a list cell (`cells.number`); a number that is no amount (shares) says what to
+    write alone. A number that can't be read is left to the caller."""
+    match = _WAN.fullmatch(text)
+    if match is None:
+        return
+    try:
+        whole = format((Decimal(ungrouped(match.group(1))) * 10000).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return
+    if in_yuan:
+        raise ValueError(gettext("This column is in yuan (元): %(value)s is %(yuan)s. Write "
+                                 "%(yuan)s.", value=text.strip(), yuan=whole))
+    raise ValueError(gettext("%(value)s is %(number)s: write %(number)s.", value=text.strip(),
+                             number=whole))

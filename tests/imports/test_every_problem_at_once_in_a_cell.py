@@ -53,3 +53,37 @@ def test_every_bad_entry_of_a_cell_is_told_at_once(world, kind, at, key, text, t
                     if column == _header(kind, key))
     for words in told:
         assert words in said, (words, result.errors)
+
+
+# (kind, the exported row's number, the cell changed, its text, what its column is told)
+WAN = [
+    ("projects", 2, "budget_lines", "设备费: 50万; 劳务费: 500000",
+     "This column is in yuan (元): 50万 is 500000. Write 500000."),
+    ("contracts", 1, "instalments", "2019-07-01: 150万; 2020-07-01: 3000000",
+     "This column is in yuan (元): 150万 is 1500000. Write 1500000."),
+    ("contracts", 1, "payments", "1: 2019-07-05: 150万元",
+     "This column is in yuan (元): 150万元 is 1500000. Write 1500000."),
+    ("funding", 1, "tranches", "100万 | gate 1",
+     "This column is in yuan (元): 100万 is 1000000. Write 1000000."),
+    ("companies", 1, "rounds", "A | 2022-05-01 | 12000000 | Fund X: investor: 600万: lead, "
+                               "City fund: state_fund: 4000000",
+     "This column is in yuan (元): 600万 is 6000000. Write 6000000."),
+    ("companies", 1, "holdings", "Team Li | team | 600万; JITRI | hq | 3000000; "
+                                 "Incentive pool | incentive_pool | 1000000",
+     "600万 is 6000000: write 6000000."),
+]
+
+
+@pytest.mark.parametrize(("kind", "at", "key", "text", "told"), WAN,
+                         ids=[f"{c[0]}-{c[2]}" for c in WAN])
+def test_wan_in_a_list_cell_says_what_to_write(world, kind, at, key, text, told):  # noqa: F811
+    """Issue 13, point 3: 50万 in an entry of a list cell says what to write, as a single
+    cell in 元 says it (`numbers.refuse_wan`); it was "Enter an amount"."""
+    admin = db.session.get(User, world["admin"])
+    rows = [list(row) for row in world["files"][kind]]
+    header = rows[0]
+    rows[at][header.index(key)] = text
+    result = run(admin, kind, [header, rows[at]], dry_run=True)
+    said = [message for _row, column, message in result.errors
+            if column == _header(kind, key)]
+    assert any(told in message for message in said), result.errors

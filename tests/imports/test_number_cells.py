@@ -12,6 +12,7 @@ from wtforms.fields import IntegerField
 
 from tracker.imports import cells, number_cells, services
 from tracker.imports.kinds import ADAPTERS
+from tracker.web.fields import MoneyField
 
 NUMBERS = [(adapter.kind, column, number_cells.number_fields(adapter.form_class)[column.key])
            for adapter in ADAPTERS.values() for column in adapter.kind.columns
@@ -52,6 +53,19 @@ def test_an_amount_in_wan_says_what_to_write(app, kind, column, field):
         assert key == column.key and f"{text} is {yuan}. Write {yuan}." in message
     _given, [(_key, message)] = _read(app, kind, column, "50万元", "zh_CN")
     assert "此列单位为元：50万元 即 500000。请填写 500000。" == message
+
+
+MONEY = [n for n in NUMBERS if issubclass(n[2], MoneyField)]
+
+
+@pytest.mark.parametrize(("kind", "column", "field"), MONEY,
+                         ids=[f"{k.name}.{c.key}" for k, c, _f in MONEY])
+def test_every_amount_column_says_it_is_in_yuan(app, kind, column, field):
+    """Its header names its unit as every amount's does, "(CNY)" (an incentive grant's
+    exercise price read "(CNY, options)", and 50万 in it was "Enter an amount")."""
+    assert number_cells._says(column, "(CNY)"), column.header
+    _given, [(_key, message)] = _read(app, kind, column, "50万元")
+    assert "50万元 is 500000. Write 500000." in message
 
 
 @_of(IntegerField)

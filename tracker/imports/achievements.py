@@ -128,7 +128,7 @@ def rights(text: str) -> list[Right]:
                 else Jurisdiction.CN.value,
                 "status": ledger_lines.choice(_STATUS, status, "rights"),
                 "filed_on": iso_date(filed), "granted_on": iso_date(granted),
-                "attorney_costs": cells.number(costs, "rights")}))
+                "attorney_costs": cells.number(costs, "rights", in_yuan=True)}))
             if not form.validate():
                 raise CellError(ledger_lines.form_errors(form), "rights")
             kind = RightKind(form.kind.data)
@@ -155,10 +155,12 @@ def annuities(text: str) -> list[AnnuityLine]:
                                   "on | fee, then paid on | amount paid once paid, then the "
                                   "surcharge's reason if more than the fee was paid."), "annuities")
             number, year, due, fee, paid_on, paid, reason = pieces + [""] * (7 - len(pieces))
-            form = AnnuityForm(formdata=MultiDict({"year_no": year, "due_on": iso_date(due),
-                                                   "fee": cells.number(fee, "annuities")}))
+            form = AnnuityForm(formdata=MultiDict({
+                "year_no": year, "due_on": iso_date(due),
+                "fee": cells.number(fee, "annuities", in_yuan=True)}))
             paid_form = AnnuityPaidForm(formdata=MultiDict({
-                "paid_on": iso_date(paid_on), "amount": cells.number(paid, "annuities"),
+                "paid_on": iso_date(paid_on),
+                "amount": cells.number(paid, "annuities", in_yuan=True),
                 "late_fee_reason": reason}))
             is_paid = len(pieces) > 4
             if not form.validate() or (is_paid and not paid_form.validate()):

@@ -28,7 +28,7 @@ from tracker.display.labels import label
 from tracker.imports import shortened
 from tracker.imports.columns import Column, Ref, normalise_header
 from tracker.imports.parties import enterprise_id, partner_id, region_id
-from tracker.numbers import ungrouped
+from tracker.numbers import refuse_wan, ungrouped
 from tracker.organisations.models import Institute, JointInnovationCentre, TechnologyNeed
 from tracker.projects import codes
 from tracker.projects.models import Project
@@ -74,11 +74,12 @@ def scientific(text: str, column: str = "") -> None:
                           value=text.strip()), column)
 
 
-def number(text: str, column: str) -> str:
+def number(text: str, column: str, in_yuan: bool = False) -> str:
     """A number as every number field reads it (`numbers.ungrouped`), refused beside `column`;
-    never one in scientific notation."""
+    never one in scientific notation, nor in 万 (`numbers.refuse_wan`; `in_yuan`: an amount)."""
     scientific(text, column)
     try:
+        refuse_wan(text, in_yuan)
         return ungrouped(text.strip())
     except ValueError as error:  # a separator not grouping thousands
         raise CellError(str(error), column) from None
@@ -87,7 +88,7 @@ def number(text: str, column: str) -> str:
 def amount(text: str, column: str) -> Decimal:
     """An amount (1,500,000 or 1500000.00), refused as the forms' `MoneyField` refuses it."""
     try:
-        value = Decimal(number(text, column))
+        value = Decimal(number(text, column, in_yuan=True))
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():

@@ -115,7 +115,7 @@ def _exit(column: str, pieces: list[str]) -> Exit:
     kind, on, proceeds, note = pieces + [""] * (4 - len(pieces))
     form = ExitForm(formdata=MultiDict({
         "kind": choice(EXIT_KIND, kind, column), "on_date": iso_date(on),
-        "proceeds": cells.number(proceeds, column), "note": note}))
+        "proceeds": cells.number(proceeds, column, in_yuan=True), "note": note}))
     if not form.validate():
         raise CellError(form_errors(form), column)
     return (form.kind.data, form.on_date.data, form.proceeds.data,

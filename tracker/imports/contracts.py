@@ -54,7 +54,7 @@ def instalments(text: str) -> list[tuple[str, str]]:
 
 
 def _instalment(due: str, amount: str) -> tuple[str, str]:
-    return iso_date(due), cells.number(amount, "instalments")
+    return iso_date(due), cells.number(amount, "instalments", in_yuan=True)
 
 
 def payments(text: str) -> list[tuple[int, date, Decimal] | Reversal]:

@@ -83,7 +83,7 @@ def _paid(pieces: list[str], column: str) -> tuple[date, Decimal, str]:
     """Date paid, amount and reference (if any) checked by the payment form's fields (the
     disbursement form, which a co-funder's payment page fills too)."""
     form = DisbursementForm(formdata=MultiDict({
-        "amount": cells.number(pieces[1], column), "paid_on": iso_date(pieces[0]),
+        "amount": cells.number(pieces[1], column, in_yuan=True), "paid_on": iso_date(pieces[0]),
         "reference": pieces[2] if len(pieces) > 2 else ""}))
     if not form.validate():
         raise CellError(said.joined("; ", _form_errors(form)), column)

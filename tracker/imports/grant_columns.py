@@ -18,7 +18,8 @@ INCENTIVE_GRANTS = Kind("incentive_grants", _l("Incentive grants"), (
                    "someone without an account.")),
     Column("kind", _l("Kind of grant"), True, choices=GrantKind),
     Column("shares", _l("Number granted (shares or options)"), True),
-    Column("exercise_price", _l("Exercise price per share (CNY, options)")),
+    Column("exercise_price", _l("Exercise price per share (options) (CNY)"),
+           aliases=(_l("Exercise price per share (CNY, options)"),)),
     Column("pool", _l("From the pool"),
            note=_l("The incentive pool's name on the cap table; empty: the company's only "
                    "pool.")),

@@ -82,8 +82,9 @@ def _report(part: str) -> Report:
     received, base = cells.pair(part, "reports", _(
         "Write each report as the date received and the base reported, e.g. 2024-04-10: "
         "1200000."))
-    form = ReportForm(formdata=MultiDict({"received_on": iso_date(received),
-                                          "base_amount": cells.number(base, "reports")}))
+    form = ReportForm(formdata=MultiDict({
+        "received_on": iso_date(received),
+        "base_amount": cells.number(base, "reports", in_yuan=True)}))
     if not form.validate():
         raise CellError(ledger_lines.form_errors(form), "reports")
     return (form.received_on.data, form.base_amount.data)
@@ -107,8 +108,8 @@ def _receipt(part: str) -> Receipt:
         raise CellError(_("A royalty names its report by its number in the reports column (1 "
                           "is the first)."), "receipts")
     form = IncomeForm(formdata=MultiDict({
-        "received_on": iso_date(received), "amount": cells.number(amount, "receipts"),
-        "costs": cells.number(costs, "receipts"), "note": note,
+        "received_on": iso_date(received), "amount": cells.number(amount, "receipts", in_yuan=True),
+        "costs": cells.number(costs, "receipts", in_yuan=True), "note": note,
         "pays": ledger_lines.choice(_PAYS, pays, "receipts")}))
     if not form.validate():
         raise CellError(ledger_lines.form_errors(form), "receipts")

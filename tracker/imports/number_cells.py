@@ -19,7 +19,6 @@ names its unit, (CNY) for amounts in 元 and (%) for percentages.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from flask_babel import gettext as _
@@ -28,9 +27,8 @@ from wtforms.fields.core import UnboundField
 
 from tracker.imports.cells import CellError, scientific
 from tracker.imports.column_types import Column, header_in
-from tracker.numbers import ungrouped
+from tracker.numbers import refuse_wan
 
-_WAN = re.compile(r"\s*([-+]?\d[\d,，.]*)\s*万\s*(?:元|人民币)?\s*")
 _YEAR = re.compile(r"\s*(\d{4})\s*年(?:度)?\s*")
 _PERCENT = re.compile(r"\s*([^%％]*?)\s*[%％]\s*")
 
@@ -55,13 +53,11 @@ def typed(column: Column, field_class: type | None, text: str) -> str:
     if issubclass(field_class, IntegerField) and (year := _YEAR.fullmatch(text)):
         raise CellError(_("Write the year alone: %(year)s, not %(value)s.",
                           year=year.group(1), value=text.strip()))
-    if _says(column, "(CNY)") and (wan := _WAN.fullmatch(text)):
+    if _says(column, "(CNY)"):
         try:
-            yuan = Decimal(ungrouped(wan.group(1))) * 10000
-        except (InvalidOperation, ValueError):
-            return text  # the field says what is wrong with the number
-        raise CellError(_("This column is in yuan (元): %(value)s is %(yuan)s. Write "
-                          "%(yuan)s.", value=text.strip(), yuan=format(yuan.normalize(), "f")))
+            refuse_wan(text, in_yuan=True)
+        except ValueError as error:
+            raise CellError(str(error)) from None
     if _says(column, "(%)") and (percent := _PERCENT.fullmatch(text)):
         return percent.group(1)
     return text

@@ -156,11 +156,15 @@ def off_route(route, passed: dict[int, date], phase: Phase, problems: Problems) 
 def _budget_lines(text: str) -> list[tuple[str, str]]:
     how = _("Write each budget line as its category and amount, e.g. Equipment: 1000000; "
             "Labour: 500000.")
-    lines = list_cells.each(cells.parts(text), lambda part: cells.pair(
-        part, "budget_lines", how), "budget_lines")
+    lines = list_cells.each(cells.parts(text), lambda part: _budget_line(
+        *cells.pair(part, "budget_lines", how)), "budget_lines")
     if len(lines) > MAX_BUDGET_ROWS:
         raise CellError(_("At most %(n)d budget lines.", n=MAX_BUDGET_ROWS), "budget_lines")
     return lines
+
+
+def _budget_line(category: str, amount: str) -> tuple[str, str]:
+    return category, cells.number(amount, "budget_lines", in_yuan=True)
 
 
 def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[dict]]:

@@ -36,7 +36,7 @@ class GrantFields:
                                              "chosen above."))
     kind = SelectField(_l("Kind of grant"), choices=[])
     shares = _shares(_l("Number granted (shares or options)"))
-    exercise_price = amount_field(_l("Exercise price per share (CNY, options)"), required=False)
+    exercise_price = amount_field(_l("Exercise price per share (options) (CNY)"), required=False)
     pool_id = SelectField(_l("From the pool"), coerce=row_id, choices=[])
     granted_on = DateField(_l("Granted on"), validators=[InputRequired()])
 
