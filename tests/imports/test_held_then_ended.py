@@ -87,10 +87,10 @@ def test_it_exports_as_it_came_and_imports_again_unchanged():
     admin, _pm = _setting()
     assert run(admin, "projects", [HEADER, _row()]).state is ImportState.DONE
     exported = export.export_csv("projects").decode().splitlines()
-    assert exported[0].endswith("ended_in,rationale,revisit_date,terminated_on")
+    assert exported[0].endswith("ended_in,rationale,revisit_date,terminated_on,holds")
     assert exported[1].endswith(
         "terminated,1: 2018-05-01; 2: 2019-06-01,,contract_research,Partner withdrew,"
-        "2019-12-31,2020-03-15")
+        "2019-12-31,2020-03-15,")
     again = run(admin, "projects", [HEADER, _row()])
     assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
     changed = run(admin, "projects", [HEADER, _row(terminated="2020-03-16")])

@@ -191,6 +191,11 @@ PROJECTS = Kind("projects", _l("Projects"), (
         "ended, neither before its HOLD nor in the future. The HOLD is its decision in the "
         "phase Ended or held in names, on that gate's date, with its Revisit date (after the "
         "day it was held); Rationale of the KILL gives why HQ ended it.")),
+    Column("holds", _l("Held and resumed"), note=_l(
+        "Each time the project was put on hold at a gate and resumed by HQ since: gate: the "
+        "day held | its revisit date | the day resumed | why it resumed, separated by "
+        "semicolons, e.g. 2: 2020-05-01 | 2020-11-30 | 2020-09-01 | the partner's funds came "
+        "through. At the gate of a phase it was in, before that gate's decision.")),
 ), key=("code", "pm_id", "title"),  # a draft has no code: its PM and title find it
     # its code begins with the headquarters'; each gate it passed is an imported decision,
     # whose review copies the gate's template

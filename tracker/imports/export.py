@@ -129,10 +129,11 @@ def _projects(where: ColumnElement[bool]) -> Iterator[list]:
     enterprises = {e.id: e for e in db.session.scalars(select(Enterprise))}
     needs = dict(db.session.execute(select(TechnologyNeed.id, TechnologyNeed.title))
                  .tuples().all())
-    ended = route_cells.ended_on_hold()
+    ended, resumed = route_cells.ended_on_hold(), route_cells.resumed()
     for p in projects:
-        passed, conditions, ended_in, rationale, revisit, terminated = route_cells.recorded(
-            p, decisions.get(p.id, []), users, ended.get(p.id))
+        passed, conditions, ended_in, rationale, revisit, terminated, held = (
+            route_cells.recorded(p, decisions.get(p.id, []), users, ended.get(p.id),
+                                 resumed.get(p.id, [])))
         yield [p.code or "", p.title, p.summary, p.field, p.type, p.funding_source,
                p.programme_level or "", p.programme_name, p.funder_project_number,
                p.managing_body, p.institute.code,
@@ -144,7 +145,7 @@ def _projects(where: ColumnElement[bool]) -> Iterator[list]:
                "; ".join(f"{b.category}: {_text(b.amount)}" for b in p.budget_lines
                          if b.amount or b.category_id is None),
                p.start_date, p.end_date, p.phase, passed, conditions, ended_in, rationale,
-               revisit, terminated]
+               revisit, terminated, held]
 
 
 def _milestones(where: ColumnElement[bool]) -> Iterator[list]:

@@ -77,6 +77,11 @@ def history(project: Project, values: dict[str, Any], given: Container[str],
             "decision on its gate review's page, and each condition is marked met and "
             "cleared on the project's page. Write the recorded conditions here.",
             recorded=route.conditions or _("none"))))
+    if values["_holds"] and "; ".join(h.written() for h in values["_holds"]) != route.holds:
+        found.append(("holds", _(
+            "The holds recorded are not these: %(recorded)s. An import does not change a "
+            "recorded decision: a HOLD is changed by correcting it on its gate review's page. "
+            "Write the recorded holds here.", recorded=route.holds or _("none"))))
     phase, ended = project.phase, values["_ended_in"]
     if ended is not None and route.ended_in and phase in route_cells.ENDED and (
             ended.value != route.ended_in):

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker import db
-from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.budgets import services as budgets
@@ -23,7 +22,7 @@ from tracker.errors import Invalid, Problems
 from tracker.gates import dating, decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
-from tracker.imports import cells, columns, list_cells, project_changes, route_cells
+from tracker.imports import cells, columns, holds, list_cells, project_changes, route_cells
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, note, read
 from tracker.organisations.listing import needs_named
@@ -167,20 +166,6 @@ def _budget_line(category: str, amount: str) -> tuple[str, str]:
     return category, cells.number(amount, "budget_lines", in_yuan=True)
 
 
-def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[dict]]:
-    """The conditions with their owners found by e-mail (an unknown one is a problem)."""
-    out = {}
-    for gate, items in wanted.items():
-        out[gate] = []
-        for item in items:
-            owner = accounts.find_by_email(item["email"]) if item["email"] else None
-            if item["email"] and owner is None:
-                problems.add("conditions", _("No account has the e-mail %(key)s.",
-                                             key=item["email"]))
-            out[gate].append({**item, "owner": owner})
-    return out
-
-
 def check_new(pm: User, values: dict, passed: dict[int, date],
               problems: Problems | None = None, taken: CodeTaken | None = None
               ) -> tuple[list[tuple[Phase, Outcome, Phase]], dict[int, list[dict]]]:
@@ -204,9 +189,12 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
         undated(route, passed, values["phase"], problems)
     days = problems.collect(decision_days, route, passed, values["start_date"]) or []
     route_cells.check_last(route, days, values, problems)
+    if values["_holds"] and (days or not route):
+        holds.check(values["_holds"], route, days, values["phase"], values["start_date"],
+                    problems)
     decided = {lifecycle.PHASE_GATE[closed]: day
                for (closed, _o, _t), day in zip(route, days, strict=False)}
-    conditional = owners(values["_conditions"], problems)
+    conditional = route_cells.owners(values["_conditions"], problems)
     went = {lifecycle.PHASE_GATE[closed] for closed, outcome, _t in route
             if outcome is Outcome.GO}
     for gate, items in sorted(conditional.items()):
@@ -340,6 +328,7 @@ class Projects(Adapter):
                                        text.get("revisit_date", ""), "revisit_date")
         values["_terminated_on"] = read("terminated_on", route_cells.day_cell,
                                         text.get("terminated_on", ""), "terminated_on")
+        values["_holds"] = read("holds", holds.read, text.get("holds", "")) or []
         return values
 
     def unchangeable(self, obj, values, given):
@@ -358,7 +347,7 @@ class Projects(Adapter):
         lines, members = values.pop("budget_lines"), values.pop("member_ids")
         if obj is not None:
             for key in ("_ended_in", "_rationale", "_revisit_date", "_conditions",
-                        "_terminated_on"):
+                        "_terminated_on", "_holds"):
                 values.pop(key)
             project_changes.refuse(obj, self.current(obj), pm, phase, {
                 **values, "budget_lines": lines, "member_ids": members})
@@ -371,7 +360,7 @@ class Projects(Adapter):
                                        passed)
         values.pop("_ended_in"), values.pop("_conditions")
         rationale, revisit = values.pop("_rationale"), values.pop("_revisit_date")
-        ended = values.pop("_terminated_on")
+        ended, held = values.pop("_terminated_on"), values.pop("_holds")
         project = projects.create_proposal(pm, budget_lines=lines, member_ids=members,
                                            **values)
         team.confirm_imported(actor, project, members)  # the team it had, before its gates
@@ -382,6 +371,7 @@ class Projects(Adapter):
                                  (audit.current_import(), dating.submitted(days)))
         for (closed, outcome, target), day in zip(route, days, strict=True):
             gate = lifecycle.PHASE_GATE[closed]
+            holds.record(actor, project, held, gate)  # each hold at the gate, resumed since
             if gate in conditional:
                 outcome = Outcome.CONDITIONAL_GO
             decisions.record_imported_decision(
@@ -391,6 +381,9 @@ class Projects(Adapter):
                 revisit_date=revisit if outcome is Outcome.HOLD else None,
                 conditions=conditional.get(gate),
                 revisit_after=day if ended is not None else None)  # ahead then, not now
+        if lifecycle.PHASE_GATE.get(project.phase) not in {
+                lifecycle.PHASE_GATE[p] for p, _o, _t in route}:  # held in the phase it is in
+            holds.record(actor, project, held, lifecycle.PHASE_GATE.get(project.phase))
         if ended is not None:  # then ended by HQ while on hold, as its page ends one
             projects.terminate_held(actor, project, rationale,
                                     imported=(audit.current_import(), dating.noon(ended)))

@@ -5,8 +5,8 @@ project, its team and budget lines, its code, each gate passed as a decided revi
 imported GO and its phase change, the KILL that ended a terminated or rejected one (with its
 rationale, its phase change's reason), the open gate-1 request of a project in proposal
 review, and the audit records the services write, by the same people
-(`tests/imports/test_projects_bulk.py` compares the two paths row for row). A CONDITIONAL GO
-and a HOLD take the row-by-row path.
+(`tests/imports/test_projects_bulk.py` compares the two paths row for row). A CONDITIONAL GO,
+a HOLD and a hold resumed take the row-by-row path.
 """
 
 from __future__ import annotations
@@ -130,8 +130,8 @@ class ProjectBatch(Batch):
         return values["code"] or (values["pm_id"], values["title"].strip())
 
     def check(self, values):
-        if values["_conditions"]:
-            return False  # a CONDITIONAL GO: the row-by-row path records it with its conditions
+        if values["_conditions"] or values["_holds"]:
+            return False  # a CONDITIONAL GO, a hold resumed: the row-by-row path records them
         pm = self._get(User, values["pm_id"])
         phase = values["phase"]
         if phase is not Phase.DRAFT and not ImportRun.can_import(self.actor):

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import db
+from tracker.accounts import services as accounts
 from tracker.dates import org_zone, today
 from tracker.display.formatting import day, not_a_date
 from tracker.display.labels import label
@@ -23,7 +24,7 @@ from tracker.gates import decisions
 from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
-from tracker.imports import cells, columns, list_cells
+from tracker.imports import cells, columns, holds, list_cells
 from tracker.imports.cells import CellError, iso_date
 from tracker.projects import closed, lifecycle
 from tracker.projects.lifecycle import Phase
@@ -135,6 +136,20 @@ def _condition(part: str) -> tuple[int, dict]:
                                  "due_date": day_cell(due, "conditions") if due else None}
 
 
+def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[dict]]:
+    """The conditions with their owners found by e-mail (an unknown one is a problem)."""
+    out = {}
+    for gate, items in wanted.items():
+        out[gate] = []
+        for item in items:
+            owner = accounts.find_by_email(item["email"]) if item["email"] else None
+            if item["email"] and owner is None:
+                problems.add("conditions", _("No account has the e-mail %(key)s.",
+                                             key=item["email"]))
+            out[gate].append({**item, "owner": owner})
+    return out
+
+
 def _written_conditions(standing: list[GateDecision], emails: dict[int, str]) -> str:
     """The conditions of each standing CONDITIONAL GO, as the column writes them."""
     return "; ".join(
@@ -153,15 +168,18 @@ class Route(NamedTuple):
     rationale: str
     revisit_date: str
     terminated_on: str
+    holds: str
 
 
 def recorded(project: Project, decisions: list[GateDecision], emails: dict[int, str],
-             ended: PhaseChange | None = None) -> Route:
+             ended: PhaseChange | None = None, resumes: list[PhaseChange] = ()) -> Route:
     """The cells of the project's `decisions` (in the order taken; `emails`: the conditions'
     owners' by id) and of its ending while on hold (`ended`: the change from hold to
     terminated, of HQ without a gate), whose reason is its rationale."""
     superseded = {d.supersedes_id for d in decisions if d.supersedes_id}
     standing = [d for d in decisions if d.id not in superseded]
+    held, resumed = holds.recorded(standing, list(resumes))  # `resumes`: HQ's, in order
+    standing = [d for d in standing if d.id not in resumed]
     zone = org_zone()
     passed = "; ".join(f"{d.review.gate}: {d.decided_at.astimezone(zone).date().isoformat()}"
                        for d in standing if d.outcome in (Outcome.GO, Outcome.CONDITIONAL_GO,
@@ -178,7 +196,7 @@ def recorded(project: Project, decisions: list[GateDecision], emails: dict[int, 
     revisit = project.revisit_date if project.phase is Phase.ON_HOLD or ended else None
     return Route(passed, _written_conditions(standing, emails), ended_in, rationale,
                  revisit.isoformat() if revisit else "",
-                 ended.at.astimezone(zone).date().isoformat() if ended else "")
+                 ended.at.astimezone(zone).date().isoformat() if ended else "", held)
 
 
 def ended_on_hold(project_ids: list[int] | None = None) -> dict[int, PhaseChange]:
@@ -191,6 +209,19 @@ def ended_on_hold(project_ids: list[int] | None = None) -> dict[int, PhaseChange
     return {c.project_id: c for c in db.session.scalars(query.order_by(PhaseChange.id))}
 
 
+def resumed(project_ids: list[int] | None = None) -> dict[int, list[PhaseChange]]:
+    """Each project's resumes (HQ's changes from hold back to the phase held in), in order:
+    of `project_ids`, or of every project."""
+    query = select(PhaseChange).where(PhaseChange.from_phase == Phase.ON_HOLD,
+                                      PhaseChange.to_phase != Phase.TERMINATED)
+    if project_ids is not None:
+        query = query.where(PhaseChange.project_id.in_(project_ids))
+    found: dict[int, list[PhaseChange]] = {}
+    for change in db.session.scalars(query.order_by(PhaseChange.at, PhaseChange.id)):
+        found.setdefault(change.project_id, []).append(change)
+    return found
+
+
 def recorded_of(project: Project) -> Route:
     """`recorded`, of one project."""
     decisions = list(db.session.scalars(select(GateDecision).join(GateReview).where(
@@ -198,4 +229,5 @@ def recorded_of(project: Project) -> Route:
         selectinload(GateDecision.review), selectinload(GateDecision.conditions))
         .order_by(GateDecision.id)))
     emails = {c.owner_id: c.owner.email for d in decisions for c in d.conditions}
-    return recorded(project, decisions, emails, ended_on_hold([project.id]).get(project.id))
+    return recorded(project, decisions, emails, ended_on_hold([project.id]).get(project.id),
+                    resumed([project.id]).get(project.id, []))

@@ -110,6 +110,12 @@ def rationale_refusal(rationale: str) -> str | None:
     return None if rationale.strip() else _("Give the rationale for ending the project.")
 
 
+def resume_refusal(reason: str) -> str | None:
+    """Why a held project is not resumed with `reason` (by the page or an import's row: one
+    sentence for both): it gives none; None when it does."""
+    return None if reason.strip() else _("Say why the project resumes.")
+
+
 def gate_refusal(project: Project) -> str | None:
     """Why no gate is asked for `project` now (by its PM: `Project.can_request_gate`): it is
     in no active phase; None otherwise."""

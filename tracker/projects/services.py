@@ -307,11 +307,15 @@ def _delete_draft_rows(project: Project) -> None:
 # --- resuming or ending a held project ------------------------------------------------------
 
 
-def resume(actor: User, project: Project, reason: str) -> None:
+def resume(actor: User, project: Project, reason: str, *,
+           imported: tuple[int, datetime] | None = None) -> None:
+    """HQ resumes a held project in the phase it was held in; `imported`: (the import, the
+    instant) of one resumed before the tracker (`tracker.imports.holds`)."""
     _hold_decidable(actor, project)
-    if not reason.strip():
-        raise Invalid("reason", _("Say why the project resumes."))
-    change_phase(actor, project, project.held_phase, Step.RESUME, reason=reason.strip())
+    if (refusal := closed.resume_refusal(reason)) is not None:
+        raise Invalid("reason", refusal)
+    change_phase(actor, project, project.held_phase, Step.RESUME, reason=reason.strip(),
+                 imported=imported)
 
 
 def _hold_decidable(actor: User, project: Project) -> None:
