@@ -58,13 +58,13 @@ PROJECTS = [
      "1: 2018-05-01; 2: 2019-06-01", "", "contract_research", "Partner withdrew",
      "2019-12-31", "2020-03-15"],
 ]
-# Each with its holds resumed (none), and one held at gate 2 and resumed by HQ since
-# (tests/imports/test_held_then_resumed.py).
+# Each with its holds resumed (none), and one held at gate 2 and resumed by HQ since, waiting
+# for that gate again (tests/imports/test_held_then_resumed.py).
 PROJECTS = [[*row, held] for row, held in zip(
     PROJECTS, ["holds", *[""] * (len(PROJECTS) - 1)], strict=True)] + [
     ["TEST-2018-0004", "Held, then resumed", "", "Machinery", "pm_major", "own", "", "", "",
      "", "IMP-RB", "pm@import.cn", "", "", "", "4", "7", "2000000", "CN-2021", "",
-     "2018-03-01", "2024-02-28", "investment_decision", "1: 2018-05-01; 2: 2021-01-10", "",
+     "2018-03-01", "2024-02-28", "contract_research", "1: 2018-05-01", "",
      "", "", "", "", "2: 2020-05-01 | 2020-11-30 | 2020-09-01 | Funds came through"]]
 MILESTONES = [
     ["project_code", "title", "phase", "deliverable", "due_date", "weight", "state",
