@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -52,8 +52,10 @@ Transfer = tuple[str, str, HolderType, Decimal, date, date | None]
 
 
 def choice(column: columns.Column, text: str, key: str) -> str:
+    """A choice written in an entry of the cell `key`: a short form is listed on the run under
+    that cell's column (`shortened.note`), not under the column the choices were first named by."""
     try:
-        return cells.choice(column, text)
+        return cells.choice(replace(column, key=key), text)
     except CellError as error:
         raise CellError(str(error), key) from None
 

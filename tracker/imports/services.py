@@ -129,65 +129,65 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
     defaults = form_defaults(adapter.form_class)
     with shortened.row(number, kind):
         given, found, cell_errors = _convert(kind, row, refs, defaults)
-    probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
-    obj = batch.find(probe) if batch is not None else adapter.find(probe)
-    # A record given by an earlier row, whether that row was saved or refused.
-    natural = row_key(adapter, row, given, found,
-                      refs.hq_codes() if "code" in kind.key else ())
-    if (first := seen.get(natural) or (seen.get(obj.id) if obj else None)) is not None:
-        raise RowRefused([given_twice(first, kind, natural[0] if natural else kind.key)])
-    for taken in (natural, obj.id if obj is not None else None):
-        if taken is not None:
-            seen[taken] = number
-    formdata = MultiDict()
-    for key, value in (adapter.form_data(obj) or {}).items():
-        if key not in given:
-            formdata.setlist(key, as_form_text(value))
-    for column in kind.columns:
-        if column.key in given or column.key in formdata or column.many or column.is_flag:
-            continue
-        # A column the file leaves out, of a new record: as a blank form sends it (its default).
-        formdata.setlist(column.key, as_form_text(defaults[column.key])
-                         if column.key in defaults else ["0"] if column.ref else [""])
-    for key, value in given.items():
-        formdata.setlist(key, value)
-    # Every problem of the row's cells at once: those that name nothing or can't be read (a
-    # cap table), then what the form finds wrong with the others, then the service.
-    with cells.reading_row() as unread:
-        unread += cell_errors
-        try:
-            for key, value in adapter.more_formdata(given, obj).items():
-                formdata.setlist(key, value)
-        except cells.CellError as error:
-            cells.note(error)
-        form = (batch or adapter).form(formdata, obj, found)
-        valid = form.validate()
-        values = _values(adapter, form, given, valid)
-        errors = list(unread)
-        if not valid:
-            refused = {key for key, _message in errors}
-            errors += [(column if column in {c.key for c in kind.columns} else "", message)
-                       for key, messages in cells.form_errors(form, bool(refused)).items()
-                       if (column := adapter.column_of(key or "")) not in refused
-                       for message in messages]
-        changed = obj is not None and {k: v for k, v in (values or {}).items()
-                                       if not k.startswith("_")} != adapter.current(obj)
-        if obj is not None and values is not None:  # what no save compares (a project's
-            # decisions), with the row's other problems: a column with its own keeps it alone
-            refused = {key for key, _message in errors}
-            errors += [found for found in adapter.unchangeable(obj, values, given)
-                       if found[0] not in refused]
-        if errors:  # the service asked after the rows before it, as the row-by-row path
-            if batch is not None:
-                batch.write()
-            raise RowRefused(errors + (_service_problems(actor, adapter, obj, values, errors)
-                                       if obj is None or changed else []))
-    if obj is None and (renamed := (batch or adapter).renamed(values, seen)):
-        raise RowRefused(renamed)
-    if obj is not None and not changed:
-        seen[obj.id] = number
-        return "unchanged", obj
-    return Prepared(obj, values)
+        probe = {k: (found[k] if k in found else (v[0] if v else "")) for k, v in given.items()}
+        obj = batch.find(probe) if batch is not None else adapter.find(probe)
+        # A record given by an earlier row, whether that row was saved or refused.
+        natural = row_key(adapter, row, given, found,
+                          refs.hq_codes() if "code" in kind.key else ())
+        if (first := seen.get(natural) or (seen.get(obj.id) if obj else None)) is not None:
+            raise RowRefused([given_twice(first, kind, natural[0] if natural else kind.key)])
+        for taken in (natural, obj.id if obj is not None else None):
+            if taken is not None:
+                seen[taken] = number
+        formdata = MultiDict()
+        for key, value in (adapter.form_data(obj) or {}).items():
+            if key not in given:
+                formdata.setlist(key, as_form_text(value))
+        for column in kind.columns:
+            if column.key in given or column.key in formdata or column.many or column.is_flag:
+                continue
+            # A column the file leaves out, of a new record: as a blank form sends it (its default).
+            formdata.setlist(column.key, as_form_text(defaults[column.key])
+                             if column.key in defaults else ["0"] if column.ref else [""])
+        for key, value in given.items():
+            formdata.setlist(key, value)
+        # Every problem of the row's cells at once: those that name nothing or can't be read (a
+        # cap table), then what the form finds wrong with the others, then the service.
+        with cells.reading_row() as unread:
+            unread += cell_errors
+            try:
+                for key, value in adapter.more_formdata(given, obj).items():
+                    formdata.setlist(key, value)
+            except cells.CellError as error:
+                cells.note(error)
+            form = (batch or adapter).form(formdata, obj, found)
+            valid = form.validate()
+            values = _values(adapter, form, given, valid)
+            errors = list(unread)
+            if not valid:
+                refused = {key for key, _message in errors}
+                errors += [(column if column in {c.key for c in kind.columns} else "", message)
+                           for key, messages in cells.form_errors(form, bool(refused)).items()
+                           if (column := adapter.column_of(key or "")) not in refused
+                           for message in messages]
+            changed = obj is not None and {k: v for k, v in (values or {}).items()
+                                           if not k.startswith("_")} != adapter.current(obj)
+            if obj is not None and values is not None:  # what no save compares (a project's
+                # decisions), with the row's other problems: a column with its own keeps it alone
+                refused = {key for key, _message in errors}
+                errors += [found for found in adapter.unchangeable(obj, values, given)
+                           if found[0] not in refused]
+            if errors:  # the service asked after the rows before it, as the row-by-row path
+                if batch is not None:
+                    batch.write()
+                raise RowRefused(errors + (_service_problems(actor, adapter, obj, values, errors)
+                                           if obj is None or changed else []))
+        if obj is None and (renamed := (batch or adapter).renamed(values, seen)):
+            raise RowRefused(renamed)
+        if obj is not None and not changed:
+            seen[obj.id] = number
+            return "unchanged", obj
+        return Prepared(obj, values)
 
 
 def _values(adapter: Adapter, form: Any, given: dict[str, list[str]],
