@@ -24,16 +24,20 @@ from tracker.organisations.models import Institute
 @pytest.mark.parametrize("kind", KINDS.values(), ids=list(KINDS))
 def test_a_row_that_says_total_is_refused_as_one(app, kind, word):
     headers = [header_in(c.header, "en") for c in kind.columns]
-    first = ["", word, *["1000"] * (len(headers) - 2)]  # its first filled cell says it
+    names = reading.naming(kind)
+    # Its first filled cell says it; the sums beside it, none of the cells naming a record.
+    first = ["", word, *["" if c.key in names else "1000" for c in kind.columns[2:]]]
     named = [word if c.key in ("name", "title") else "" for c in kind.columns]
     rows = [first, *([named] if any(named) else [])]
+    said = [kind.columns[1].key, *(c.key for c in kind.columns if c.key in ("name", "title"))]
     with app.test_request_context("/"):
         table = reading.read(kind, "f.csv", io.BytesIO(csv_bytes([headers, *rows])),
                              ("en", "zh_CN"))
-        for _number, row in table.rows:
+        for (_number, row), column in zip(table.rows, said, strict=True):
             with pytest.raises(services.RowRefused) as refused:
                 services._convert(kind, row, cells.References())
-            assert refused.value.errors == [("", "This looks like a total row: remove it.")]
+            # Beside the column its word is in, never beside no column.
+            assert refused.value.errors == [(column, "This looks like a total row: remove it.")]
 
 
 def test_a_row_of_a_name_that_only_contains_a_total_word_is_read(app):
@@ -55,5 +59,5 @@ def test_a_file_with_a_total_row_writes_nothing(lang, said):
         ["", "合计", "", ""]])
     assert result.state is ImportState.FAILED
     with force_locale(lang):
-        assert [(r, c, str(m)) for r, c, m in result.errors] == [(3, "", said)]
+        assert [(r, str(c), str(m)) for r, c, m in result.errors] == [(3, "名称", said)]
     assert db.session.scalar(select(func.count()).select_from(Institute)) == 0

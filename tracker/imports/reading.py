@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -112,22 +113,59 @@ def _csv_cell_text(value: Any) -> str:
 # `heading_key` reads a header: 合 计, Total: and TOTAL alike).
 TOTAL_WORDS = frozenset({"合计", "总计", "小计", "共计", "total", "totals", "grandtotal",
                          "subtotal", "sum"})
+# What a note below the table begins its first filled cell with: 注：带*为必填项, 填表说明：…,
+# 制表人：王芳, Note: amounts in CNY.
+NOTE = re.compile(r"(注|注意|说明|备注|填表说明|填报说明|填表人|制表人|制表|审核人|notes?)\s*[:：]",
+                  re.IGNORECASE)
+# The cells that name a record beside its code columns: a row that fills one of them, or a
+# code, beside its word is a record (a user named Sum, an institute coded TOTAL), no total.
+_NAMING = ("name", "title")
 
 
 class TotalRow(dict):
-    """A row whose cells say it is a total (`TOTAL_WORDS`), as a spreadsheet's last row often
-    is (`,合计,,,…`): refused as one (`services`), where it created an enterprise named 合计."""
+    """A row that is no record: a total (`TOTAL_WORDS`), as a spreadsheet's last row often is
+    (`,合计,,,…`), or a note below the table (`NOTE`), where it created an enterprise named 合计
+    or 注：带*为必填项. Refused as one (`services`), beside `column`, the column its word is
+    in (the table's first where that is none of the kind's). `note`: a note, not a total."""
+
+    def __init__(self, texts: dict[str, str], column: str, note: bool) -> None:
+        super().__init__(texts)
+        self.column, self.note = column, note
+
+
+def naming(kind: Kind) -> frozenset[str]:
+    """The columns of `kind` that name a record: its codes, its name, its title."""
+    return frozenset(c.key for c in kind.columns if c.is_code or c.key in _NAMING)
+
+
+def _no_record(texts: dict[str, str], first: str, at: str | None, names: frozenset[str],
+               beside: str) -> TotalRow | None:
+    """The row as a `TotalRow` when it says it is one: its first filled cell (`first`, in the
+    column `at`) a total word or a note, or its name or title a total word, and no other cell
+    that names a record filled."""
+    said = [key for key, text in ((at, first), *((k, texts.get(k, "")) for k in _NAMING))
+            if heading_key(text) in TOTAL_WORDS]
+    note = not said and NOTE.match(first.strip()) is not None
+    if not said and not note:
+        return None
+    column = said[0] if said else at
+    if any(texts.get(key) for key in names - {column}):
+        return None
+    return TotalRow(texts, column or beside, note)
 
 
 def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str],
-             read_cell: Callable[[Any], str] = cell_text):
+             names: frozenset[str], read_cell: Callable[[Any], str] = cell_text):
+    """(number, {key: text}) of each row with a filled cell, a `TotalRow` for a total or a
+    note (`names`: the columns that name a record)."""
+    beside = columns[min(columns)] if columns else ""
     for number, cells in raw_rows:
         texts = {key: read_cell(cells[i]) if i < len(cells) else ""
                  for i, key in columns.items()}
         if any(texts.values()):
-            first = next((text for text in map(read_cell, cells) if text), "")
-            said = {heading_key(t) for t in (first, texts.get("name"), texts.get("title"))}
-            yield number, TotalRow(texts) if said & TOTAL_WORDS else texts
+            at, first = next(((i, text) for i, text in enumerate(map(read_cell, cells))
+                              if text), (0, ""))
+            yield number, _no_record(texts, first, columns.get(at), names, beside) or texts
 
 
 def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total,
@@ -149,8 +187,9 @@ def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total
             written[key] = cell_text(text)
     filled = [cell_text(text) for text in header if cell_text(text)]
     title = filled[0] if len(filled) == 1 and not columns and not ignored else ""
-    return Table(columns, [] if title else unknown, _rows_of(raw_rows, columns, read_cell),
-                 total, written, repeated, title, list(ignored))
+    rows = _rows_of(raw_rows, columns, naming(kind), read_cell)
+    return Table(columns, [] if title else unknown, rows, total, written, repeated, title,
+                 list(ignored))
 
 
 def data_sheet(kind: Kind, book: Any, languages: tuple[str, ...]) -> tuple[Any, bool]:
