@@ -26,7 +26,7 @@ from tracker.accounts.models import User
 from tracker.display import choice_names, said
 from tracker.display.labels import label
 from tracker.imports import shortened
-from tracker.imports.columns import Column, Ref, normalise_header
+from tracker.imports.columns import Column, Ref
 from tracker.imports.parties import enterprise_id, partner_id, region_id
 from tracker.numbers import refuse_wan, ungrouped
 from tracker.organisations.models import Institute, JointInnovationCentre, TechnologyNeed
@@ -291,8 +291,10 @@ class References:
 
     def find(self, ref: str, text: str, within: int | None = None) -> int:
         """The id `text` names; `within`: the record of the column it is read among first
-        (`Column.within`)."""
-        key = (ref, normalise_header(text), within)
+        (`Column.within`). Each text is asked once as its finder reads it: two texts that
+        differ in a space inside or in case are two (`pm@i mport.cn` is refused, whichever
+        row named `pm@import.cn` first; two needs "Pilot line" and "pilot line" are two)."""
+        key = (ref, text.strip(), within)
         if key not in self._found:
             found_id = self._find(ref, text.strip(), within)
             if found_id is None:
@@ -308,12 +310,15 @@ class References:
         if ref not in _KEYED:
             return _FINDERS[ref](text)
         column, spelt = _KEYED[ref]
+        # A project's code as written or with its number's zeros (`codes.spellings`).
+        keys = codes.spellings(text, self.hq_codes()) if ref == Ref.PROJECT else (spelt(text),)
         if ref not in self._all:
             self._asked[ref] = self._asked.get(ref, 0) + 1
             if self._asked[ref] > self.LOAD_AFTER:
                 self._all[ref] = {key: found_id for key, found_id in db.session.execute(
                     select(column, column.class_.id))}
-        found = self._all.get(ref, {}).get(spelt(text))
+        whole = self._all.get(ref, {})
+        found = next((whole[key] for key in keys if key in whole), None)
         return found if found is not None else _FINDERS[ref](text)
 
     def forget(self) -> None:
