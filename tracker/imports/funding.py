@@ -18,9 +18,6 @@ co-funder form records it. The cells are read and written by `funding_cells`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -32,7 +29,7 @@ from tracker.funding import services as funding
 from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm
 from tracker.funding.models import FundingAgreement
 from tracker.imports import columns, reversal_lines
-from tracker.imports.adapters import Adapter, correction_reason, not_allowed
+from tracker.imports.adapters import Adapter, correction_reason
 from tracker.imports.cells import read, unreadable
 from tracker.imports.funding_cells import (
     AGREEMENT_FIELDS,
@@ -60,15 +57,6 @@ from tracker.milestones.models import Milestone
 from tracker.partners import co_funding
 from tracker.projects import codes
 from tracker.projects.models import Project
-
-
-@contextmanager
-def deciding() -> Iterator[None]:
-    """Who may not decide funding is refused in the row's committee member's column."""
-    try:
-        yield
-    except Forbidden as refused:
-        raise Invalid("decided_by_id", not_allowed(refused.message)) from None
 
 
 class Funding(Adapter):
@@ -139,8 +127,8 @@ class Funding(Adapter):
         wanted = {k: values.pop(k) for k in ("tranches", "disbursements", "outcome",
                                              "co_funder_payments")}
         if obj is None:
-            with deciding():
-                agreement = funding.record_agreement(member, project, **values, history=True)
+            # Who may not decide: beside the committee member's column (`acts_as`).
+            agreement = funding.record_agreement(member, project, **values, history=True)
             new_tranches, new_paid = wanted["tranches"] or [], wanted["disbursements"] or []
             new_outcome = wanted["outcome"]
             new_co_paid = as_keyed(wanted["co_funder_payments"]) or []

@@ -27,7 +27,7 @@ from tracker.funding.forms import AgreementForm
 from tracker.funding.models import CoFunder, Disbursement, FundingAgreement, Tranche
 from tracker.gates.models import GateReview
 from tracker.imports.bulk import ProjectsBatch, insert_returning_ids, insert_rows
-from tracker.imports.funding import Funding, deciding
+from tracker.imports.funding import Funding
 from tracker.imports.reversal_lines import Reversal
 from tracker.milestones.models import Milestone
 from tracker.projects.lifecycle import Phase
@@ -111,9 +111,9 @@ class FundingBatch(ProjectsBatch):
         terms = {k: v for k, v in values.items() if k in (*Funding.fields, "co_funders")}
         project = self.project(values["project_id"])
         member = self.decider(values["decided_by_id"])
-        with deciding():  # as `Funding.save` refuses who may not decide
-            terms["discount_pct"] = funding.check_agreement(
-                member, project, **terms, standing=project.id in self._standing, history=True)
+        # Who may not decide is refused as `Funding.save` refuses them (`Adapter.refused`).
+        terms["discount_pct"] = funding.check_agreement(
+            member, project, **terms, standing=project.id in self._standing, history=True)
         agreement, changes = funding.new_agreement(member, project, **terms)
         agreement.project = project  # what the checks of its tranches and payments read
         problems = Problems()  # as `Funding.save` finds them, each in its column
