@@ -132,6 +132,12 @@ class TotalRow(dict):
         super().__init__(texts)
         self.column, self.note = column, note
 
+    def said(self) -> str:
+        """Why the row is refused, in the reader's language."""
+        if self.note:
+            return _("This looks like a note below the table, not a record: remove it.")
+        return _("This looks like a total row: remove it.")
+
 
 def naming(kind: Kind) -> frozenset[str]:
     """The columns of `kind` that name a record: its codes, its name, its title."""

@@ -66,9 +66,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
     input, so that the form still checks the others). An empty cell of a field with a
     default (`defaults`) is that default, as a blank form shows it."""
     if isinstance(row, reading.TotalRow):  # never a record named 合计 or 注：… (issue 13)
-        raise RowRefused([(row.column, _("This looks like a note below the table, not a record: "
-                                         "remove it.") if row.note else
-                           _("This looks like a total row: remove it."))])
+        raise RowRefused([(row.column, row.said())])
     defaults = defaults or {}
     given: dict[str, list[str]] = {}
     found: dict[str, int] = {}
