@@ -108,11 +108,11 @@ def test_admin_replaces_the_criteria_and_the_change_is_audited(client, admin):
     assert record.changes["required_deliverables"] == [["项目申报书"],
                                                        ["Proposal document", "Budget sheet"]]
     before, after = record.changes["criteria"]
-    assert [line.split(": ", 1)[1] for line in before] == old_criteria
+    assert [f"{row[3]} / {row[4]}" for row in before] == old_criteria
     assert record.changes["required_deliverables_en"] == [["Proposal document"], None]
-    assert after == ["must: Signed cooperation agreement",
-                     "should (weight 3, 0-5): Technical novelty",
-                     "should (weight 1.5, 0-10): Market potential"]
+    assert after == [["must", None, None, "Signed cooperation agreement", None],
+                     ["should", "3", 5, "Technical novelty", None],
+                     ["should", "1.5", 10, "Market potential", None]]
     history = client.get(f"/history/gate_templates/{template.id}").get_data(as_text=True)
     assert "Gate template changed" in history and "gate_template.update" not in history
 

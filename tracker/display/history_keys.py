@@ -130,7 +130,8 @@ KINDS_OF: dict[tuple[str | None, str], Kind] = {
     # An imported decision's conditions: [text, owner's e-mail, due date, state] each (shown
     # with the owner's name: `history_values.said_conditions`).
     ("gate_decisions", "conditions"): "conditions",
-    # A gate template's criteria, each a line in both languages (`said_criteria`).
+    # A gate template's criteria, each a row [kind, weight, highest score, text, English text]
+    # (`said_criteria`; records before them, a line each).
     ("gate_templates", "criteria"): "criteria",
     # A need's candidate (as proposed: the record written whole), the project made of it and
     # its PM: named, never by their ids ("pm_id 1", "Project: 1").

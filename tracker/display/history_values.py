@@ -91,28 +91,31 @@ def condition_owners() -> dict[str, str]:
         Condition, Condition.owner_id == User.id).distinct()).tuples().all())
 
 
-# A gate template's criterion as its audit record describes it
-# (`gates.configuration.described_criteria`): "must: 文本 / Text" or "should (weight 3, 0-5):
-# 文本 / Text", the English after " / " when given.
+# A gate template's criterion as audit records before [kind, weight, highest score, text,
+# English text] rows described it: "must: 文本 / Text" or "should (weight 3, 0-5): 文本 / Text",
+# the English after " / " when given (a text holding " / " was cut there: read as it was).
 _CRITERION = re.compile(r"^(must|should \(weight ([\d.]+), 0-(\d+)\)): (.*?)(?: / (.*))?$", re.S)
 
 
 def said_criteria(lines: Any) -> str:
     """A gate template's criteria as its audit record lists them, each in the reader's
     language: its kind in their words, its text in their language (the other when it has
-    none), a scored one with its weight and scale."""
+    none), a scored one with its weight and scale (`gates.configuration.described_criteria`)."""
     if not isinstance(lines, list):
         return str(lines)
     said = []
     for line in lines:
-        match = _CRITERION.match(line) if isinstance(line, str) else None
-        if match is None:
+        if isinstance(line, str) and (match := _CRITERION.match(line)) is not None:
+            line = [CriterionKind.MUST.value if match.group(2) is None else
+                    CriterionKind.SHOULD.value, *match.group(2, 3, 4, 5)]
+        if not (isinstance(line, list) and len(line) == 5):
             said.append(str(line))
             continue
-        text = in_reader_language(match.group(4), match.group(5))
+        kind, weight, highest, text, english = line
+        text = in_reader_language(text, english)
         said.append(_("%(kind)s: %(text)s", kind=label(CriterionKind.MUST), text=text)
-                    if match.group(2) is None else _(
+                    if kind == CriterionKind.MUST.value else _(
                         "%(kind)s (weight %(weight)s, 0 to %(max)s): %(text)s",
-                        kind=label(CriterionKind.SHOULD), weight=match.group(2),
-                        max=match.group(3), text=text))
+                        kind=label(CriterionKind.SHOULD), weight=weight, max=highest,
+                        text=text))
     return listed(said, apart=True)

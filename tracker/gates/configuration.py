@@ -171,14 +171,10 @@ def _checked_criteria(criteria: list[dict[str, Any]], problems: Problems) -> lis
     return rows
 
 
-def described_criteria(criteria: list[GateCriterion]) -> list[str]:
-    """Criteria as the audit trail shows them, one line each."""
-    lines = []
-    for c in criteria:
-        text = f"{c.text} / {c.text_en}" if c.text_en else c.text
-        if c.kind is CriterionKind.MUST:
-            lines.append(f"must: {text}")
-        else:
-            weight = format(Decimal(c.weight).normalize(), "f")
-            lines.append(f"should (weight {weight}, 0-{c.scale_max}): {text}")
-    return lines
+def described_criteria(criteria: list[GateCriterion]) -> list[list[Any]]:
+    """Criteria as the audit trail keeps them, a row each: [kind, weight, highest score, text,
+    English text], weight and score None for a must-meet one (`history_values.said_criteria`
+    says them; a text holding " / " stays whole)."""
+    return [[c.kind.value, None, None, c.text, c.text_en or None] if c.kind is CriterionKind.MUST
+            else [c.kind.value, format(Decimal(c.weight).normalize(), "f"), c.scale_max, c.text,
+                  c.text_en or None] for c in criteria]
