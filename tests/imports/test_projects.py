@@ -27,6 +27,7 @@ from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
 from tracker.gates.models import GateDecision, GateReview, ReviewState
 from tracker.imports.models import ImportState
+from tracker.imports.projects_bulk import BulkProjects
 from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import PhaseChange, Project, ProjectCodeCounter
@@ -158,15 +159,23 @@ def test_the_proposal_forms_and_services_rules_name_row_and_column():
     assert db.session.scalar(select(func.count()).select_from(GateReview)) == 0
 
 
-def test_a_project_in_proposal_review_waits_for_its_gate_1_panel():
+@pytest.mark.parametrize("path", ["bulk", "row by row"])
+def test_a_project_in_proposal_review_waits_for_its_gate_1_panel(monkeypatch, path):
+    """Its gate-1 request is the importing admin's, as its submission is: its PM requested
+    nothing in the tracker (issue 13: /reviews/N said "requested by" the PM)."""
     admin, pm = _setting()
     make_enterprise()
+    if path == "row by row":
+        monkeypatch.setattr(BulkProjects, "batch", lambda self, actor: None)
     result = run(admin, "projects", [HEADER, _row(phase="proposal_review", passed="")])
     assert result.state is ImportState.DONE, result.errors
     project = db.session.scalar(select(Project))
     review = project.gate_reviews[-1]
-    assert (project.phase, review.gate, review.state) == (
-        Phase.PROPOSAL_REVIEW, 1, ReviewState.REQUESTED)
+    assert (project.phase, review.gate, review.state, review.requested_by_id) == (
+        Phase.PROPOSAL_REVIEW, 1, ReviewState.REQUESTED, admin.id)
+    request = db.session.scalar(select(AuditRecord).where(
+        AuditRecord.action == "gate.request", AuditRecord.object_id == review.id))
+    assert request.actor_id == admin.id
 
 
 def test_an_imported_project_page_dates_its_decision_by_day_and_flags_its_budget(client):

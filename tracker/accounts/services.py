@@ -20,12 +20,15 @@ from tracker.apitokens import services as tokens
 from tracker.audit import services as audit
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Invalid, Problems, Refused
+from tracker.names import half_width
 from tracker.phones import codes as phone_codes
 from tracker.phones.models import Purpose
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """An e-mail as kept and found: full-width letters typed by a Chinese input method in
+    their usual form (`names.half_width`), trimmed, in lower case."""
+    return half_width(email).strip().lower()
 
 
 def find_by_email(email: str) -> User | None:

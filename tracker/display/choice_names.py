@@ -202,7 +202,15 @@ def tracker_words() -> frozenset[str]:
     return frozenset(found)
 
 
+# Each language's name in the other language, as a file names it: 英文 was refused where 中文
+# (简体中文 shortened) was read (issue 13).
+LOCALE_NAMES_ELSEWHERE = {"zh_CN": ("Chinese", "Simplified Chinese", "中文"),
+                          "en": ("英文", "英语")}
+
+
 @cache
 def of_locales() -> Names:
-    """The languages a user may read the tracker in (简体中文, 中文, English)."""
-    return names({code: [name] for code, name in LOCALE_NAMES.items()}, tracker_words())
+    """The languages a user may read the tracker in, by their own names (简体中文, English,
+    a short form: 中文) and each other's (英文, Chinese)."""
+    return names({code: [name, *LOCALE_NAMES_ELSEWHERE.get(code, ())]
+                  for code, name in LOCALE_NAMES.items()}, tracker_words())

@@ -28,6 +28,7 @@ from tracker.display.labels import label
 from tracker.imports import shortened
 from tracker.imports.columns import Column, Ref
 from tracker.imports.parties import enterprise_id, partner_id, region_id
+from tracker.names import half_width
 from tracker.numbers import refuse_wan, ungrouped
 from tracker.organisations.models import Institute, JointInnovationCentre, TechnologyNeed
 from tracker.projects import codes
@@ -77,6 +78,7 @@ def scientific(text: str, column: str = "") -> None:
 def number(text: str, column: str, in_yuan: bool = False) -> str:
     """A number as every number field reads it (`numbers.ungrouped`), refused beside `column`;
     never one in scientific notation, nor in 万 (`numbers.refuse_wan`; `in_yuan`: an amount)."""
+    text = half_width(text)
     scientific(text, column)
     try:
         refuse_wan(text, in_yuan)
@@ -256,6 +258,7 @@ def locale(text: str) -> str:
 
 
 def iso_date(text: str) -> str:
+    text = half_width(text)  # ２０２１／３／５
     match = _DATE.match(text)
     if not match:
         return text  # the form says what is wrong with it

@@ -112,7 +112,7 @@ def import_cli(kind: str, file: Path, dry_run: bool, email: str | None, lang: st
             click.echo(_("Short forms read, each as the one choice it fits:"))
             for line in shortened.lines(run.readings):
                 click.echo(f"  {line}")
-        for row, column, message in run.errors:
+        for row, column, message in run.placed_errors:
             click.echo(_("row %(row)d, %(column)s: %(message)s", row=row, column=column or "-",
                          message=message), err=True)
         if errors_path is not None and run.errors:

@@ -12,9 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker import db
+from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.display.labels import label
 from tracker.errors import Problems
-from tracker.imports import columns
+from tracker.imports import columns, number_cells
 from tracker.imports.adapters import Adapter
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.cells import CellError, read
@@ -26,6 +28,8 @@ from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 
 FORM_FIELDS = ("phase", "title", "deliverable", "due_date", "weight")
+# The columns of a milestone's state, which an import records for a new one and changes on none.
+STATE_COLUMNS = ("state", "percent_complete", "reviewer_id", "waiver_reason")
 
 
 def _percent(text: str) -> int:
@@ -34,7 +38,11 @@ def _percent(text: str) -> int:
     to write a number; empty is 0. Whether it is from 0 to 100 is said by the rule a post's
     service asks (`percent_refusal`), here too, so that it is said beside its cell whatever
     the row's state, read or not (the service is not asked while a state cannot be read:
-    `Column.decides`)."""
+    `Column.decides`). A percentage with its sign (60%) is told to drop it, where it was
+    told only "Must be a whole number." (issue 13)."""
+    if (number := number_cells.without_percent(text)) is not None:
+        raise CellError(_("Write the number without the %% sign: %(number)s.", number=number),
+                        "percent_complete")
     field = PercentForm(formdata=None).percent
     try:
         field.process_formdata([text])
@@ -83,20 +91,30 @@ class Milestones(Adapter):
         return {**self.current(obj), "phase": obj.phase.value}
 
     def form(self, formdata, obj, refs):
-        return MilestoneForm(formdata=formdata, data=self.form_data(obj),
+        form = MilestoneForm(formdata=formdata, data=self.form_data(obj),
                              phases=milestones.MILESTONE_PHASES)
+        form.recorded = obj  # whose state an empty cell leaves as it is (`values`)
+        return form
 
     def values(self, form, given):
+        """The row's values; of a milestone on record, an empty cell of its state's columns
+        (or a file without them) says what is recorded, as the export writes it: an import
+        changes no recorded state, and the refusal says to write it or leave it empty
+        (issue 13: empty was "planned", refused as a change as well)."""
         text = {k: (v[0] if v else "") for k, v in given.items()}
+        recorded = getattr(form, "recorded", None)
+        kept = {} if recorded is None else {
+            k: getattr(recorded, k) for k in STATE_COLUMNS if text.get(k, "") in ("", "0")}
         values = {f: getattr(form, f).data for f in FORM_FIELDS}
         values["phase"] = Phase(values["phase"]) if values["phase"] else None
         values["project_id"] = int(text.get("project_id") or 0)
-        values["state"] = MilestoneState(text.get("state") or MilestoneState.PLANNED)
-        values["percent_complete"] = milestones.imported_percent(
-            values["state"], read("percent_complete", _percent,
-                                  text.get("percent_complete", "")) or 0)
-        values["reviewer_id"] = int(text.get("reviewer_id") or 0) or None
-        values["waiver_reason"] = text.get("waiver_reason", "").strip()
+        values["state"] = kept.get("state") or MilestoneState(
+            text.get("state") or MilestoneState.PLANNED)
+        values["percent_complete"] = kept["percent_complete"] if "percent_complete" in kept else (
+            milestones.imported_percent(values["state"], read(
+                "percent_complete", _percent, text.get("percent_complete", "")) or 0))
+        values["reviewer_id"] = kept.get("reviewer_id") or int(text.get("reviewer_id") or 0) or None
+        values["waiver_reason"] = kept.get("waiver_reason") or text.get("waiver_reason", "").strip()
         return values
 
     def batch(self, actor):
@@ -115,8 +133,10 @@ class Milestones(Adapter):
                     ("reviewer_id", reviewer_id, obj.reviewer_id),
                     ("waiver_reason", reason, obj.waiver_reason)):
                 if given != recorded:  # beside each column the file changes
-                    problems.add(key, _("An imported milestone's state now changes in the "
-                                        "tracker: progress, submission and review."))
+                    problems.add(key, _(  # and what to write (issue 13: it said only that)
+                        "An imported milestone's state now changes in the tracker: progress, "
+                        "submission and review. Write what is recorded, %(recorded)s, or leave "
+                        "the cell empty.", recorded=_recorded(key, recorded)))
             if values.pop("phase") is not obj.phase:
                 problems.add("phase", _("Milestones belong to the phases closed by a gate."))
             if (said := milestones.edit_refusal(obj)) is not None:  # done, under review
@@ -133,6 +153,15 @@ class Milestones(Adapter):
                                     reviewer_id=reviewer_id, waiver_reason=reason,
                                     import_id=audit.current_import())
         return milestone
+
+
+def _recorded(key: str, value: Any) -> str:
+    """A milestone's recorded `key` of its state's columns as its cell writes it."""
+    if key == "state":
+        return label(value)
+    if key == "reviewer_id":
+        return db.session.get(User, value).email if value else _("none")
+    return str(value) if value not in (None, "") else _("none")
 
 
 class MilestoneBatch(Batch):

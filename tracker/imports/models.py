@@ -6,6 +6,7 @@ import enum
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ColumnElement, ForeignKey, LargeBinary, String, and_, false, or_
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -118,6 +119,14 @@ class ImportRun(Base):
         said reads as it was written)."""
         return [[row, said.say(column), said.say(message)]
                 for row, column, message in self.said_errors or []]
+
+    @property
+    def placed_errors(self) -> list[list]:
+        """`errors` as a reader reads them: a problem of a whole row (a total row's) placed
+        in that row, where it read "-" as its column (issue 13); one of the whole file (row
+        1 or before) in none."""
+        return [[row, column or (_("whole row") if row > 1 else ""), message]
+                for row, column, message in self.errors]
 
     @errors.setter
     def errors(self, problems) -> None:

@@ -63,6 +63,12 @@ def typed(column: Column, field_class: type | None, text: str) -> str:
     return text
 
 
+def without_percent(text: str) -> str | None:
+    """The number of a percentage written with its sign (60%, 12.5 ％), else None."""
+    percent = _PERCENT.fullmatch(text)
+    return percent.group(1) if percent and percent.group(1) else None
+
+
 def _says(column: Column, unit: str) -> bool:
     """Whether `column`'s header names `unit`: (CNY) for amounts in 元, (%) percentages."""
     return unit in header_in(column.header, "en")

@@ -37,7 +37,10 @@ def refuse(project: Project, before: dict[str, Any], pm: User, phase: Phase,
         problems.add("phase", _("An imported project's phase now changes in the tracker, "
                                 "through its gates."))
     if pm.id != project.pm_id:
-        problems.add("pm_id", _("An import does not change a project's manager."))
+        problems.add("pm_id", _(  # and where it is changed (issue 13: it said only this)
+            "An import does not change a project's manager: hand the project over in its "
+            "change requests (%(how)s), or write its manager %(pm)s here.",
+            how=_("Hand the project to another project manager"), pm=project.pm.email))
     if (said := closed.proposal_refusal(project)) is not None:
         for key, value in given.items():
             if key in before and value != before[key]:

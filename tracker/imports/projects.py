@@ -387,6 +387,6 @@ class Projects(Adapter):
         if ended is not None:  # then ended by HQ while on hold, as its page ends one
             projects.terminate_held(actor, project, rationale,
                                     imported=(audit.current_import(), dating.noon(ended)))
-        if project.phase is Phase.PROPOSAL_REVIEW:
-            gates.open_request(pm, project, 1)  # as a submission in the tracker does
+        if project.phase is Phase.PROPOSAL_REVIEW:  # requested as it was submitted: by the
+            gates.open_request(actor, project, 1)  # importing admin, not the PM (issue 13)
         return project

@@ -237,7 +237,7 @@ class ProjectBatch(Batch):
                                       if outcome is Outcome.KILL else "",
                                       "taken_on": facts, "trl": v["trl_now"]}, [], None))
             if v["phase"] is Phase.PROPOSAL_REVIEW:
-                requests.append((pid, 1, v["pm_id"]))
+                requests.append((pid, 1))
         self._counters(rows)
         for model, values in ((ProjectMember, members), (BudgetLine, lines),
                               (PhaseChange, changes_rows)):
@@ -340,14 +340,15 @@ class ProjectBatch(Batch):
             for d, (_p, r, _c, _d) in zip(decisions, reviews, strict=True)])
 
     def _request(self, requests, now) -> None:
-        """A project imported in proposal review gets its gate-1 request, by its PM."""
+        """A project imported in proposal review gets its gate-1 request, by the importing
+        admin, as its submission is recorded (it was its PM's, who requested nothing in the
+        tracker: issue 13)."""
         if not requests:
             return
-        made = self._reviews([(pid, gate, pm_id, ReviewState.REQUESTED, None, now)
-                              for pid, gate, pm_id in requests])
-        audit.record_many_by("gate.request", "gate_reviews", [
-            (self._get(User, pm_id), rid, self._requested[rid])
-            for (_pid, _gate, pm_id), (rid, _criteria) in zip(requests, made, strict=True)])
+        made = self._reviews([(pid, gate, self.actor.id, ReviewState.REQUESTED, None, now)
+                              for pid, gate in requests])
+        audit.record_many(self.actor, "gate.request", "gate_reviews",
+                          [(rid, self._requested[rid]) for rid, _criteria in made])
 
 
 def _as_requested(row: dict) -> dict[str, list]:

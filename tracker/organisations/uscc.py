@@ -13,6 +13,8 @@ standard.
 
 from __future__ import annotations
 
+from tracker.names import half_width
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 VALUES = {c: i for i, c in enumerate(ALPHABET)}
@@ -21,7 +23,7 @@ VALUES = {c: i for i, c in enumerate(ALPHABET)}
 def normalise(code: str) -> str:
     """No space is part of a code: one typed in groups, or pasted with a full-width space,
     is the code."""
-    return "".join(code.split()).upper()
+    return "".join(half_width(code).split()).upper()
 
 
 def check_character(first17: str) -> str:
