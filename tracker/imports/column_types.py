@@ -64,6 +64,9 @@ class Column:
     # read, the service is not asked, or the row would be told what follows from a blank one
     # ("a draft has no code yet" beside a code, for a phase it could not read).
     decides: bool = False
+    # A list cell whose entries carry amounts in 元 (a contract's instalments): headed with a
+    # unit in 万 after its header, its amounts are read in 万 (`tracker.imports.wan`).
+    amounts: bool = False
 
     @property
     def is_code(self) -> bool:

@@ -158,7 +158,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
     Column("budget_lines", _l("Budget lines"),
            note=_l("Category: amount, separated by semicolons, e.g. Equipment: 1000000; "
                    "Labour: 500000; each a category of the template (its code or either "
-                   "name).")),
+                   "name)."), amounts=True),
     Column("start_date", _l("Start date"), True, note=DATE_NOTE, is_date=True),
     Column("end_date", _l("End date"), True, note=DATE_NOTE, is_date=True),
     Column("phase", _l("Phase"), True, choices=Phase, decides=True,
@@ -230,10 +230,11 @@ CONTRACTS = Kind("contracts", _l("Research contracts"), (
     Column("signed_on", _l("Signed on"), True, note=DATE_NOTE, is_date=True),
     Column("instalments", _l("Instalments"),
            note=_l("Due date: amount, separated by semicolons, e.g. 2024-06-30: 1000000; "
-                   "2024-12-31: 2000000.")),
+                   "2024-12-31: 2000000."), amounts=True),
     Column("payments", _l("Payments received"),
            note=_l("Instalment number (1 is the earliest due): date received: amount, e.g. "
-                   "1: 2024-07-05: 1000000; 2: 2025-01-10: 500000."), reversible=True),
+                   "1: 2024-07-05: 1000000; 2: 2025-01-10: 500000."), reversible=True,
+           amounts=True),
 ), key=("project_id", "number"))
 
 FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
@@ -254,11 +255,11 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
     Column("tranches", _l("Tranches"),
            note=_l("Amount | released when (gate 1 to 4, or the title of one of the "
                    "project's milestones), separated by semicolons, e.g. 1000000 | gate 1; "
-                   "2000000 | Pilot line. Numbered in this order.")),
+                   "2000000 | Pilot line. Numbered in this order."), amounts=True),
     Column("disbursements", _l("Disbursements"),
            note=_l("Tranche number: date paid: amount: payment reference (if any), e.g. "
                    "1: 2020-03-01: 1000000: HQ-2020-017; 2: 2021-05-10: 500000."),
-           reversible=True),
+           reversible=True, amounts=True),
     Column("outcome", _l("Outcome after the deadline"), choices=AgreementOutcome,
            offered=(AgreementOutcome.GRANT, AgreementOutcome.REPAID,
                     AgreementOutcome.SUBSTITUTED),
@@ -272,7 +273,7 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
     Column("co_funder_payments", _l("Co-funders' payments"),
            note=_l("Co-funder: date paid: amount: payment reference (if any), each co-funder "
                    "by its name in Co-funders, separated by semicolons, e.g. Suzhou: "
-                   "2020-04-01: 1000000: SZ-2020-03."), reversible=True),
+                   "2020-04-01: 1000000: SZ-2020-03."), reversible=True, amounts=True),
 ), key=("project_id",))
 
 COMPANIES = Kind("companies", _l("Companies"), (
@@ -304,7 +305,8 @@ COMPANIES = Kind("companies", _l("Companies"), (
            note=_l("Name | date closed | pre-money valuation (CNY) | investors as name: type: "
                    "amount, with : lead after the lead investor, separated by commas; rounds "
                    "separated by semicolons, e.g. A | 2022-05-01 | 30000000 | Fund X: "
-                   "investor: 8000000: lead, City fund: state_fund: 2000000."), reversible=True),
+                   "investor: 8000000: lead, City fund: state_fund: 2000000."), reversible=True,
+           amounts=True),
     Column("issues", _l("Later share issues"),
            note=_l("Shares issued after incorporation (a capital increase, the incentive pool "
                    "topped up): holder | type | shares | date issued | paid with (cash or IP) | "
@@ -330,13 +332,13 @@ COMPANIES = Kind("companies", _l("Companies"), (
                    "2024-01-20 | the deal fell through. Recorded with the rest of the ledger, "
                    "in date order, by the first import (the one without Exit), so that what "
                    "came after the reversal, in this file or the grants file, comes after it."),
-           reversible=True),
+           reversible=True, amounts=True),
     Column("exit", _l("Exit"),
            note=_l("The exit that stands: acquisition, listing or dissolution | date | "
                    "proceeds (CNY) | note (if any), e.g. acquisition | 2025-06-30 | 80000000. "
                    "Recorded after every other entry, it closes the ledger: import the file "
                    "without this column first, then the grants, then the file with it. An exit "
-                   "reversed is written in Exits reversed.")),
+                   "reversed is written in Exits reversed."), amounts=True),
     Column("recorded_order", _l("Order recorded on one day"),
            note=_l("Where entries of one day were recorded in another order than the rule "
                    "below: each entry of that day by its column's key and its number in that "

@@ -25,7 +25,7 @@ from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day, not_a_date
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import cells, columns, list_cells, reversal_lines
+from tracker.imports import cells, columns, list_cells, reversal_lines, wan
 from tracker.imports.adapters import Adapter, _rows, correction_reason
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.reversal_lines import Reversal
@@ -54,7 +54,8 @@ def instalments(text: str) -> list[tuple[str, str]]:
 
 
 def _instalment(due: str, amount: str) -> tuple[str, str]:
-    return iso_date(due), cells.number(amount, "instalments", in_yuan=True)
+    return iso_date(due), cells.number(wan.money(amount, "instalments"), "instalments",
+                                         in_yuan=True)
 
 
 def payments(text: str) -> list[tuple[int, date, Decimal] | Reversal]:
@@ -69,7 +70,8 @@ def _payment(part: str) -> tuple[int, date, Decimal]:
     if len(pieces) != 3 or not pieces[0].isdigit() or int(pieces[0]) < 1:
         raise CellError(_("Write each payment as its instalment's number, the date received "
                           "and the amount, e.g. 1: 2024-07-05: 1000000."), "payments")
-    return (int(pieces[0]), _day(pieces[1], "payments"), cells.amount(pieces[2], "payments"))
+    return (int(pieces[0]), _day(pieces[1], "payments"),
+            cells.amount(wan.money(pieces[2], "payments"), "payments"))
 
 
 def payment_records(contract: ResearchContract) -> list[Payment]:

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.display import said
 from tracker.funding.forms import CO_FUNDER_ROWS, DisbursementForm, OutcomeForm
 from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
-from tracker.imports import cells, list_cells, reversal_lines
+from tracker.imports import cells, list_cells, reversal_lines, wan
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal
 from tracker.partners import services as partners
@@ -54,7 +54,8 @@ def _tranche(part: str) -> Tranche:
                           "gate or a milestone's title), e.g. 1000000 | gate 1; 2000000 | "
                           "Pilot line."), "tranches")
     gate = _GATE.match(condition)
-    return (cells.amount(amount, "tranches"), int(gate.group(1)) if gate else None,
+    return (cells.amount(wan.money(amount, "tranches"), "tranches"),
+            int(gate.group(1)) if gate else None,
             None if gate else condition)
 
 
@@ -83,7 +84,8 @@ def _paid(pieces: list[str], column: str) -> tuple[date, Decimal, str]:
     """Date paid, amount and reference (if any) checked by the payment form's fields (the
     disbursement form, which a co-funder's payment page fills too)."""
     form = DisbursementForm(formdata=MultiDict({
-        "amount": cells.number(pieces[1], column, in_yuan=True), "paid_on": iso_date(pieces[0]),
+        "amount": cells.number(wan.money(pieces[1], column), column, in_yuan=True),
+        "paid_on": iso_date(pieces[0]),
         "reference": pieces[2] if len(pieces) > 2 else ""}))
     if not form.validate():
         raise CellError(said.joined("; ", _form_errors(form)), column)

@@ -7,6 +7,7 @@ was refused as "no such column 2024年…名录").
 from __future__ import annotations
 
 import difflib
+import re
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,6 +17,8 @@ from tracker.display import said
 from tracker.imports import headings
 from tracker.imports.column_types import Kind, header_in
 from tracker.imports.reading import Table
+
+_UNIT = re.compile(r"\(([^()]*)\)$")
 
 
 def errors(kind: Kind, table: Table) -> list[list]:
@@ -47,9 +50,21 @@ def _unknown(kind: Kind, header: str, names: str) -> str:
 
 def nearest(kind: Kind, header: str) -> str:
     """The header of `kind`'s nearest to `header`, in the language it is nearest in (名城:
-    名称, Nmae: Name); empty when none is near."""
-    headers = {headings.heading_key(text): text for column in kind.columns
+    名称, Nmae: Name); empty when none is near. Never one in another unit than `header`
+    writes in its brackets: 预算总额（千元） is not 预算总额（元） renamed, and renaming it so
+    imported every amount a thousand times too small (issue 13, as 万元 did before it was
+    read, `wan`)."""
+    written = headings.heading_key(header)
+    headers = {key: text for column in kind.columns
                for lang in current_app.config["LANGUAGES"]
-               for text in (header_in(column.header, lang),)}
-    close = difflib.get_close_matches(headings.heading_key(header), headers, n=1, cutoff=0.6)
+               for text in (header_in(column.header, lang),)
+               for key in (headings.heading_key(text),)
+               if not _unit(written) or _unit(key) == _unit(written)}
+    close = difflib.get_close_matches(written, headers, n=1, cutoff=0.6)
     return headers[close[0]] if close else ""
+
+
+def _unit(key: str) -> str:
+    """What a header (as `heading_key` reads it) writes in brackets at its end: its unit."""
+    found = _UNIT.search(key)
+    return found.group(1) if found else ""

@@ -18,14 +18,16 @@ adds to a header (a required-marker * or ＊ before or after it, a colon after i
 
 A run says which file headed each kind's columns how (`headed`), for the length of the run:
 a problem is found deep in a kind's checks (a cell naming another column, `bulk.given_twice`),
-which are no place to pass a file's header row down to.
+which are no place to pass a file's header row down to; and which of its columns the file heads
+in 万 (`scaled`, `tracker.imports.wan`), which a problem names as headed and a list cell's
+amounts are read in.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -36,6 +38,9 @@ from tracker.imports.column_types import Kind, header_in
 
 # kind name -> {column key: its header as the file being imported wrote it}
 _WRITTEN: ContextVar[dict[str, dict[str, str]] | None] = ContextVar("import_headers",
+                                                                   default=None)
+# kind name -> the keys of its columns the file being imported heads in 万 (`wan`)
+_SCALED: ContextVar[dict[str, frozenset[str]] | None] = ContextVar("import_scaled",
                                                                    default=None)
 
 
@@ -78,13 +83,21 @@ def is_bookkeeping(text: object) -> bool:
 
 
 @contextmanager
-def headed(kind: Kind, written: dict[str, str]) -> Iterator[None]:
-    """Within, `named` names `kind`'s columns as `written` ({key: header cell}) heads them."""
+def headed(kind: Kind, written: dict[str, str], scaled: Iterable[str] = ()) -> Iterator[None]:
+    """Within, `named` names `kind`'s columns as `written` ({key: header cell}) heads them,
+    and `scaled` tells the keys of those headed in 万."""
     token = _WRITTEN.set({**(_WRITTEN.get() or {}), kind.name: written})
+    held = _SCALED.set({**(_SCALED.get() or {}), kind.name: frozenset(scaled)})
     try:
         yield
     finally:
+        _SCALED.reset(held)
         _WRITTEN.reset(token)
+
+
+def scaled(key: str) -> bool:
+    """Whether the file being imported heads its column `key` in 万 (`wan`)."""
+    return any(key in keys for keys in (_SCALED.get() or {}).values())
 
 
 def named(kind: Kind, key: str) -> str:
@@ -95,6 +108,8 @@ def named(kind: Kind, key: str) -> str:
     written = (_WRITTEN.get() or {}).get(kind.name, {}).get(key)
     if not written or written in (column.key, column.shown):
         return str(column.header)  # a `Said` while recording: said again in the reader's
+    if key in (_SCALED.get() or {}).get(kind.name, ()):
+        return written  # its unit, 万, is the file's own
     languages = current_app.config["LANGUAGES"]
     heads = heading_key(written).__eq__
     if any(heads(heading_key(header_in(column.header, lang))) for lang in languages):

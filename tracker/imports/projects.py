@@ -22,7 +22,7 @@ from tracker.errors import Invalid, Problems
 from tracker.gates import dating, decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
-from tracker.imports import cells, columns, holds, list_cells, project_changes, route_cells
+from tracker.imports import cells, columns, holds, list_cells, project_changes, route_cells, wan
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, note, read
 from tracker.organisations.listing import needs_named
@@ -163,7 +163,8 @@ def _budget_lines(text: str) -> list[tuple[str, str]]:
 
 
 def _budget_line(category: str, amount: str) -> tuple[str, str]:
-    return category, cells.number(amount, "budget_lines", in_yuan=True)
+    return category, cells.number(wan.money(amount, "budget_lines"), "budget_lines",
+                                   in_yuan=True)
 
 
 def check_new(pm: User, values: dict, passed: dict[int, date],

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from tracker.export.columns import as_written
+from tracker.imports import wan
 from tracker.imports.column_types import Kind, header_in
 from tracker.imports.headings import headers_of, heading_key, is_bookkeeping
 
@@ -61,6 +62,9 @@ class Table:
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     named: bool = False
+    # column key -> its header cell, of the money columns headed in 万 (`wan`): their
+    # amounts are read in 万, the single ones here, a list cell's by its kind's reader
+    scaled: dict[str, str] = field(default_factory=dict)
 
 
 def cell_text(value: object) -> str:
@@ -161,13 +165,17 @@ def _no_record(texts: dict[str, str], first: str, at: str | None, names: frozens
 
 
 def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str],
-             names: frozenset[str], read_cell: Callable[[Any], str] = cell_text):
+             names: frozenset[str], read_cell: Callable[[Any], str] = cell_text,
+             in_wan: frozenset[str] = frozenset()):
     """(number, {key: text}) of each row with a filled cell, a `TotalRow` for a total or a
-    note (`names`: the columns that name a record)."""
+    note (`names`: the columns that name a record); `in_wan`: the columns of one amount the
+    file heads in 万, read in 元 (`wan`)."""
     beside = columns[min(columns)] if columns else ""
     for number, cells in raw_rows:
         texts = {key: read_cell(cells[i]) if i < len(cells) else ""
                  for i, key in columns.items()}
+        for key in in_wan:  # an amount in 万 is the form's in 元 (`wan`)
+            texts[key] = wan.in_yuan(texts[key])
         if any(texts.values()):
             at, first = next(((i, text) for i, text in enumerate(map(read_cell, cells))
                               if text), (0, ""))
@@ -176,12 +184,15 @@ def _rows_of(raw_rows: Iterator[tuple[int, list]], columns: dict[int, str],
 
 def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total,
            read_cell: Callable[[Any], str] = cell_text) -> Table:
-    known = headers_of(kind, languages)
+    known, in_wan = headers_of(kind, languages), wan.headers_of(kind, languages)
     columns, unknown, written, repeated, first, ignored = {}, [], {}, [], {}, {}
+    scaled = {}
     for i, text in enumerate(header):
         if not cell_text(text):
             continue
         key = known.get(heading_key(cell_text(text)))
+        if key is None and (key := in_wan.get(heading_key(cell_text(text)))) is not None:
+            scaled[key] = cell_text(text)
         if key is None and is_bookkeeping(cell_text(text)):
             ignored[cell_text(text)] = i
         elif key is None:
@@ -193,9 +204,11 @@ def _table(kind: Kind, languages: tuple[str, ...], header: list, raw_rows, total
             written[key] = cell_text(text)
     filled = [cell_text(text) for text in header if cell_text(text)]
     title = filled[0] if len(filled) == 1 and not columns and not ignored else ""
-    rows = _rows_of(raw_rows, columns, naming(kind), read_cell)
+    scaled = {key: text for key, text in scaled.items() if written[key] == text}  # read
+    single = frozenset(key for key in scaled if not kind.column(key).amounts)
+    rows = _rows_of(raw_rows, columns, naming(kind), read_cell, single)
     return Table(columns, [] if title else unknown, rows, total, written, repeated, title,
-                 list(ignored))
+                 list(ignored), scaled=scaled)
 
 
 def data_sheet(kind: Kind, book: Any, languages: tuple[str, ...]) -> tuple[Any, bool]:

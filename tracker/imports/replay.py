@@ -158,8 +158,8 @@ def _run(actor, files, dry_run, progress, cancelled, run) -> ImportRun:
     total = sum(f.table.total or 0 for f in read)
     if not queued:  # a queued run's progress reports say it
         run.total_rows = total
-    with headings.headed(read[0].adapter.kind, read[0].table.written), headings.headed(
-            read[1].adapter.kind, read[1].table.written):
+    with headings.headed(read[0].adapter.kind, read[0].table.written, read[0].table.scaled), \
+            headings.headed(read[1].adapter.kind, read[1].table.written, read[1].table.scaled):
         state = _Replay(actor, run, read, progress, cancelled, total).rows()
     return services.finish(actor, run, state, queued=queued, read=said_read)
 

@@ -293,7 +293,7 @@ def _run(actor, kind_name, filename, stream, dry_run, progress, cancelled, run) 
     run.errors, read = header_problems.errors(adapter.kind, table), notices.of(adapter.kind, table)
     if run.errors:
         return finish(actor, run, ImportState.FAILED, queued=queued, read=read)
-    with headings.headed(adapter.kind, table.written):
+    with headings.headed(adapter.kind, table.written, table.scaled):
         state = _rows(actor, adapter, table, run, progress, cancelled)
     return finish(actor, run, state, queued=queued, read=read)
 

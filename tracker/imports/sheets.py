@@ -68,5 +68,5 @@ def errors_csv(run: ImportRun) -> bytes:
     # A header or a holder's name the file gave may start a cell ("=HYPERLINK(...) is a
     # person: ..."): neutralised as in every CSV we write, so the spreadsheet runs nothing.
     writer.writerows([neutralised(v) if isinstance(v, str) else v for v in line] for line in [
-        *(["", "", notice] for notice in notices.lines(run.notices)), *run.errors])
+        *(["", "", notice] for notice in notices.lines(run.notices)), *run.placed_errors])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,81 @@
+"""Amounts headed in 万 (ten thousand yuan), as a Chinese finance sheet heads them (issue 13).
+
+Every amount the tracker keeps is in 元, and its money columns say so: 预算总额（元）, Budget
+total (CNY). A column headed in 万 instead (预算总额（万元）, 金额（万）, 注册资本（万 元）,
+Budget total (10k CNY)) was refused as "no such column; did you mean 预算总额（元）?", and
+following that hint imported every amount 10,000 times too small, without a word. So a money
+column headed in 万 is read in 万: each amount is multiplied by 10,000, exactly (a `Decimal`),
+before the form and the service check it as they check any amount; the columns read so are
+the file's `Table.scaled`, and a problem names each as the file headed it. A list cell whose entries carry amounts (`Column.amounts`: a project's budget
+lines, a contract's instalments and payments, an agreement's tranches and disbursements, a
+company's rounds and exit) is read in 万 when its header says so (付款节点（万元）); headed
+without a unit, its amounts are in 元, whatever another column's header says. An export writes
+元, as every file does.
+
+A cell of a column in 万 that writes its own 万 (50万, 50万元) is 50 万 as well; anything that
+is no number is left as written, for the field to say what it takes.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from tracker.imports import headings
+from tracker.imports.column_types import Column, Kind, header_in
+from tracker.numbers import ungrouped
+
+# The units a header writes for 万 (as `headings.heading_key` reads it: no spaces, half width,
+# lower case), in place of its 元 or CNY: （万元）, （万）, (10k CNY), (CNY 10,000)...
+UNITS = ("万元", "万", "万元人民币", "人民币万元", "万人民币", "10kcny", "10,000cny",
+         "10000cny", "cny10k", "cny10,000", "cny10000", "tenthousandcny", "10krmb", "10,000rmb",
+         "rmb10k")
+# The units of a money column's header in 元 (`heading_key` form), after its opening bracket.
+_YUAN = ("元", "cny")
+# A number written in 万 (its own 万 or 万元 after it, if any; `ungrouped` checks its commas).
+_NUMBER = re.compile(r"([-+]?\d[\d,，]*(?:\.\d+)?)\s*(?:万元?)?")
+TIMES = Decimal(10000)
+
+
+def is_money(column: Column) -> bool:
+    """Whether `column` holds one amount in 元: its header says (CNY) in English."""
+    return "(CNY" in header_in(column.header, "en")
+
+
+def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
+    """{`heading_key` of a header in 万: column key} of `kind`'s money columns: each header in
+    元 with its unit written in 万 instead, and each list column of amounts (`Column.amounts`)
+    headed with a unit in 万 after it."""
+    found = {}
+    for column in kind.columns:
+        if not (column.amounts or is_money(column)):
+            continue
+        for locale in languages:
+            for header in (column.header, *column.aliases):
+                key = headings.heading_key(header_in(header, locale))
+                for unit in UNITS:
+                    found[f"{key}({unit})"] = column.key  # a list column, or one headed short
+                    for yuan in _YUAN:
+                        if f"({yuan}" in key:
+                            found[key.replace(f"({yuan}", f"({unit}", 1)] = column.key
+    return found
+
+
+def in_yuan(text: str) -> str:
+    """An amount written in 万 (320.5, 1,000, 50万) as the same amount in 元 (3205000,
+    10000000, 500000): exact. Anything else (empty, no number, Excel's scientific notation)
+    is left as written, for the field to say what is wrong with it."""
+    match = _NUMBER.fullmatch(text.strip())
+    if not match:
+        return text
+    try:
+        amount = Decimal(ungrouped(match.group(1).replace("，", ","))) * TIMES
+    except (InvalidOperation, ValueError):
+        return text  # the field says how to write it
+    return format(amount.normalize(), "f")
+
+
+def money(text: str, column: str) -> str:
+    """An amount in an entry of list column `column` (its key), in 元: in 万 when the file
+    heads the column in 万 (`headings.scaled`)."""
+    return in_yuan(text) if headings.scaled(column) else text
