@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from tracker.names import half_width
+
 
 class Ref:
     """What a reference cell names, by its natural key (never shown: no labels)."""
@@ -77,6 +79,14 @@ class Column:
         credit code alone is read typed in groups: `uscc.normalise`, its 18 characters
         have one reading)."""
         return self.ref in _HELD or self.key in _CODES
+
+    def as_typed(self, text: str, is_number: bool) -> str:
+        """A cell's text as its field reads it: a code, a date or a number (`is_number`) with
+        its full-width ASCII, typed by a Chinese input method, in its usual form, once here
+        for a column's cell (`names.half_width`, issue 13), and no space around a code."""
+        if self.is_code or self.is_date or is_number:
+            text = half_width(text)
+        return text.strip() if self.is_code else text
 
     @property
     def shown(self) -> str:

@@ -40,7 +40,6 @@ from tracker.imports.bulk import Batch, given_twice, row_key
 from tracker.imports.columns import Kind
 from tracker.imports.kinds import ADAPTERS
 from tracker.imports.models import ImportRun, ImportState
-from tracker.names import half_width
 
 # Past this many, further errors are counted but not listed: the first ones tell what to fix.
 MAX_ERRORS = 1000
@@ -75,10 +74,7 @@ def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
     for column in kind.columns:
         if column.key not in row:
             continue
-        text = row[column.key]
-        if column.is_code or column.is_date or column.key in numbers:  # typed full width
-            text = half_width(text)  # by a Chinese input method, once here (issue 13)
-        text = text.strip() if column.is_code else text
+        text = column.as_typed(row[column.key], column.key in numbers)
         try:
             if not text and column.required and (column.ref or column.choices):
                 raise cells.CellError(_("This field is required."))  # never None to a service

@@ -1,16 +1,18 @@
-"""Amounts headed in 万 (ten thousand yuan), as a Chinese finance sheet heads them (issue 13).
+"""Amounts headed in 万 (ten thousand yuan), as a Chinese finance sheet heads them (issue
+13).
 
 Every amount the tracker keeps is in 元, and its money columns say so: 预算总额（元）, Budget
-total (CNY). A column headed in 万 instead (预算总额（万元）, 金额（万）, 注册资本（万 元）,
-Budget total (10k CNY)) was refused as "no such column; did you mean 预算总额（元）?", and
-following that hint imported every amount 10,000 times too small, without a word. So a money
-column headed in 万 is read in 万: each amount is multiplied by 10,000, exactly (a `Decimal`),
-before the form and the service check it as they check any amount; the columns read so are
-the file's `Table.scaled`, and a problem names each as the file headed it. A list cell whose entries carry amounts (`Column.amounts`: a project's budget
-lines, a contract's instalments and payments, an agreement's tranches and disbursements, a
-company's rounds and exit) is read in 万 when its header says so (付款节点（万元）); headed
-without a unit, its amounts are in 元, whatever another column's header says. An export writes
-元, as every file does.
+total (CNY). A column headed in 万 instead (预算总额（万元）, 金额（万）, 注册资本（万 元）, Budget total (10k
+CNY)) was refused as "no such column; did you mean 预算总额（元）?", and following that hint
+imported every amount 10,000 times too small, without a word. So a money column headed
+in 万 is read in 万: each amount is multiplied by 10,000, exactly (a `Decimal`), before
+the form and the service check it as they check any amount; the columns read so are the
+file's `Table.scaled`, and a problem names each as the file headed it. A list cell whose
+entries carry amounts (`Column.amounts`: a project's budget lines, a contract's
+instalments and payments, an agreement's tranches and disbursements, a company's rounds
+and exit) is read in 万 when its header says so (付款节点（万元）); headed without a unit, its
+amounts are in 元, whatever another column's header says. An export writes 元, as every
+file does.
 
 A cell of a column in 万 that writes its own 万 (50万, 50万元) is 50 万 as well; anything that
 is no number is left as written, for the field to say what it takes.
