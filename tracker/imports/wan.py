@@ -2,7 +2,8 @@
 13).
 
 Every amount the tracker keeps is in 元, and its money columns say so: 预算总额（元）, Budget
-total (CNY). A column headed in 万 instead (预算总额（万元）, 金额（万）, 注册资本（万 元）, Budget total (10k
+total (CNY). A column headed in 万 instead (预算总额（万元）, 金额（万）,
+注册资本（万 元）, Budget total (10k
 CNY)) was refused as "no such column; did you mean 预算总额（元）?", and following that hint
 imported every amount 10,000 times too small, without a word. So a money column headed
 in 万 is read in 万: each amount is multiplied by 10,000, exactly (a `Decimal`), before
