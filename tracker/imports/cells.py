@@ -78,8 +78,7 @@ def scientific(text: str, column: str = "") -> None:
 def number(text: str, column: str, in_yuan: bool = False) -> str:
     """A number as every number field reads it (`numbers.ungrouped`), refused beside `column`;
     never one in scientific notation, nor in 万 (`numbers.refuse_wan`; `in_yuan`: an amount)."""
-    text = half_width(text)
-    scientific(text, column)
+    scientific(text := half_width(text), column)  # full-width digits typed as usual
     try:
         refuse_wan(text, in_yuan)
         return ungrouped(text.strip())
@@ -258,8 +257,7 @@ def locale(text: str) -> str:
 
 
 def iso_date(text: str) -> str:
-    text = half_width(text)  # ２０２１／３／５
-    match = _DATE.match(text)
+    match = _DATE.match(text := half_width(text))  # ２０２１／３／５ as usual
     if not match:
         return text  # the form says what is wrong with it
     year, month, day = match.groups()
