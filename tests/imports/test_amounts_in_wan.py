@@ -20,7 +20,7 @@ from tests.imports.test_milestones import _project
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.contracts.models import ResearchContract
-from tracker.imports import export, headings, reading, services, wan
+from tracker.imports import export, headings, notices, reading, services, wan
 from tracker.imports.column_types import header_in
 from tracker.imports.columns import KINDS
 from tracker.imports.models import ImportState
@@ -52,6 +52,9 @@ def test_a_budget_headed_in_wan_is_stored_in_yuan_and_exported_in_yuan():
     assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
     project = db.session.scalar(select(Project))
     assert project.budget_total == Decimal("3205000.00")
+    with force_locale("zh_CN"):  # the run says which columns it read in 万
+        assert ("按表头以万元读取的金额（每个数值乘以 10000，以元保存）："
+                "预算总额（万元）、预算科目（万 元）。") in notices.lines(result.notices)
     assert [(b.category, b.amount) for b in project.budget_lines if b.amount] == [
         ("设备费", Decimal("1000000.00")), ("劳务费", Decimal("502500.00"))]
     exported = reading.read(KINDS["projects"], "p.csv", io.BytesIO(export.export_csv(

@@ -22,7 +22,7 @@ from tracker.imports.column_types import Kind
 from tracker.imports.columns import KINDS
 from tracker.imports.reading import Table
 
-SHEET, IGNORED = "sheet", "ignored"
+SHEET, IGNORED, WAN = "sheet", "ignored", "wan"
 
 
 def of(kind: Kind, table: Table, file: str = "") -> list[dict[str, Any]]:
@@ -34,6 +34,8 @@ def of(kind: Kind, table: Table, file: str = "") -> list[dict[str, Any]]:
                       "sheets": list(table.sheets), "named": table.named})
     if table.ignored:
         found.append({"code": IGNORED, "columns": list(table.ignored)})
+    if table.scaled:  # money columns headed in 万, read in 万 (`wan`)
+        found.append({"code": WAN, "columns": list(table.scaled.values())})
     return [{**notice, "file": file} if file else notice for notice in found]
 
 
@@ -67,4 +69,9 @@ def _ignored(notice: dict[str, Any]) -> str:
                     "%(columns)s.", len(columns), columns=said.listed(columns))
 
 
-_SAYING = {SHEET: _sheet, IGNORED: _ignored}
+def _wan(notice: dict[str, Any]) -> str:
+    return _("Amounts read in 万 (ten thousand yuan) as headed, each multiplied by 10,000 and "
+             "kept in yuan: %(columns)s.", columns=said.listed(notice.get("columns") or []))
+
+
+_SAYING = {SHEET: _sheet, IGNORED: _ignored, WAN: _wan}

@@ -8,7 +8,8 @@ CNY)) was refused as "no such column; did you mean 预算总额（元）?", and 
 imported every amount 10,000 times too small, without a word. So a money column headed
 in 万 is read in 万: each amount is multiplied by 10,000, exactly (a `Decimal`), before
 the form and the service check it as they check any amount; the columns read so are the
-file's `Table.scaled`, and a problem names each as the file headed it. A list cell whose
+file's `Table.scaled`, which the run says (`notices`); a problem names each as the file
+headed it. A list cell whose
 entries carry amounts (`Column.amounts`: a project's budget lines, a contract's
 instalments and payments, an agreement's tranches and disbursements, a company's rounds
 and exit) is read in 万 when its header says so (付款节点（万元）); headed without a unit, its
