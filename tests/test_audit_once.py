@@ -41,3 +41,38 @@ def test_audited_if_changed_in_one_place():
                     found.add((str(path.relative_to(ROOT)), function.name))
     assert found - set(OWN_TEST) == set(), "audit.record_if_changed says it once"
     assert set(OWN_TEST) - found == set(), "gone: remove it from OWN_TEST"
+
+
+def _returns_when_unchanged(statement: ast.stmt) -> bool:
+    """`if not changes: return ...`: the audit of what follows skipped when nothing changed."""
+    return (isinstance(statement, ast.If) and isinstance(statement.test, ast.UnaryOp)
+            and isinstance(statement.test.op, ast.Not) and _names_changes(statement.test)
+            and any(isinstance(node, ast.Return) for node in statement.body))
+
+
+def test_a_row_of_choices_is_audited_if_changed_in_one_place():
+    """The reminder preferences and the notification settings each returned early when nothing
+    changed and recorded the rest themselves: `audit.choices_saved` says it once."""
+    found = set()
+    for path in modules():
+        for function in nodes(path):
+            if isinstance(function, ast.FunctionDef) and any(
+                    _returns_when_unchanged(statement) and any(
+                        _audits(later) for later in function.body[i + 1:])
+                    for i, statement in enumerate(function.body)):
+                found.add((str(path.relative_to(ROOT)), function.name))
+    assert found == set(), "audit.choices_saved says it once"
+
+
+def test_create_or_update_is_named_in_one_place():
+    """A form's record saved, created or changed: `audit.saved` makes `<kind>.create` and
+    `<kind>.update`, never a service choosing between the two names by hand."""
+    found = set()
+    for path in modules():
+        for node in nodes(path):
+            if isinstance(node, ast.IfExp) and all(
+                    isinstance(branch, ast.Constant) and isinstance(branch.value, str)
+                    and branch.value.endswith((".create", ".update"))
+                    for branch in (node.body, node.orelse)):
+                found.add(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == set(), "audit.saved names them"

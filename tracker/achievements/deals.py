@@ -172,8 +172,7 @@ def save_transfer(actor: User, achievement: Achievement, transfer: Transfer | No
     transfer.ip_deal_id = ip_deal_id or None
     changes = audit.pending_changes(transfer)
     db.session.add(transfer)
-    audit.record_if_changed(actor, "transfer.create" if creating else "transfer.update", transfer,
-                            changes, always=creating)
+    audit.saved(actor, "transfer", transfer, creating, changes)
     db.session.flush()
     return transfer
 

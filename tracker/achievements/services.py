@@ -172,8 +172,7 @@ def save_achievement(actor: User, project: Project, achievement: Achievement | N
         if not creating and (linked := _users(rows)) != users_before:
             # Linking a person named to their account leaves the names shown as they were.
             changes["contributor_users"] = [users_before or None, linked or None]
-    audit.record_if_changed(actor, "achievement.create" if creating else "achievement.update",
-                            achievement, changes, always=creating)
+    audit.saved(actor, "achievement", achievement, creating, changes)
     db.session.flush()
     return achievement
 
@@ -254,8 +253,7 @@ def save_right(actor: User, achievement: Achievement, right: IpRight | None, *,
         changes = audit.pending_changes(right)
         changes.pop("number_key", None)  # the number itself is audited
         db.session.add(right)
-    audit.record_if_changed(actor, "ip_right.create" if creating else "ip_right.update", right,
-                            changes, always=creating)
+    audit.saved(actor, "ip_right", right, creating, changes)
     db.session.flush()
     return right
 

@@ -175,6 +175,27 @@ def record_if_changed(actor: User | None, action: str, obj: Any,
     return record(actor, action, obj, changes) if changes or always else None
 
 
+def saved(actor: User | None, kind: str, obj: Any, creating: bool,
+          changes: dict[str, list[Any]] | None = None) -> AuditRecord | None:
+    """A form's record saved: `<kind>.create` recorded whatever its values, `<kind>.update`
+    when something changed (`record_if_changed`). The one place those action names are made."""
+    return record_if_changed(actor, f"{kind}.{'create' if creating else 'update'}", obj,
+                             changes, always=creating)
+
+
+def choices_saved(actor: User, action: str, row: Any, changes: dict[str, list[Any]]) -> bool:
+    """A user's row of choices (`changes_from_defaults`, with what else the page changed)
+    written and recorded when something changed; choices saved as they were write nothing,
+    not even an audit record. Returns whether anything changed."""
+    if not changes:
+        return False
+    db.session.add(row)
+    db.session.flush()
+    record(actor, action, row, changes)
+    db.session.flush()
+    return True
+
+
 def record_about(
     actor: User | None,
     action: str,

@@ -278,8 +278,6 @@ def save_template(actor: User, template: BudgetTemplate, *, code: str, funder: s
             template.categories = rows
         changes["categories"] = [before, after]
     db.session.add(template)
-    audit.record_if_changed(
-        actor, "budget_template.create" if creating else "budget_template.update", template,
-        changes)
+    audit.saved(actor, "budget_template", template, creating, changes)
     db.session.flush()
     return template

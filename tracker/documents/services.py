@@ -144,7 +144,6 @@ def save_template(actor: User, template: DocumentTemplate, values: dict[str, str
     for key, value in cleaned.items():
         setattr(template, key, value)
     db.session.add(template)
-    audit.record_if_changed(actor, "document_template.create" if creating
-                            else "document_template.update", template)
+    audit.saved(actor, "document_template", template, creating)
     db.session.flush()
     return template

@@ -83,8 +83,7 @@ def save_expert(actor: User, expert: Expert | None, **values: Any) -> Expert:
     expert.active = bool(values.get("active", True))
     changes = audit.pending_changes(expert)
     db.session.add(expert)
-    audit.record_if_changed(actor, "expert.create" if creating else "expert.update", expert,
-                            changes, always=creating)
+    audit.saved(actor, "expert", expert, creating, changes)
     db.session.flush()
     return expert
 

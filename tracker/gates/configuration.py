@@ -106,8 +106,7 @@ def save_template(
         template.criteria = rows
         changes["criteria"] = [criteria_before, criteria_after]
     db.session.add(template)
-    audit.record_if_changed(actor, "gate_template.create" if creating else "gate_template.update",
-                            template, changes)
+    audit.saved(actor, "gate_template", template, creating, changes)
     db.session.flush()
     return template
 

@@ -249,13 +249,7 @@ def save_settings(actor: User, *, channel: Channel, digest: bool, digest_at: tim
     after = {rule: c.value for rule, c in rules.items() if c is not None and rule in EVENTS}
     if after != before:
         changes["rule_channels"] = [_listed(before), _listed(after)]
-    if not changes:
-        return False
-    db.session.add(choice)
-    db.session.flush()
-    audit.record(actor, "notification.settings", choice, changes)
-    db.session.flush()
-    return True
+    return audit.choices_saved(actor, "notification.settings", choice, changes)
 
 
 def _listed(channels: dict[str, str]) -> str:

@@ -40,7 +40,7 @@ def stored(values: dict[str, Any]) -> dict[str, Any]:
             for key, value in values.items()}
 
 
-def _apply(actor: User, obj: Any, values: dict[str, Any], action: str,
+def _apply(actor: User, obj: Any, values: dict[str, Any], kind: str, creating: bool,
            more: dict[str, list[Any]] | None = None) -> Any:
     """`more`: changes no column holds (an institute's partners), audited with the rest."""
     if not (obj.can_edit(actor)):
@@ -49,7 +49,7 @@ def _apply(actor: User, obj: Any, values: dict[str, Any], action: str,
         setattr(obj, key, value)
     changes = {**audit.pending_changes(obj), **(more or {})}
     db.session.add(obj)
-    audit.record_if_changed(actor, action, obj, changes, always=action.endswith(".create"))
+    audit.saved(actor, kind, obj, creating, changes)
     db.session.flush()
     return obj
 
@@ -118,8 +118,7 @@ def save_institute(actor: User, institute: Institute | None, **values: Any) -> I
     partners, more = check_institute(institute, values)
     if "partner_ids" in more:
         institute.partners = partners
-    action = "institute.create" if creating else "institute.update"
-    return _apply(actor, institute, values, action, more)
+    return _apply(actor, institute, values, "institute", creating, more)
 
 
 def check_institute(institute: Institute, values: dict[str, Any],
@@ -176,9 +175,8 @@ def save_enterprise(actor: User, enterprise: Enterprise | None, **values: Any) -
     creating = enterprise is None
     enterprise = enterprise or Enterprise()
     check_enterprise(enterprise, values)
-    action = "enterprise.create" if creating else "enterprise.update"
     before = {key: getattr(enterprise, key) for key in RECOGNITIONS}
-    _apply(actor, enterprise, values, action)
+    _apply(actor, enterprise, values, "enterprise", creating)
     recognitions.keep_years(enterprise, before)
     db.session.flush()
     return enterprise
@@ -240,8 +238,7 @@ def save_centre(
 ) -> JointInnovationCentre:
     creating = centre is None
     check_centre(actor, values)
-    action = "centre.create" if creating else "centre.update"
-    return _apply(actor, centre or JointInnovationCentre(), values, action)
+    return _apply(actor, centre or JointInnovationCentre(), values, "centre", creating)
 
 
 def check_centre(actor: User, values: dict[str, Any]) -> None:
@@ -264,7 +261,6 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
     state, reason, dated = check_need(actor, need, values)
     creating = need is None
     need = need or TechnologyNeed()
-    action = "need.create" if creating else "need.update"
     matched = state == NeedState.MATCHED and need.state != NeedState.MATCHED
     if creating:
         need.state = new_need_state(state)
@@ -272,7 +268,7 @@ def save_need(actor: User, need: TechnologyNeed | None, **values: Any) -> Techno
             setattr(need, key, at)
     elif state is not None:
         stamp_state(actor, need, state, reason)
-    need = _apply(actor, need, values, action)
+    need = _apply(actor, need, values, "need", creating)
     if matched:
         emit(actor, "need_matched", need)
     return need

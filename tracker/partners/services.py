@@ -51,8 +51,7 @@ def save_partner(actor: User, partner: Partner | None, **values: Any) -> Partner
         setattr(partner, key, (value or None) if key.endswith("_en") else value)
     changes = audit.pending_changes(partner)
     db.session.add(partner)
-    audit.record_if_changed(actor, "partner.create" if creating else "partner.update", partner,
-                            changes, always=creating)
+    audit.saved(actor, "partner", partner, creating, changes)
     db.session.flush()
     return partner
 
@@ -132,8 +131,6 @@ def save_agreement(actor: User, partner: Partner, agreement: PartnerAgreement | 
     db.session.flush()
     if stored is not None:  # the agreement's for good, whatever replaces it later
         db.session.add(AgreementDocument(agreement_id=agreement.id, file_id=stored.id))
-    audit.record_if_changed(
-        actor, "partner_agreement.create" if creating else "partner_agreement.update",
-        agreement, changes, always=creating)
+    audit.saved(actor, "partner_agreement", agreement, creating, changes)
     db.session.expire(agreement, ["file"])
     return agreement

@@ -96,8 +96,7 @@ def save_record(actor: User, record: PmRecord | None, *, name: str, email: str,
     if before != after:
         changes["field_ids"] = [before, after]
     db.session.flush()
-    audit.record_if_changed(actor, "pm.create" if created else "pm.update", record, changes,
-                            always=created)
+    audit.saved(actor, "pm", record, created, changes)
     return record
 
 
@@ -300,5 +299,5 @@ def save_team(actor: User, team: PmTeam | None, *, name: str, lead_id: int,
     changes = corrections.changed(team, {"member_ids": [before, sorted(wanted)]}
                                   if before != sorted(wanted) else None, new=created)
     db.session.flush()
-    audit.record(actor, "pm_team.create" if created else "pm_team.update", team, changes)
+    audit.saved(actor, "pm_team", team, created, changes)
     return team

@@ -113,8 +113,7 @@ def save_region(actor: User | None, hq: Headquarters, region: Region | None,
     region.active = bool(values.get("active", True))
     changes = audit.pending_changes(region)
     db.session.add(region)
-    audit.record_if_changed(actor, "region.create" if creating else "region.update", region,
-                            changes, always=creating)
+    audit.saved(actor, "region", region, creating, changes)
     db.session.flush()
     return region
 

@@ -57,12 +57,7 @@ def save_preferences(actor: User, per_item: bool, opted_out: Collection[str]) ->
             db.session.delete(row)
     if before != wanted:
         changes["opted_out"] = [sorted(before), sorted(wanted)]
-    if not changes:
-        return False
-    db.session.add(preference)
-    db.session.flush()
-    audit.record(actor, "reminder.preferences", preference, changes)
-    return True
+    return audit.choices_saved(actor, "reminder.preferences", preference, changes)
 
 
 def regenerate_feed_token(actor: User) -> str:

@@ -110,8 +110,6 @@ def save_field(actor: User, field: TechnicalField | None, **values: Any) -> Tech
     field.active = bool(values.get("active", True))
     changes = audit.pending_changes(field)
     db.session.add(field)
-    audit.record_if_changed(
-        actor, "technical_field.create" if creating else "technical_field.update", field,
-        changes, always=creating)
+    audit.saved(actor, "technical_field", field, creating, changes)
     db.session.flush()
     return field
