@@ -15,9 +15,10 @@ from datetime import timedelta
 import pytest
 
 from tests.companies import helpers
-from tests.conftest import login
+from tests.conftest import login, shared_data
 from tests.factories import _commit, make_user
 from tests.funding.test_conversion import funded
+from tests.shared import ids_of, loaded
 from tracker.accounts.models import Role
 from tracker.dates import today
 from tracker.display.formatting import day
@@ -30,18 +31,36 @@ NOT_YET = {"en": "the outcome is recorded once it has passed with no conversion"
 
 
 def _agreement(state: str, committee):
-    """An agreement whose conversion deadline is ahead, passed, passed with its outcome
-    recorded, or that was converted."""
+    """An agreement whose conversion deadline is ahead (with a qualifying round of its company,
+    or none), passed, passed with its outcome recorded, or that was converted."""
     if state == "converted":
         return helpers.worked_example(committee=committee)[0]
-    ahead = state == "before the deadline"
-    agreement, _company = funded(committee, deadline=today() + timedelta(
+    ahead = state in ("before the deadline", "a qualifying round")
+    agreement, company = funded(committee, deadline=today() + timedelta(
         days=30 if ahead else -10))
+    if state == "a qualifying round":
+        helpers.record_round(company, on=helpers.days_ago(30))
     if state == "recorded":
         funding.record_outcome(committee, agreement, outcome=AgreementOutcome.GRANT,
                                on=today())
         _commit()
     return agreement
+
+
+@pytest.fixture(scope="module")
+def built_ids(app, module_connection) -> dict:
+    """The investment committee's member and an agreement in each state of `_agreement`, each
+    of a project and company of its own: built once for the module, each test going on from
+    them in its own savepoint (what it changes is rolled back after it)."""
+    with shared_data(app, module_connection):
+        committee = make_user(Role.INVESTMENT_COMMITTEE)
+        return ids_of({"committee": committee, **{
+            state: _agreement(state, committee) for state in (*STATES, "a qualifying round")}})
+
+
+@pytest.fixture
+def built(built_ids) -> dict:
+    return loaded(built_ids)
 
 
 def _reader(who: str, agreement, committee):
@@ -68,10 +87,9 @@ STATES = ["before the deadline", "after the deadline", "recorded", "converted"]
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
 @pytest.mark.parametrize("who", ["committee", "pm", "hq_admin"])
 @pytest.mark.parametrize("state", STATES)
-def test_the_outcome_is_offered_exactly_when_its_page_draws_the_form(client, state, who,
+def test_the_outcome_is_offered_exactly_when_its_page_draws_the_form(client, built, state, who,
                                                                      locale):
-    committee = make_user(Role.INVESTMENT_COMMITTEE)
-    agreement = _agreement(state, committee)
+    committee, agreement = built["committee"], built[state]
     reader = _reader(who, agreement, committee)
     reader.locale = locale
     _commit()
@@ -94,13 +112,12 @@ def test_the_outcome_is_offered_exactly_when_its_page_draws_the_form(client, sta
 
 @pytest.mark.parametrize("who", ["committee", "pm", "hq_admin"])
 @pytest.mark.parametrize("state", STATES)
-def test_a_tranche_is_offered_exactly_when_its_page_draws_the_form(client, state, who):
+def test_a_tranche_is_offered_exactly_when_its_page_draws_the_form(client, built, state, who):
     """The template read `agreement.is_open` where the page passes `new_tranche_refusal`'s
     answer, and the tranche's page drew its form under a closed agreement, refused on POST: now
     it answers 409 with the reason before the form (failed on the old view, recorded and
     converted)."""
-    committee = make_user(Role.INVESTMENT_COMMITTEE)
-    agreement = _agreement(state, committee)
+    committee, agreement = built["committee"], built[state]
     agreement.committed += 2_000_000  # part of the commitment free for a tranche
     _commit()
     login(client, _reader(who, agreement, committee))
@@ -120,13 +137,14 @@ FULL = {"en": "The tranches already hold all CN¥10,000,000.00 committed",
 
 
 @pytest.mark.parametrize("locale", ["en", "zh_CN"])
-def test_no_tranche_is_offered_once_the_tranches_hold_the_whole_commitment(client, locale):
+def test_no_tranche_is_offered_once_the_tranches_hold_the_whole_commitment(client, built,
+                                                                          locale):
     """A newcomer on the committee was offered "Add a tranche" with every yuan of the
     commitment already in tranches, where any amount could only be refused on saving. Now the
     page says why in place of the link, and the tranche's page answers 409 with the same
     sentence before its form."""
-    committee = make_user(Role.INVESTMENT_COMMITTEE)
-    agreement = _agreement("before the deadline", committee)  # one tranche of all 10,000,000
+    committee = built["committee"]
+    agreement = built["before the deadline"]  # one tranche of all 10,000,000
     committee.locale = locale
     _commit()
     login(client, committee)
@@ -139,22 +157,13 @@ def test_no_tranche_is_offered_once_the_tranches_hold_the_whole_commitment(clien
 
 @pytest.mark.parametrize("who", ["committee", "pm", "hq_admin"])
 @pytest.mark.parametrize("state", ["a qualifying round", "no round", "recorded", "converted"])
-def test_convert_is_offered_as_the_service_answers_not_as_the_template_reads(client, state, who):
+def test_convert_is_offered_as_the_service_answers_not_as_the_template_reads(client, built,
+                                                                            state, who):
     """"Convert at a round" sat under the template's own `elif agreement.is_open` (issue 9
     point 6): the page now passes `converts` (the committee, `agreement_refusal` None, money
     disbursed, a qualifying round), and the link is drawn wherever that holds."""
-    committee = make_user(Role.INVESTMENT_COMMITTEE)
-    if state == "converted":
-        agreement = helpers.worked_example(committee=committee)[0]
-    else:
-        agreement, company = funded(committee, deadline=today() + timedelta(
-            days=-10 if state == "recorded" else 30))
-        if state == "a qualifying round":
-            helpers.record_round(company, on=helpers.days_ago(30))
-        if state == "recorded":
-            funding.record_outcome(committee, agreement, outcome=AgreementOutcome.GRANT,
-                                   on=today())
-            _commit()
+    committee = built["committee"]
+    agreement = built["before the deadline" if state == "no round" else state]
     reader = _reader(who, agreement, committee)
     login(client, reader)
     page = client.get(f"/projects/{agreement.project_id}/funding").get_data(as_text=True)
