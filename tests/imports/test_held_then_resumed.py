@@ -80,7 +80,7 @@ def test_it_exports_as_it_came_and_imports_again_unchanged():
     ("2: 2020-05-01 | 2020-11-30 | 2020-04-01 | Funds came through",
      ["resumed on Apr 1, 2020, before it was held"]),
     ("4: 2022-05-01 | 2022-11-30 | 2022-09-01 | Funds came through",
-     ["never in the phase gate 4 closes"]),
+     ["never in the phase closed by gate 4"]),
     ("3: 2020-05-01 | 2020-11-30 | 2020-09-01 | Funds came through",
      ["Gate 3: May 1, 2020 is before the decision at gate 2"]),
     ("2: 2020-05-01 | 2020-04-30 | 2020-09-01 | ",

@@ -87,8 +87,8 @@ def check(holds: list[Hold], route: list, days: list[date], phase: Phase, start:
     for n, hold in enumerate(holds, start=1):
         said = _("Hold %(n)d", n=n)
         if lifecycle.GATE_PHASE.get(hold.gate) not in phases:
-            problems.add("holds", _("%(hold)s: the project was never in the phase gate "
-                                    "%(gate)d closes: write the gate of a phase it was in, "
+            problems.add("holds", _("%(hold)s: the project was never in the phase closed "
+                                    "by gate %(gate)d: write the gate of a phase it was in, "
                                     "one of %(gates)s.", hold=said, gate=hold.gate,
                                     gates=listed(str(lifecycle.PHASE_GATE[p]) for p in phases)))
             continue
