@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, or_, select
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.errors import Problems, require
+from tracker.errors import Forbidden, Problems, require
 from tracker.organisations.models import Headquarters, Institute
 from tracker.regions.models import Region
 
@@ -87,8 +87,8 @@ def save_region(actor: User | None, hq: Headquarters, region: Region | None,
                 **values: Any) -> Region:
     """Add a region to the headquarters' list (`region` None) or change one (rename it, move
     it, retire it); every problem at once. `actor` None: the system (`flask hq create`)."""
-    if actor is not None:
-        require(Region.can_edit(actor), lambda: None)
+    if actor is not None and not Region.can_edit(actor):
+        raise Forbidden()
     problems = Problems()
     code = (values.get("code") or "").strip().lower()
     name = (values.get("name") or "").strip()
