@@ -9,7 +9,7 @@ import gc
 
 from tests.imports.helpers import run
 from tests.imports.test_projects import HEADER, _row, _setting
-from tracker.imports import services
+from tracker.imports import row_forms
 from tracker.imports.models import ImportState
 
 
@@ -17,13 +17,13 @@ def test_an_import_runs_its_rows_with_the_collector_paused_and_resumes_it(monkey
     """Done or refused, the import's rows run paused, and the collector resumes after."""
     admin, _pm = _setting()
     enabled_during_rows = []
-    import_row = services.import_row
+    import_row = row_forms.import_row
 
     def noting(*args, **kwargs):
         enabled_during_rows.append(gc.isenabled())
         return import_row(*args, **kwargs)
 
-    monkeypatch.setattr(services, "import_row", noting)
+    monkeypatch.setattr(row_forms, "import_row", noting)
     assert gc.isenabled()
     assert run(admin, "projects", [HEADER, _row()]).state is ImportState.DONE
     assert gc.isenabled()

@@ -25,7 +25,7 @@ from tracker.imports import (
     ip_deals,
     ledger_lines,
     route_cells,
-    services,
+    row_forms,
 )
 from tracker.imports.columns import KINDS
 from tracker.imports.models import ImportState
@@ -69,7 +69,7 @@ WRITTEN = [
                          ids=[f"{k}.{c}:{t.strip()}" for k, c, t, _v in WRITTEN])
 def test_every_choice_column_reads_the_short_forms_people_write(app, kind, key, text, value):
     with app.test_request_context("/"):
-        given, _found, errors = services._convert(KINDS[kind], {key: text},
+        given, _found, errors = row_forms._convert(KINDS[kind], {key: text},
                                                   cells.References())
     assert errors == []
     assert given[key] == (value if isinstance(value, list) else [value])
@@ -124,7 +124,7 @@ def test_every_label_and_value_still_reads_as_its_own_choice(app, enum_cls):
 def test_a_short_form_several_choices_share_is_refused_naming_them(app, kind, key, text,
                                                                    named):
     with app.test_request_context("/"):
-        _given, _found, errors = services._convert(KINDS[kind], {key: text},
+        _given, _found, errors = row_forms._convert(KINDS[kind], {key: text},
                                                    cells.References())
     [(column, message)] = errors
     assert column == key and message.startswith(f"{text} is short for several choices")
@@ -139,7 +139,7 @@ def test_a_short_form_several_choices_share_is_refused_naming_them(app, kind, ke
 ])
 def test_no_short_form_drops_a_negation_or_says_too_little(app, kind, key, text):
     with app.test_request_context("/"):
-        _given, _found, errors = services._convert(KINDS[kind], {key: text},
+        _given, _found, errors = row_forms._convert(KINDS[kind], {key: text},
                                                    cells.References())
     assert [column for column, _message in errors] == [key]
 
@@ -174,14 +174,14 @@ def test_a_role_is_granted_by_its_code_or_whole_label_only(app, member):
                 whole = str(LABELS[Role][member])
             forms = choice_names.short_forms(whole)
             for text in [member.value, whole]:
-                _given, _found, errors = services._convert(KINDS["users"], {"roles": text},
+                _given, _found, errors = row_forms._convert(KINDS["users"], {"roles": text},
                                                            cells.References())
                 if member in (column.offered or Role):
                     assert errors == [], (text, errors)
             for text in forms:
                 if choice_names.of_enum(Role).read(text, shortened=False):
                     continue  # another role's whole label or code
-                _given, _found, errors = services._convert(KINDS["users"], {"roles": text},
+                _given, _found, errors = row_forms._convert(KINDS["users"], {"roles": text},
                                                            cells.References())
                 assert [key for key, _message in errors] == ["roles"], (text, errors)
         assert "shortened label is not read here" in column_notes.how_to_fill(

@@ -29,7 +29,7 @@ from tracker.incentives.granting import check_grant, new_grant
 from tracker.incentives.models import GrantKind, IncentiveGrant
 from tracker.incentives.services import require_manager
 
-# A grants row's values as its import reads them (`services.prepare_row`), given the adapter,
+# A grants row's values as its import reads them (`row_forms.prepare_row`), given the adapter,
 # the row's number and its cells; None when it refuses the row.
 Read = Callable[[IncentiveGrants, int, dict], "dict[str, Any] | None"]
 # The columns of a new grant, as `grant` fills them (the others are their defaults).

@@ -56,6 +56,7 @@ from tracker.imports import (
     notices,
     prerequisites,
     reading,
+    row_forms,
     services,
     shortened,
 )
@@ -252,10 +253,10 @@ class _Replay:
         """A grants row's values as its import reads them, for the bulk path; None when it
         refuses the row (the row-by-row path then says why)."""
         try:
-            prepared = services.prepare_row(adapter, row, cells.References(), {}, number)
-        except services.RowRefused:
+            prepared = row_forms.prepare_row(adapter, row, cells.References(), {}, number)
+        except row_forms.RowRefused:
             return None
-        return prepared.values if isinstance(prepared, services.Prepared) else None
+        return prepared.values if isinstance(prepared, row_forms.Prepared) else None
 
     def _replay(self, ledgers: list[Ledger], grants: list[tuple[int, dict]]) -> None:
         """One company's entries, in date order: its row's, and each grants row on its grant
@@ -316,9 +317,9 @@ class _Replay:
         adapter = adapter or file.adapter
         before = len(file.adapter.kept)
         try:
-            outcome, saved = services.import_row(self.actor, adapter, row, file.refs, file.seen,
-                                                 number, batch)
-        except services.RowRefused as refused:
+            outcome, saved = row_forms.import_row(self.actor, adapter, row, file.refs,
+                                                  file.seen, number, batch)
+        except row_forms.RowRefused as refused:
             del file.adapter.kept[before:]  # what a row refused (or its dry run) kept
             self.errors += [(self._index(file), number, file.header(key), message)
                             for key, message in refused.errors]
