@@ -1,18 +1,25 @@
 """/admin/regions/: HQ admins add, rename, move and retire their headquarters' regions, each
 change audited and a save on a stale page refused; a region no institute is in is deleted, one
-in use is not (retire it instead: its institutes keep it); nobody else may."""
+in use is not (retire it instead: its institutes keep it); nobody else may, and another
+headquarters' region is not there for them."""
 
 from __future__ import annotations
+
+import ast
+import inspect
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import login, post
 from tests.factories import make_hq, make_institute, make_region, make_user
+from tests.regions.test_regions import _other_hq_region
+from tests.source import nodes
 from tests.techfields.test_fields import _version  # the form's version, as a page shows it
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditRecord
+from tracker.db import Base
 from tracker.regions.models import Region
 
 
@@ -103,3 +110,38 @@ def test_nobody_but_hq_admins_keeps_the_list(client, role):
     assert post(client, "/admin/regions/new", {"code": "x", "name": "x"}).status_code == 403
     assert post(client, f"/admin/regions/{region.id}/delete", {}).status_code == 403
     assert db.session.get(Region, region.id) is not None
+
+
+def test_another_headquarters_region_is_not_there_on_any_route(client, admin):
+    """The page keeps the headquarters' list (`the_hq`): a region of another headquarters on
+    record is 404 on every route that names one, GET and POST, and stays as it was."""
+    mine, theirs = make_region("south"), _other_hq_region()
+    login(client, admin)
+    assert client.get(f"/admin/regions/{mine.id}/edit").status_code == 200
+    assert client.get(f"/admin/regions/{theirs.id}/edit").status_code == 404
+    assert post(client, f"/admin/regions/{theirs.id}/edit", {
+        "code": "pudong", "name": "浦东新区", "active": "y",
+        "version": str(theirs.version)}).status_code == 404
+    assert post(client, f"/admin/regions/{theirs.id}/delete", {}).status_code == 404
+    db.session.expire_all()
+    kept = db.session.get(Region, theirs.id)
+    assert (kept.code, kept.name) == ("shanghai", "上海市")
+    assert _actions(theirs.id) == []
+    assert f"/admin/regions/{theirs.id}/" not in client.get("/admin/regions/").get_data(
+        as_text=True)
+
+
+def test_no_admin_page_loads_a_headquarters_record_by_id_alone(app):
+    """The class of the defect above: an /admin/ page that loads a record belonging to a
+    headquarters (a model with `hq_id`) by its id alone reaches every headquarters' records;
+    it loads it among its own headquarters' (`found` over a query that says which)."""
+    own_hq = {mapper.class_.__name__ for mapper in Base.registry.mappers
+              if "hq_id" in mapper.class_.__table__.columns}
+    assert {"Region", "Institute", "Project"} <= own_hq
+    pages = {inspect.getsourcefile(inspect.unwrap(app.view_functions[rule.endpoint]))
+             for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin/")}
+    assert any(page.endswith("regions/views.py") for page in pages)
+    offenders = [f"{page}:{node.lineno}" for page in sorted(pages) for node in nodes(page)
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "loaded"
+                 and node.args and getattr(node.args[0], "id", None) in own_hq]
+    assert offenders == []

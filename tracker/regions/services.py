@@ -31,6 +31,13 @@ def every() -> list[Region]:
                                                           Region.id)))
 
 
+def of_the_list(hq_id: int | None, region_id: int) -> Region | None:
+    """The region `region_id` when it is one of the headquarters' list: an admin's page keeps
+    its own headquarters' regions, and another's is as absent as one never made."""
+    return db.session.scalar(select(Region).where(Region.id == region_id,
+                                                  Region.hq_id == (hq_id or 0)))
+
+
 def offered(hq_id: int, current_id: int | None = None) -> list[Region]:
     """The regions a form offers: the headquarters' active ones, and the one the record has if
     retired since."""

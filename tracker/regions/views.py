@@ -12,7 +12,7 @@ from tracker.regions import services
 from tracker.regions.forms import RegionForm
 from tracker.regions.models import Region
 from tracker.web.actions import press, submit
-from tracker.web.permissions import acting_user, loaded, requires
+from tracker.web.permissions import acting_user, found, requires
 
 bp = Blueprint("regions", __name__, url_prefix="/admin/regions")
 FIELDS = ("code", "name", "name_en", "position", "active")
@@ -34,6 +34,13 @@ def index() -> str:
     return _page()
 
 
+def _region_or_404(region_id: int) -> Region:
+    """A region of the list the page keeps, the headquarters' (`the_hq`): another
+    headquarters' region answers 404, as one never made, whatever the admin asks of it."""
+    hq = the_hq_or_none()
+    return found(services.of_the_list(hq.id if hq is not None else None, region_id), may=None)
+
+
 def _values(form: RegionForm) -> dict:
     return {name: getattr(form, name).data for name in FIELDS}
 
@@ -51,7 +58,7 @@ def new() -> str | Response | tuple[str, int]:
 @bp.route("/<int:region_id>/edit", methods=["GET", "POST"])
 @requires(Region.can_edit)
 def edit(region_id: int) -> str | Response | tuple[str, int]:
-    region = loaded(Region, region_id, may=None)
+    region = _region_or_404(region_id)
     form = RegionForm(obj=region)
     return submit(form, lambda: services.save_region(acting_user(), region.hq, region,
                                                      **_values(form)),
@@ -63,6 +70,6 @@ def edit(region_id: int) -> str | Response | tuple[str, int]:
 @bp.post("/<int:region_id>/delete")
 @requires(Region.can_edit)
 def delete(region_id: int) -> Response | tuple[str, int]:
-    region = loaded(Region, region_id, may=None)
+    region = _region_or_404(region_id)
     return press(lambda: services.delete_region(acting_user(), region),
                  _("Region deleted."), url_for("regions.index"), _page)
