@@ -84,11 +84,13 @@ def test_hq_create_gives_each_network_its_regions_or_the_ones_given(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["hq", "create", "SYIIT", "--name-zh", "沈阳产业技术研究院"])
     assert result.exit_code == 0, result.output
-    assert "regions installed: 3" in result.output
+    assert "regions installed: 6" in result.output
     listed = db.session.execute(select(Region.code, Region.name, Region.position)
                                 .order_by(Region.position)).all()
     assert [tuple(r) for r in listed] == [
         (code, name, position) for position, (code, name, _en) in enumerate(BY_HQ["SYIIT"], 1)]
+    # Shenyang's districts SYIIT builds its innovation complexes in (seed 002), not a guess.
+    assert {"浑南区", "铁西区", "沈北新区", "和平区"} <= {name for _c, name, _p in listed}
     assert db.session.scalar(select(AuditRecord.actor_id).where(
         AuditRecord.action == "region.create").limit(1)) is None  # the system
     again = runner.invoke(args=["hq", "create", "SYIIT", "--name-zh", "沈阳产业技术研究院",
