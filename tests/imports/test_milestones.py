@@ -68,15 +68,16 @@ def test_a_bad_milestone_row_imports_none_and_names_row_and_column():
 
 
 def _written(run_id):
-    """What an import of milestones wrote, without ids, instants and the run's number."""
+    """What an import of milestones wrote, without ids, the moments it wrote and the run's
+    number (the days of submission are the file's: issue 13)."""
     milestones = [(m.title, m.phase, m.state, m.percent_complete, m.waiver_reason, m.due_date,
-                   m.weight, m.deliverable, m.review_due) for m in db.session.scalars(
-                       select(Milestone).order_by(Milestone.title))]
+                   m.weight, m.deliverable, m.review_due, m.submitted_at)
+                  for m in db.session.scalars(select(Milestone).order_by(Milestone.title))]
     events = sorted((e.from_state, e.to_state, e.actor_id, e.comment, e.imported_in_id == run_id)
                     for e in db.session.scalars(select(MilestoneEvent)))
     records = sorted(
-        (r.action, r.actor_id, str(sorted((k, v if k != "submitted_at" else bool(v[1]))
-                                          for k, v in r.changes.items() if k != "import")))
+        (r.action, r.actor_id, str(sorted((k, v) for k, v in r.changes.items()
+                                          if k != "import")))
         for r in db.session.scalars(select(AuditRecord).where(
             AuditRecord.action.like("milestone.%"))) if r.changes["import"][1] == run_id)
     return milestones, events, records
@@ -90,9 +91,11 @@ def test_the_bulk_path_writes_what_the_row_by_row_path_writes(monkeypatch):
     admin, _pm = _setting()
     project = _project(admin)
     states = ["", "in_progress", "accepted", "waived", "submitted"]
-    rows = [COLUMNS] + [
+    # A submitted milestone with the day it was submitted, an accepted one with or without.
+    rows = [[*COLUMNS, "Submitted on"]] + [
         [project.code, f"Step {n:02d}", "contract_research", f"2026-{n % 12 + 1:02d}-15",
-         states[n % 5], "30" if n % 5 == 1 else "", "Not needed" if n % 5 == 3 else ""]
+         states[n % 5], "30" if n % 5 == 1 else "", "Not needed" if n % 5 == 3 else "",
+         f"2025-{n % 12 + 1:02d}-10" if n % 5 == 4 or n == 2 else ""]
         for n in range(12)]
     monkeypatch.setattr(bulk, "BATCH_SIZE", 5)  # three batches
     in_bulk = run(admin, "milestones", rows)

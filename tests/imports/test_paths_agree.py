@@ -37,7 +37,7 @@ def same(by_batch, one_by_one, tables: set[str]) -> None:
 
 
 MILESTONES = ["Project code", "Title", "Phase", "Deliverable", "Due date", "Weight", "State",
-              "Percent complete", "Reviewer's e-mail", "Waiver reason"]
+              "Percent complete", "Reviewer's e-mail", "Waiver reason", "Submitted on"]
 STATES = ["", "planned", "in_progress", "submitted", "accepted", "waived"]
 
 
@@ -58,11 +58,14 @@ def test_milestones_in_every_state(monkeypatch):
                      f"Deliverable {n}" if n % 2 else "", f"2026-{n % 12 + 1:02d}-15",
                      "" if n % 3 else "2.5", state, "30" if n % 3 == 1 else "",
                      "reviewer@import.cn" if n == 9 else "",
-                     "Not needed" if state == "waived" else ""])
+                     "Not needed" if state == "waived" else "",
+                     # the day of submission: a submitted one's, and an accepted one's or not
+                     f"2025-{n % 12 + 1:02d}-10" if state == "submitted" or n == 4 else ""])
     for n, state in enumerate(["accepted", "waived", "accepted"]):
         rows.append(["TEST-2019-0050", f"Done {n}", ["proposal_review", "contract_research",
                                                      "investment_decision"][n], "",
-                     f"202{n}-04-30", "", state, "", "", "Dropped" if state == "waived" else ""])
+                     f"202{n}-04-30", "", state, "", "", "Dropped" if state == "waived" else "",
+                     "2020-04-20" if n == 2 else ""])
     monkeypatch.setattr(bulk, "BATCH_SIZE", 5)
     same(*both_paths(admin, "milestones", rows, Milestones, monkeypatch),
           {"milestones", "milestone_events", "audit_records", "import_runs"})
@@ -178,7 +181,8 @@ def test_milestone_rows_are_refused_alike_by_either_path(monkeypatch):
         code="TEST-2019-0050", title="Closed", phase="completed", members="",
         passed="1: 2019-05-20; 2: 2020-05-20")])
     rows = [MILESTONES] + [
-        [code, title, phase, "", due, "", state, percent, reviewer, ""]
+        [code, title, phase, "", due, "", state, percent, reviewer, "",
+         "2026-01-05" if state == "submitted" else ""]
         for code, title, phase, due, state, percent, reviewer in (
             ("TEST-2019-0042", "Fine", "contract_research", "2026-09-30", "", "", ""),
             ("TEST-2019-0042", "Too late", "contract_research", "2031-01-01", "", "", ""),

@@ -66,17 +66,18 @@ PROJECTS = [[*row, held] for row, held in zip(
      "", "IMP-RB", "pm@import.cn", "", "", "", "4", "7", "2000000", "CN-2021", "",
      "2018-03-01", "2024-02-28", "contract_research", "1: 2018-05-01", "",
      "", "", "", "", "2: 2020-05-01 | 2020-11-30 | 2020-09-01 | Funds came through"]]
+# An accepted milestone with the day it was submitted, one without (issue 13).
 MILESTONES = [
     ["project_code", "title", "phase", "deliverable", "due_date", "weight", "state",
-     "percent_complete", "reviewer_email", "waiver_reason"],
+     "percent_complete", "reviewer_email", "waiver_reason", "submitted_on"],
     ["TEST-2019-0042", "Prototype", "contract_research", "A pump", "2020-04-30", "1",
-     "accepted", "100", "", ""],
+     "accepted", "100", "", "", "2020-04-27"],
     ["TEST-2019-0042", "Field trial", "investment_decision", "", "2026-09-30", "2.5",
-     "in_progress", "40", "", ""],
+     "in_progress", "40", "", "", ""],
     ["TEST-2019-0042", "Skipped study", "contract_research", "", "2020-01-31", "1",
-     "waived", "0", "", "Superseded"],
+     "waived", "0", "", "Superseded", ""],
     ["TEST-2016-0007", "Pilot line", "contract_research", "", "2017-06-30", "1", "accepted",
-     "100", "", ""],
+     "100", "", "", ""],
 ]
 CONTRACTS = [
     ["project_code", "number", "title", "enterprise", "type", "amount", "signed_on",

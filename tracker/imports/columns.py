@@ -216,6 +216,12 @@ MILESTONES = Kind("milestones", _l("Milestones"), (
     Column("percent_complete", _l("Percent complete"), note=_l("0 to 100; empty: 0.")),
     Column("reviewer_id", _l("Reviewer's e-mail"), ref=Ref.USER),
     Column("waiver_reason", _l("Waiver reason"), note=_l("Required for a waived milestone.")),
+    Column("submitted_on", _l("Submitted on"), is_date=True, note=_l(
+        "The day it was submitted for review, such as 2026-03-02, neither in the future nor "
+        "before the project's start: required for a submitted milestone (its review falls due "
+        "from that day); for an accepted one, empty keeps no day of its submission, and it "
+        "counts neither on time nor late; for no other state. Read for a new milestone: one on "
+        "record keeps its day, and a row giving another is refused.")),
 ), key=("project_id", "title"))
 
 CONTRACTS = Kind("contracts", _l("Research contracts"), (

@@ -47,6 +47,7 @@ from tracker.imports.grant_cells import recorded_exercises, recorded_leaving
 from tracker.imports.ledger_lines import recorded_issues, recorded_transfers
 from tracker.imports.pool_reversals import Passed
 from tracker.incentives.models import IncentiveGrant
+from tracker.milestones import imported
 from tracker.milestones.models import Milestone
 from tracker.organisations.models import (
     RECOGNITIONS,
@@ -155,7 +156,8 @@ def _milestones(where: ColumnElement[bool]) -> Iterator[list]:
                                                            Milestone.id)):
         yield [codes[m.project_id] or "", m.title, m.phase, m.deliverable, m.due_date,
                m.weight, m.state, m.percent_complete, users.get(m.reviewer_id, ""),
-               m.waiver_reason]
+               m.waiver_reason, local_date(m.submitted_at)
+               if m.submitted_at and m.state in imported.SUBMITTED else None]
 
 
 def _contracts(where: ColumnElement[bool]) -> Iterator[list]:

@@ -1,6 +1,8 @@
 """A row of the milestones import: the milestone form of its project's page, saved by
 `plan_milestone` as its PM plans it; then, when the file says it got further, the state it had
-before the tracker (`tracker.milestones.services.import_state`, by the importing HQ admin)."""
+before the tracker (`tracker.milestones.imported.import_state`, by the importing HQ admin),
+dated by the day the file says it was submitted (Submitted on: `imported.check_submitted_on`),
+which a milestone on record keeps (`Milestones.unchangeable`)."""
 
 from __future__ import annotations
 
@@ -14,12 +16,16 @@ from sqlalchemy.orm import joinedload
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
+from tracker.dates import local_date
+from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Problems
 from tracker.imports import columns, number_cells
 from tracker.imports.adapters import Adapter
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.cells import CellError, read
+from tracker.imports.route_cells import day_cell
+from tracker.milestones import imported
 from tracker.milestones import services as milestones
 from tracker.milestones.forms import MilestoneForm, PercentForm
 from tracker.milestones.models import Milestone, MilestoneEvent, MilestoneState
@@ -111,11 +117,35 @@ class Milestones(Adapter):
         values["state"] = kept.get("state") or MilestoneState(
             text.get("state") or MilestoneState.PLANNED)
         values["percent_complete"] = kept["percent_complete"] if "percent_complete" in kept else (
-            milestones.imported_percent(values["state"], read(
+            imported.imported_percent(values["state"], read(
                 "percent_complete", _percent, text.get("percent_complete", "")) or 0))
         values["reviewer_id"] = kept.get("reviewer_id") or int(text.get("reviewer_id") or 0) or None
         values["waiver_reason"] = kept.get("waiver_reason") or text.get("waiver_reason", "").strip()
+        # Read for a new milestone, compared for one on record (`unchangeable`).
+        values["_submitted_on"] = read("submitted_on", day_cell,
+                                       text.get("submitted_on", ""), "submitted_on")
         return values
+
+    def unchangeable(self, obj, values, given):
+        """A day of submission given that is not the one the milestone keeps, beside its
+        column: an import dates a submission when it records the milestone, and changes no
+        day of one on record, as nothing in the tracker does (an empty cell asserts nothing;
+        the export writes the day kept, which reads back unchanged)."""
+        on = values.get("_submitted_on")
+        kept = local_date(obj.submitted_at) if obj.submitted_at and (
+            obj.state in imported.SUBMITTED) else None
+        if "submitted_on" not in given or on is None or on == kept:
+            return []
+        if kept is None:
+            return [("submitted_on", _(
+                "The tracker keeps no day of this milestone's submission: an import dates a "
+                "submission only when it records the milestone, and changes no milestone on "
+                "record. Leave the cell empty."))]
+        return [("submitted_on", _(
+            "The milestone is recorded as submitted on %(kept)s, not %(given)s. An import does "
+            "not change the day a milestone on record was submitted, as nothing in the "
+            "tracker does: write the day recorded here, or leave the cell empty.",
+            kept=day(kept), given=day(on)))]
 
     def batch(self, actor):
         return MilestoneBatch(actor, self)
@@ -125,6 +155,7 @@ class Milestones(Adapter):
         project = db.session.get(Project, values.pop("project_id"))
         state, percent = values.pop("state"), values.pop("percent_complete")
         reviewer_id, reason = values.pop("reviewer_id"), values.pop("waiver_reason")
+        submitted_on = values.pop("_submitted_on", None)
         if obj is not None:
             problems = Problems()  # every problem of the row at once, each in its column
             for key, given, recorded in (
@@ -148,10 +179,10 @@ class Milestones(Adapter):
             return obj
         milestone = milestones.plan_milestone(project.pm, project, **values,
                                               history=state in milestones.DONE)
-        if state is not MilestoneState.PLANNED or percent or reviewer_id or reason:
-            milestones.import_state(actor, milestone, state, percent=percent,
-                                    reviewer_id=reviewer_id, waiver_reason=reason,
-                                    import_id=audit.current_import())
+        if imported.is_moved(state, percent, reason, submitted_on) or reviewer_id:
+            imported.import_state(actor, milestone, state, percent=percent,
+                                  reviewer_id=reviewer_id, waiver_reason=reason,
+                                  import_id=audit.current_import(), submitted_on=submitted_on)
         return milestone
 
 
@@ -165,10 +196,11 @@ def _recorded(key: str, value: Any) -> str:
 
 
 class MilestoneBatch(Batch):
-    """New milestones, checked by `check_plan` and `check_imported_state` as `plan_milestone`
-    and `import_state` check them, and written as they write them: the milestone, its history
-    event when imported past planned, and their audit records. A row naming a reviewer takes
-    the row-by-row path (`import_state` checks the reviewer's stake)."""
+    """New milestones, checked by `check_plan` and `imported.check_imported_state` as
+    `plan_milestone` and `import_state` check them, and written as they write them: the
+    milestone, its history event when imported past planned, and their audit records. A row
+    naming a reviewer takes the row-by-row path (`import_state` checks the reviewer's
+    stake)."""
 
     def __init__(self, actor, adapter):
         super().__init__(actor, adapter)
@@ -228,15 +260,16 @@ class MilestoneBatch(Batch):
         milestones.check_plan(self._pms[project.id], project, phase=values["phase"],
                               due_date=values["due_date"], weight=values["weight"],
                               history=state in milestones.DONE)
-        if state is not MilestoneState.PLANNED or values["percent_complete"] or (
-                values["waiver_reason"]):
-            milestones.check_imported_state(self.actor, project, state,
-                                            percent=values["percent_complete"],
-                                            waiver_reason=values["waiver_reason"])
+        if imported.is_moved(state, values["percent_complete"], values["waiver_reason"],
+                             values["_submitted_on"]):
+            imported.check_imported_state(self.actor, project, state,
+                                          percent=values["percent_complete"],
+                                          waiver_reason=values["waiver_reason"],
+                                          submitted_on=values["_submitted_on"])
         return True
 
     def insert(self, rows):
-        planned, records, imported = [], [], []
+        planned, records, moved = [], [], []
         for values in rows:
             project_id = values["project_id"]
             plan = {"project_id": project_id, "phase": values["phase"],
@@ -248,18 +281,19 @@ class MilestoneBatch(Batch):
                             {k: [None, audit.jsonable(v)] for k, v in plan.items()
                              if v is not None}))
             state = values["state"]
-            if state is not MilestoneState.PLANNED or values["percent_complete"] or (
-                    values["waiver_reason"]):
-                fields = milestones.imported_fields(state, values["percent_complete"],
-                                                    values["waiver_reason"])
+            if imported.is_moved(state, values["percent_complete"], values["waiver_reason"],
+                                 values["_submitted_on"]):
+                fields = imported.imported_fields(state, values["percent_complete"],
+                                                  values["waiver_reason"],
+                                                  values["_submitted_on"])
             else:
                 fields = {}
-            imported.append(fields)
+            moved.append(fields)
             planned.append({**plan, **PLANNED_FIELDS, **fields})
         ids = insert_returning_ids(Milestone, planned)
         run = audit.current_import()
         events, changed = [], []
-        for milestone_id, fields in zip(ids, imported, strict=True):
+        for milestone_id, fields in zip(ids, moved, strict=True):
             if not fields:
                 continue
             if fields["state"] is not MilestoneState.PLANNED:

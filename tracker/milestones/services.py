@@ -80,7 +80,7 @@ def _check_dates(project: Project, due: date, field: str = "due_date",
         problems.add(field, message)
 
 
-def _check_reviewer(project: Project, reviewer_id: int) -> User:
+def check_reviewer(project: Project, reviewer_id: int) -> User:
     reviewer = db.session.get(User, reviewer_id)
     if reviewer is None or not reviewer.has_role(Role.EVALUATOR):
         raise Invalid("reviewer_id", _("Choose an evaluator."))
@@ -90,7 +90,7 @@ def _check_reviewer(project: Project, reviewer_id: int) -> User:
     return reviewer
 
 
-def _writable(project: Project, history: bool = False) -> None:
+def writable(project: Project, history: bool = False) -> None:
     """Refused on a closed project, but the `history` an import brings in
     (`closed.open_refusal`)."""
     if (said := open_refusal(project, history)) is not None:
@@ -104,7 +104,7 @@ def check_plan(actor: User, project: Project, *, phase: Phase, due_date: date, w
     accepted or waived before the tracker."""
     if not Milestone.can_plan(actor, project):
         raise Forbidden()  # who may not plan, before what the project's phase says
-    _writable(project, history)
+    writable(project, history)
     problems = Problems()  # every problem at once, each beside its field
     if phase not in MILESTONE_PHASES:
         problems.add("phase", _("Milestones belong to the phases closed by a gate."))
@@ -277,7 +277,7 @@ def assign_refusal(milestone: Milestone) -> str | None:
 def assign_reviewer(actor: User, milestone: Milestone, reviewer_id: int) -> None:
     """HQ assigns the reviewer, or changes them, at any time before the milestone is done."""
     require(Milestone.can_assign_reviewer(actor), lambda: assign_refusal(milestone))
-    reviewer = _check_reviewer(milestone.project, reviewer_id)
+    reviewer = check_reviewer(milestone.project, reviewer_id)
     milestone.reviewer_id = reviewer.id  # what the audit record shows
     milestone.reviewer = reviewer
     audit.record(actor, "milestone.assign_reviewer", milestone)
@@ -318,67 +318,11 @@ def waive_milestone(actor: User, milestone: Milestone, reason: str) -> None:
     """An HQ decision: a waived milestone no longer blocks its gate."""
     if not Milestone.can_administer(actor):
         raise Forbidden()
-    _writable(milestone.project)
+    writable(milestone.project)
     if not reason.strip():
         raise Invalid("reason", _("A waiver needs its reason."))
     _step(actor, milestone, Action.WAIVE, reason.strip())
     milestone.waiver_reason = reason.strip()
     milestone.review_due = None
     audit.record(actor, "milestone.waive", milestone)
-    db.session.flush()
-
-
-def imported_percent(state: MilestoneState, percent: int) -> int:
-    """An accepted milestone is complete, whatever the file said of its progress."""
-    return 100 if state is MilestoneState.ACCEPTED else percent
-
-
-def check_imported_state(actor: User, project: Project, state: MilestoneState, *, percent: int,
-                         waiver_reason: str) -> None:
-    """What `import_state` refuses (but the reviewer), without writing."""
-    if not Milestone.can_administer(actor):
-        raise Forbidden()
-    _writable(project, history=state in DONE)  # the history of a closed project
-    problems = Problems()  # every problem at once, each in its column
-    if (refusal := percent_refusal(percent)) is not None:
-        problems.add("percent_complete", refusal)
-    if state is MilestoneState.WAIVED and not waiver_reason.strip():
-        problems.add("waiver_reason", _("A waiver needs its reason."))
-    problems.raise_any()
-
-
-def imported_fields(state: MilestoneState, percent: int, waiver_reason: str) -> dict:
-    """The fields `import_state` sets on a planned milestone (but the reviewer)."""
-    fields = {"percent_complete": imported_percent(state, percent),
-              "waiver_reason": waiver_reason.strip() if state is MilestoneState.WAIVED else "",
-              "state": state}
-    if state is MilestoneState.SUBMITTED:
-        fields["submitted_at"] = db.utcnow()
-        fields["review_due"] = review_due_on(today())
-    return fields
-
-
-def import_state(actor: User, milestone: Milestone, state: MilestoneState, *, percent: int,
-                 reviewer_id: int | None, waiver_reason: str, import_id: int | None) -> None:
-    """A planned milestone brought in by an import in the state it had before the tracker.
-    The state machine did not see how it got there, so its history says so: one event from
-    planned to that state by the importing HQ admin, naming the import."""
-    check_imported_state(actor, milestone.project, state, percent=percent,
-                         waiver_reason=waiver_reason)
-    if reviewer_id:
-        milestone.reviewer_id = _check_reviewer(milestone.project, reviewer_id).id
-    fields = imported_fields(state, percent, waiver_reason)
-    for key in ("submitted_at", "review_due", "percent_complete", "waiver_reason"):
-        if key in fields:
-            setattr(milestone, key, fields[key])
-    before = milestone.state
-    milestone.state = state
-    # Read before the history is touched: loading it flushes, and what was flushed would be
-    # missing from the record.
-    changes = audit.pending_changes(milestone)
-    if state is not before:
-        milestone.events.append(MilestoneEvent(
-            actor_id=actor.id, from_state=before, to_state=state,
-            imported_in_id=import_id))
-    audit.record_if_changed(actor, "milestone.import_state", milestone, changes)
     db.session.flush()
