@@ -18,7 +18,7 @@ from tracker.audit import chain
 from tracker.audit.models import AuditRecord
 from tracker.contracts.models import Payment, ResearchContract
 from tracker.dates import today
-from tracker.imports import bulk, cells
+from tracker.imports import bulk, references
 from tracker.imports.contracts_bulk import BulkContracts
 from tracker.imports.models import ImportState
 from tracker.organisations.models import NeedState, TechnologyNeed
@@ -191,7 +191,7 @@ def test_the_statements_of_a_contracts_import_do_not_grow_with_its_rows(monkeypa
     """Read once a run (the projects, the contracts' numbers, the enterprises), written once
     a batch (a table at a time, the audit records sealed an action at a time), where the
     row-by-row path made about 22 statements a contract and waited on the database for each."""
-    monkeypatch.setattr(cells.References, "LOAD_AFTER", 0)  # each kind read whole at once
+    monkeypatch.setattr(references.References, "LOAD_AFTER", 0)  # each kind read whole at once
     admin, _pm = _setting()
     make_enterprise(name="Pump Works")
     codes = [f"TEST-2019-{n:04d}" for n in range(42, 50)]

@@ -13,7 +13,7 @@ from tests.imports.helpers import run
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.display.formatting import not_a_date
-from tracker.imports import cells, row_forms
+from tracker.imports import cells, references, row_forms
 from tracker.imports.columns import KINDS
 from tracker.imports.models import ImportState
 from tracker.organisations.models import Institute
@@ -27,7 +27,7 @@ DATES = [(kind, column) for kind in KINDS.values() for column in kind.columns if
                          ids=[f"{k.name}.{c.key}" for k, c in DATES])
 def test_a_date_with_a_midnight_is_the_day(app, kind, column, midnight):
     given, _found, errors = row_forms._convert(kind, {column.key: midnight},
-                                              cells.References())
+                                              references.References())
     assert (given[column.key], errors) == (["2021-03-05"], [])
 
 

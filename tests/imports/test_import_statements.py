@@ -1,6 +1,6 @@
 """What an import reads does not grow with its file: the projects a milestones file names, the
 PMs and institutes of a projects file, the default budget template and the technical fields
-each row is checked against are read once a run (`cells.References` reads a kind named by a
+each row is checked against are read once a run (`references.References` reads a kind named by a
 unique key whole once a file has named a few; `db.cached` the template and the fields), not
 once a row. A reference the whole read does not find is still refused, with its row and
 column, and nothing is written."""
@@ -16,14 +16,14 @@ from tests.imports.test_milestones import COLUMNS
 from tests.imports.test_projects import HEADER, _row, _setting
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.imports import cells
+from tracker.imports import references
 from tracker.imports.models import ImportState
 from tracker.milestones.models import Milestone
 
 
 @pytest.fixture(autouse=True)
 def _read_whole_soon(monkeypatch):
-    monkeypatch.setattr(cells.References, "LOAD_AFTER", 2)
+    monkeypatch.setattr(references.References, "LOAD_AFTER", 2)
 
 
 def _selects(admin, kind: str, rows: list[list[str]]) -> tuple[object, list[str]]:

@@ -22,7 +22,7 @@ from tracker import db
 from tracker.accounts.models import Role
 from tracker.achievements import withdrawals
 from tracker.gates.models import ReviewState
-from tracker.imports import cells, company_events, export, row_forms
+from tracker.imports import company_events, export, references, row_forms
 from tracker.imports.column_types import Ref
 from tracker.imports.columns import KINDS
 from tracker.imports.models import ImportState
@@ -147,7 +147,7 @@ def test_every_column_naming_a_project_reads_its_kept_code_however_typed(app, ki
     _commit()
     with app.test_request_context("/"):
         for typed, named in [*((t, project) for t in TYPED), ("test-2019-42", numbered)]:
-            _given, found, errors = row_forms._convert(kind, {key: typed}, cells.References())
+            _given, found, errors = row_forms._convert(kind, {key: typed}, references.References())
             assert errors == [], (typed, errors)
             assert found[key] in (named.id, [named.id]), typed
 

@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale
 from wtforms.fields import IntegerField
 
-from tracker.imports import cells, number_cells, row_forms
+from tracker.imports import cells, number_cells, references, row_forms
 from tracker.imports.kinds import ADAPTERS
 from tracker.web.fields import MoneyField
 
@@ -21,7 +21,8 @@ NUMBERS = [(adapter.kind, column, number_cells.number_fields(adapter.form_class)
 
 def _read(app, kind, column, text: str, lang: str = "en"):
     with app.test_request_context("/"), force_locale(lang):
-        given, _found, errors = row_forms._convert(kind, {column.key: text}, cells.References())
+        given, _found, errors = row_forms._convert(kind, {column.key: text},
+                                                   references.References())
         return given.get(column.key), [(key, str(message)) for key, message in errors]
 
 

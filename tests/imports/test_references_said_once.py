@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.imports.helpers import run
 from tests.imports.test_incentive_grants import KEYS, SHARES, _company, _setting
-from tracker.imports import cells
+from tracker.imports import form_problems
 from tracker.imports.models import ImportState
 from tracker.incentives.forms import GrantForm
 from tracker.incentives.granting import pools
@@ -30,5 +30,5 @@ def test_a_record_a_form_refuses_is_offered_by_its_name_never_its_id():
     [pool] = pools(_company())
     form = GrantForm(formdata=MultiDict({"pool_id": str(pool.id + 100)}), pools=[pool])
     form.validate()
-    [said] = cells.form_errors(form)["pool_id"]
+    [said] = form_problems.errors(form)["pool_id"]
     assert said == f"Not one of the choices: {pool.id + 100}. Write one of {pool.shown_name}."

@@ -3,7 +3,7 @@ and what would be accepted, with the right dates, in the reader's language.
 
 - A choice a form refuses lists the choices it offers, in every kind (a deal's reporting
   period said "Choose one of the options offered." and listed none; a user's language too):
-  `cells.form_errors`, used by every import's form and line forms.
+  `form_problems.errors`, used by every import's form and line forms.
 - A problem of one entry of a list names the entry (a zero instalment said "At least CN¥0.01.").
 - A deal in the way names its own term and the new deal's, not only its signing date.
 - A surcharge refused for an annuity paid early says "by its due date", not "after it".

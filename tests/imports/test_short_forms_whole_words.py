@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext
 from tracker.accounts.models import Role
 from tracker.display import choice_names
 from tracker.display.labels import label
-from tracker.imports import achievements, cells, ledger_lines, route_cells, row_forms
+from tracker.imports import achievements, cells, ledger_lines, references, route_cells, row_forms
 from tracker.imports.cells import CellError
 from tracker.imports.columns import KINDS
 
@@ -58,7 +58,7 @@ def test_a_fragment_is_refused_beside_its_cell_in_an_import_row(app):
     """The same refusal reaches the row's errors, beside the column that wrote it."""
     with app.test_request_context("/"):
         _given, _found, errors = row_forms._convert(KINDS["enterprises"], {"size": "型企业"},
-                                                   cells.References())
+                                                   references.References())
     [(key, message)] = errors
     assert key == "size" and message.startswith("Not one of the choices: 型企业."), message
 

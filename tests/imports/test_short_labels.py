@@ -24,6 +24,7 @@ from tracker.imports import (
     company_events,
     ip_deals,
     ledger_lines,
+    references,
     route_cells,
     row_forms,
 )
@@ -70,7 +71,7 @@ WRITTEN = [
 def test_every_choice_column_reads_the_short_forms_people_write(app, kind, key, text, value):
     with app.test_request_context("/"):
         given, _found, errors = row_forms._convert(KINDS[kind], {key: text},
-                                                  cells.References())
+                                                  references.References())
     assert errors == []
     assert given[key] == (value if isinstance(value, list) else [value])
 
@@ -125,7 +126,7 @@ def test_a_short_form_several_choices_share_is_refused_naming_them(app, kind, ke
                                                                    named):
     with app.test_request_context("/"):
         _given, _found, errors = row_forms._convert(KINDS[kind], {key: text},
-                                                   cells.References())
+                                                   references.References())
     [(column, message)] = errors
     assert column == key and message.startswith(f"{text} is short for several choices")
     assert all(choice in message for choice in named), message
@@ -140,7 +141,7 @@ def test_a_short_form_several_choices_share_is_refused_naming_them(app, kind, ke
 def test_no_short_form_drops_a_negation_or_says_too_little(app, kind, key, text):
     with app.test_request_context("/"):
         _given, _found, errors = row_forms._convert(KINDS[kind], {key: text},
-                                                   cells.References())
+                                                   references.References())
     assert [column for column, _message in errors] == [key]
 
 
@@ -175,14 +176,14 @@ def test_a_role_is_granted_by_its_code_or_whole_label_only(app, member):
             forms = choice_names.short_forms(whole)
             for text in [member.value, whole]:
                 _given, _found, errors = row_forms._convert(KINDS["users"], {"roles": text},
-                                                           cells.References())
+                                                           references.References())
                 if member in (column.offered or Role):
                     assert errors == [], (text, errors)
             for text in forms:
                 if choice_names.of_enum(Role).read(text, shortened=False):
                     continue  # another role's whole label or code
                 _given, _found, errors = row_forms._convert(KINDS["users"], {"roles": text},
-                                                           cells.References())
+                                                           references.References())
                 assert [key for key, _message in errors] == ["roles"], (text, errors)
         assert "shortened label is not read here" in column_notes.how_to_fill(
             column, str, str)

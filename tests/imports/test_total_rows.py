@@ -13,7 +13,7 @@ from tests.factories import make_hq, make_user
 from tests.imports.helpers import csv_bytes, run
 from tracker import db
 from tracker.accounts.models import Role
-from tracker.imports import cells, reading, row_forms
+from tracker.imports import reading, references, row_forms
 from tracker.imports.column_types import header_in
 from tracker.imports.columns import KINDS
 from tracker.imports.models import ImportState
@@ -35,7 +35,7 @@ def test_a_row_that_says_total_is_refused_as_one(app, kind, word):
                              ("en", "zh_CN"))
         for (_number, row), column in zip(table.rows, said, strict=True):
             with pytest.raises(row_forms.RowRefused) as refused:
-                row_forms._convert(kind, row, cells.References())
+                row_forms._convert(kind, row, references.References())
             # Beside the column its word is in, never beside no column.
             assert refused.value.errors == [(column, "This looks like a total row: remove it.")]
 

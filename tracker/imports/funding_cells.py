@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.display import said
 from tracker.funding.forms import CO_FUNDER_ROWS, DisbursementForm, OutcomeForm
 from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
-from tracker.imports import cells, list_cells, reversal_lines, wan
+from tracker.imports import cells, form_problems, list_cells, reversal_lines, wan
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal
 from tracker.partners import services as partners
@@ -60,7 +60,7 @@ def _tranche(part: str) -> Tranche:
 
 
 def _form_errors(form) -> list[str]:
-    return [m for messages in cells.form_errors(form).values() for m in messages]
+    return [m for messages in form_problems.errors(form).values() for m in messages]
 
 
 def disbursements(text: str) -> list[Paid | Reversal]:
@@ -127,7 +127,7 @@ def outcome(text: dict[str, str]) -> Outcome | None:
         "repaid_amount": cells.number(text.get("repaid_amount", ""), "repaid_amount"),
         "substitute": text.get("substitute", ""), "note": text.get("outcome_note", "")}))
     if not form.validate():
-        field, messages = next(iter(cells.form_errors(form).items()))
+        field, messages = next(iter(form_problems.errors(form).items()))
         raise CellError(messages[0], OUTCOME_COLUMNS.get(field, "outcome"))
     return (form.outcome.data, form.outcome_on.data, form.repaid_amount.data,
             (form.substitute.data or "").strip().upper(), (form.note.data or "").strip())

@@ -34,7 +34,7 @@ from tracker.companies.reversal_models import RoundReversal
 from tracker.display import said
 from tracker.display.formatting import day, number, plural
 from tracker.errors import DomainError, Invalid, Problems, Refused
-from tracker.imports import cells, columns, reversal_lines
+from tracker.imports import cells, columns, form_problems, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal
 from tracker.incentives.models import IncentiveGrant
@@ -61,8 +61,8 @@ def choice(column: columns.Column, text: str, key: str) -> str:
 
 
 def form_errors(form) -> str:
-    """A line's form's problems, said as an import says them (`cells.form_errors`)."""
-    return said.joined(" ", [m for messages in cells.form_errors(form).values()
+    """A line's form's problems, said as an import says them (`form_problems.errors`)."""
+    return said.joined(" ", [m for messages in form_problems.errors(form).values()
                              for m in messages])
 
 

@@ -1,5 +1,5 @@
 """An enterprise or a partner as a cell names it: by its unified social credit code, else by
-its name; a region by its code or name, among the headquarters' (`cells.References` finds them
+its name; a region by its code or name, among the headquarters' (`references.References` finds them
 so)."""
 
 from __future__ import annotations

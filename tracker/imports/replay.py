@@ -49,13 +49,13 @@ from tracker.companies.models import Company
 from tracker.display import said
 from tracker.errors import Forbidden, Problems
 from tracker.imports import (
-    cells,
     header_problems,
     headings,
     ledger_order,
     notices,
     prerequisites,
     reading,
+    references,
     row_forms,
     services,
     shortened,
@@ -84,7 +84,7 @@ class File:
     name: str
     adapter: Any
     table: reading.Table
-    refs: cells.References = field(default_factory=cells.References)
+    refs: references.References = field(default_factory=references.References)
     seen: dict = field(default_factory=dict)
 
     def column(self, header: object) -> str:
@@ -253,7 +253,7 @@ class _Replay:
         """A grants row's values as its import reads them, for the bulk path; None when it
         refuses the row (the row-by-row path then says why)."""
         try:
-            prepared = row_forms.prepare_row(adapter, row, cells.References(), {}, number)
+            prepared = row_forms.prepare_row(adapter, row, references.References(), {}, number)
         except row_forms.RowRefused:
             return None
         return prepared.values if isinstance(prepared, row_forms.Prepared) else None

@@ -21,7 +21,15 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, Invalid, Refused, found_until_stopped
-from tracker.imports import cells, list_cells, number_cells, reading, shortened
+from tracker.imports import (
+    cells,
+    form_problems,
+    list_cells,
+    number_cells,
+    reading,
+    references,
+    shortened,
+)
 from tracker.imports.adapters import Adapter, as_form_text, form_defaults
 from tracker.imports.bulk import Batch, given_twice, row_key
 from tracker.imports.columns import Kind
@@ -34,7 +42,7 @@ class RowRefused(Exception):
         self.errors = errors  # [(column key or "", message)]
 
 
-def _convert(kind: Kind, row: dict[str, str], refs: cells.References,
+def _convert(kind: Kind, row: dict[str, str], refs: references.References,
              defaults: dict[str, Any] | None = None):
     """The row's cells as form input, the references found ({key: id}) and the problems of
     the cells that name nothing the form could take ([(key, message)]: left out of the
@@ -92,7 +100,7 @@ class Prepared:
         self.obj, self.values = obj, values
 
 
-def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
+def prepare_row(adapter: Adapter, row: dict[str, str], refs: references.References,
                 seen: dict[Any, int], number: int, batch: Batch | None = None,
                 actor: User | None = None) -> Prepared | tuple[str, Any]:
     """Fill the row into its page's form and validate it, writing nothing: the record to save
@@ -142,7 +150,7 @@ def prepare_row(adapter: Adapter, row: dict[str, str], refs: cells.References,
             if not valid:
                 refused = {key for key, _message in errors}
                 errors += [(column if column in {c.key for c in kind.columns} else "", message)
-                           for key, messages in cells.form_errors(form, bool(refused)).items()
+                           for key, messages in form_problems.errors(form, bool(refused)).items()
                            if (column := adapter.column_of(key or "")) not in refused
                            for message in messages]
             changed = obj is not None and {k: v for k, v in (values or {}).items()

@@ -18,12 +18,12 @@ from tracker.companies import holder_names
 from tracker.display import said
 from tracker.errors import Forbidden
 from tracker.imports import (
-    cells,
     header_problems,
     headings,
     notices,
     prerequisites,
     reading,
+    references,
     row_forms,
     shortened,
     transitions,
@@ -93,7 +93,7 @@ def record_cancelled(actor: User, kind_name: str, filename: str, dry_run: bool) 
 
 def _rows(actor, adapter, table, run, progress, cancelled) -> ImportState:
     errors, changes, counts = [], [], {"created": 0, "updated": 0, "unchanged": 0}
-    refs, seen = cells.References(), {}
+    refs, seen = references.References(), {}
     whole = db.Savepoint(forget_loaded=True)
     # A kind's bulk path checks new records as they come, writes a batch at a time (bulk.py).
     batch = adapter.batch(actor)
