@@ -30,6 +30,13 @@ def ungrouped(text: str) -> str:
         "100000); decimals follow a point (62.5).", value=text))
 
 
+def amount_text(text: str) -> str:
+    """An amount as the amount field reads it, for `Decimal`: without its yuan sign (¥ or
+    ￥) and its thousands separators (`ungrouped`), a typographic minus sign as a hyphen.
+    Read so by every amount field and by an import's cell in 万 (`imports.wan.in_yuan`)."""
+    return ungrouped(text.replace("¥", "").replace("￥", "").strip().replace("\u2212", "-"))
+
+
 # An amount written in 万 (ten thousands): 50万, 100万元, 1.5 万人民币.
 _WAN = re.compile(r"\s*([-+]?\d[\d,，.]*)\s*万\s*(?:元|人民币)?\s*")
 

@@ -12,6 +12,7 @@ import pytest
 from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import select
+from wtforms import Form
 
 from tests.factories import make_enterprise
 from tests.imports.helpers import csv_bytes, run
@@ -24,7 +25,9 @@ from tracker.imports import export, headings, notices, reading, services, wan
 from tracker.imports.column_types import header_in
 from tracker.imports.columns import KINDS
 from tracker.imports.models import ImportState
+from tracker.names import half_width
 from tracker.projects.models import Project
+from tracker.web.fields import amount_field
 
 CONTRACTS_ZH = ["项目编号", "合同编号", "标题", "企业信用代码或名称", "类型", "金额（万元）",
                 "签订日期", "付款节点（万元）", "到账记录（万 元）"]
@@ -153,3 +156,47 @@ def test_a_misspelt_header_in_its_unit_is_still_offered():
 
 def test_headings_are_scaled_only_within_the_file_that_heads_them():
     assert not headings.scaled("budget_total")
+
+
+def test_a_full_width_or_yuan_signed_amount_in_wan_is_read_in_wan_alone_and_in_a_list():
+    """A Chinese input method's full-width digits and point, and a yuan sign, were left as
+    written by the 万 reading and then read by the field in 元: 320.5 元 for 320.5 万."""
+    admin, _pm = _setting()
+    rows = [_headed({"Budget total (CNY)": "预算总额（万元）",
+                     "Budget lines": "预算科目（万元）"}),
+            _row(budget="３２０．５", lines="设备费: １００．５; 劳务费: ¥50")]
+    result = services.run_import(admin, "projects", "projects.xlsx", io.BytesIO(_xlsx(rows)))
+    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
+    project = db.session.scalar(select(Project))
+    assert project.budget_total == Decimal("3205000.00")
+    assert [(b.category, b.amount) for b in project.budget_lines if b.amount] == [
+        ("设备费", Decimal("1005000.00")), ("劳务费", Decimal("500000.00"))]
+
+
+TEXTS = ["320.5", "３２０．５", "320．5", "¥320.5", "￥ 320.5", "１，０００", "1,000.25", "−2",
+         "320.", ".5", " 7 ", "5_000", "¥1,000", "50万", "５０万元", "1,0", "320元", "abc",
+         "Infinity", "NaN", "¥", "", "1 000"]
+
+
+class _OneAmount(Form):
+    amount = amount_field("Amount", least=Decimal("-1e20"))
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_whatever_the_amount_field_reads_is_read_in_wan_first(app, text):
+    """The class of the defect: the 万 reading must read every amount the form's amount field
+    reads (after the full-width reading every number cell has), or the field reads it in 元.
+    Excel's scientific notation is left out: every number cell refuses it before its field
+    reads it (`number_cells`), and `in_yuan` leaves it as written (above)."""
+    field = _OneAmount().amount
+    with app.test_request_context():
+        try:
+            field.process_formdata([half_width(wan.in_yuan(text))])
+        except ValueError:
+            return  # refused: what a column in 万 must do with what it cannot read
+        scaled = field.data
+        try:
+            field.process_formdata([half_width(text)])
+        except ValueError:
+            return  # read only as 万 wrote it (50万): scaled by the 万 reading alone
+        assert field.data is None or scaled == field.data * wan.TIMES, text

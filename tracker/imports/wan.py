@@ -16,8 +16,10 @@ and exit) is read in 万 when its header says so (付款节点（万元）); hea
 amounts are in 元, whatever another column's header says. An export writes 元, as every
 file does.
 
-A cell of a column in 万 that writes its own 万 (50万, 50万元) is 50 万 as well; anything that
-is no number is left as written, for the field to say what it takes.
+A cell of a column in 万 that writes its own 万 (50万, 50万元) is 50 万 as well. A cell is read
+as the amount field reads one (full-width digits and point, ¥, grouped thousands: `in_yuan`),
+so what the field could read as an amount is never handed to it unscaled: anything else is
+left as written, for the field to refuse, saying what it takes.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from decimal import Decimal, InvalidOperation
 
 from tracker.imports import headings
 from tracker.imports.column_types import Column, Kind, header_in
-from tracker.numbers import ungrouped
+from tracker.names import half_width
+from tracker.numbers import amount_text
 
 # The units a header writes for 万 (as `headings.heading_key` reads it: no spaces, half width,
 # lower case), in place of its 元 or CNY: （万元）, （万）, (10k CNY), (CNY 10,000)...
@@ -36,8 +39,8 @@ UNITS = ("万元", "万", "万元人民币", "人民币万元", "万人民币", 
          "rmb10k")
 # The units of a money column's header in 元 (`heading_key` form), after its opening bracket.
 _YUAN = ("元", "cny")
-# A number written in 万 (its own 万 or 万元 after it, if any; `ungrouped` checks its commas).
-_NUMBER = re.compile(r"([-+]?\d[\d,，]*(?:\.\d+)?)\s*(?:万元?)?")
+# A cell's own 万 or 万元 after its number, if it writes one.
+_OWN_WAN = re.compile(r"\s*万元?\Z")
 TIMES = Decimal(10000)
 
 
@@ -66,17 +69,23 @@ def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
 
 
 def in_yuan(text: str) -> str:
-    """An amount written in 万 (320.5, 1,000, 50万) as the same amount in 元 (3205000,
-    10000000, 500000): exact. Anything else (empty, no number, Excel's scientific notation)
-    is left as written, for the field to say what is wrong with it."""
-    match = _NUMBER.fullmatch(text.strip())
-    if not match:
+    """An amount written in 万 (320.5, 1,000, ３２０．５, ¥50, 50万) as the same amount in 元
+    (3205000, 10000000, 3205000, 500000, 500000): exact. It is read as the amount field reads
+    it (`numbers.amount_text`, after the full-width reading every number cell has), so
+    whatever that field could read is scaled here first: a full-width point or a yuan sign
+    once left a cell as written, and the field read 320.5 元 (issue 13, review). Anything
+    else (empty, no number, Excel's scientific notation) is left as written, for the field
+    to refuse, saying what it takes."""
+    written = _OWN_WAN.sub("", half_width(text).strip())
+    if not written or "e" in written.casefold():  # 1.2E+07: the field says its digits are lost
         return text
     try:
-        amount = Decimal(ungrouped(match.group(1).replace("，", ","))) * TIMES
+        amount = Decimal(amount_text(written))
     except (InvalidOperation, ValueError):
         return text  # the field says how to write it
-    return format(amount.normalize(), "f")
+    if not amount.is_finite():
+        return text
+    return format((amount * TIMES).normalize(), "f")
 
 
 def money(text: str, column: str) -> str:

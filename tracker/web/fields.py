@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
 from tracker.display.formatting import MINUS, money, not_a_date, number, year
-from tracker.numbers import ungrouped
+from tracker.numbers import amount_text, ungrouped
 from tracker.organisations import uscc
 
 # A day as `strptime("%Y-%m-%d")` reads it and `date.fromisoformat` too (DateField).
@@ -128,7 +128,7 @@ class MoneyField(NumberField):
     not_a_number = _l("Enter an amount such as 1234567.89.")
 
     def _typed(self, text: str) -> str:
-        return super()._typed(text.replace("¥", "").strip())
+        return amount_text(text)
 
     def _too_precise(self) -> str:
         return _l("At most two decimal places (fen).")
