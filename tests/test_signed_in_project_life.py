@@ -16,6 +16,12 @@ from tests.conftest import login, post
 from tests.contracts.test_corrections import save
 from tests.factories import _commit, make_enterprise, make_project, make_user
 from tests.funding.test_amendments import agreement_of, given
+from tests.imports.helpers import run
+from tests.imports.test_contracts import COLUMNS as CONTRACTS
+from tests.imports.test_contracts import _row as contract_row
+from tests.imports.test_projects import HEADER as PROJECTS
+from tests.imports.test_projects import _row as import_row
+from tests.imports.test_projects import _setting as import_setting
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.contracts import services as contracts
@@ -26,9 +32,11 @@ from tracker.errors import Invalid
 from tracker.funding import amendments
 from tracker.funding import services as funding
 from tracker.funding.models import FundingAgreement
+from tracker.imports.models import ImportState
 from tracker.projects import life
 from tracker.projects.history_models import PhaseChange
 from tracker.projects.lifecycle import Phase
+from tracker.projects.models import Project
 
 D = Decimal
 EARLY = date(2020, 1, 1)
@@ -52,7 +60,7 @@ def _count(model) -> int:
 
 @pytest.mark.parametrize("locale,before,begun", [
     ("en", "is before the project began", "or the day it was created"),
-    ("zh_CN", "早于项目开始", "项目创建日期更早时取创建日期"),
+    ("zh_CN", "早于项目开始", "项目创建或提交日期更早时取该日期"),
 ])
 def test_a_contract_signed_before_its_project_began_is_refused_beside_its_date(
         client, locale, before, begun):
@@ -176,3 +184,25 @@ def test_a_correction_keeping_a_signing_recorded_before_the_rule_is_not_refused_
     with pytest.raises(Invalid, match="before the project began"):
         amendments.save_agreement(committee, agreement, **given(
             agreement, signed_on=agreement.signed_on + timedelta(days=1)))
+
+
+def test_an_imported_project_s_contract_signed_after_its_gate_1_before_its_start_is_taken():
+    """Issue 13, adoption finding F8: a project imported as history was created on the day of
+    the import, so its first day was its planned start (2019-08-01), and the contract signed
+    after its gate-1 GO (2019-07-20) but before the work started, the usual order, was refused:
+    the record of an imported project begins as the file dates it."""
+    admin, _pm = import_setting()
+    rows = [PROJECTS, import_row(start="2019-08-01", passed="1: 2019-07-20")]
+    assert run(admin, "projects", rows).state is ImportState.DONE
+    project = db.session.scalar(select(Project))
+    assert life.began(project) == date(2019, 7, 20)
+    make_enterprise(name="Pump Works")
+    taken = run(admin, "contracts", [CONTRACTS, contract_row(
+        project.code, signed="2019-07-28", instalments="2019-09-01: 4500000", payments="")])
+    assert (taken.state, taken.created) == (ImportState.DONE, 1), taken.errors
+    refused = run(admin, "contracts", [CONTRACTS, contract_row(
+        project.code, number="RB-2019-008", signed="2019-07-19",
+        instalments="2019-09-01: 4500000", payments="")])
+    assert refused.state is ImportState.FAILED
+    assert [(column, "before the project began" in message)
+            for _row, column, message in refused.errors] == [("Signed on", True)], refused.errors

@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 
 
 def began(project: Project) -> date:
-    """The first day a contract or agreement of `project` can be signed."""
+    """The first day a contract or agreement of `project` can be signed: its planned start,
+    or the first day of its record when that came first: the day it was created, or its
+    first recorded change of phase (its submission). For a project made in the tracker the
+    change comes after the creation; one imported as history was created on the day of the
+    import, and its record begins as the file dates it (a gate-1 GO of 2019 before a start
+    of 2019-08-01 takes the contract signed between them, as the tracker would have then:
+    issue 13)."""
     created = local_date(project.created_at) if project.created_at is not None else today()
-    return min(project.start_date, created)
+    return min(project.start_date, created, *(local_date(c.at) for c in project.phase_changes))
 
 
 def closed_on(project: Project) -> date | None:
@@ -50,8 +56,8 @@ def signing_refusal(project: Project, signed_on: date) -> str | None:
         return said
     if signed_on < (earliest := began(project)):
         return _("%(date)s is before the project began: its contracts and agreements are "
-                 "signed on or after %(earliest)s (its planned start, or the day it was created "
-                 "when that came first).", date=day(signed_on), earliest=day(earliest))
+                 "signed on or after %(earliest)s (its planned start, or the day it was created or "
+                 "submitted when that came first).", date=day(signed_on), earliest=day(earliest))
     if (ended := closed_on(project)) is not None and signed_on > ended:
         return _("%(date)s is after the project closed on %(closed)s: its contracts and "
                  "agreements are signed by then.", date=day(signed_on), closed=day(ended))
