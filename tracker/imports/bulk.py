@@ -25,7 +25,6 @@ from tracker.imports import headings
 from tracker.imports.columns import Kind
 from tracker.organisations import uscc
 from tracker.projects import codes
-from tracker.projects.lifecycle import FINAL
 from tracker.projects.models import Project
 
 # Rows held before they are written: enough for few statements, few enough for little memory.
@@ -184,12 +183,12 @@ class ProjectsBatch(Batch):
         raise NotImplementedError
 
     @staticmethod
-    def _closing_days() -> None:
-        """The phase changes of every closed project, which date the history it takes
-        (`tracker.projects.closed.open_refusal`), read in one statement onto the projects
-        `_load` holds, not one a closed project."""
-        db.session.scalars(select(Project).where(Project.phase.in_(FINAL)).options(
-            selectinload(Project.phase_changes))).all()
+    def _phase_changes() -> None:
+        """The phase changes of every project, read in one statement onto the projects `_load`
+        holds, not one a project: the first dates the day its record began, before which
+        nothing is signed (`tracker.projects.life.began`), the last the day a closed one
+        closed, which dates the history it takes (`tracker.projects.closed.open_refusal`)."""
+        db.session.scalars(select(Project).options(selectinload(Project.phase_changes))).all()
 
     def project(self, project_id: int) -> Project | None:
         if self._projects is None:

@@ -43,11 +43,11 @@ class ContractBatch(ProjectsBatch):
     # --- reading -------------------------------------------------------------------------
 
     def _load(self) -> None:
-        # Every project (and the days the closed ones closed), every numbered contract's key
+        # Every project (with its phase changes), every numbered contract's key
         # and every enterprise, one statement each, instead of a project, a number and an
         # enterprise read for each row.
         self._projects = {p.id: p for p in db.session.scalars(select(Project))}
-        self._closing_days()
+        self._phase_changes()
         for row in db.session.execute(
                 select(ResearchContract.id, Project.institute_id, ResearchContract.number)
                 .join(Project, Project.id == ResearchContract.project_id)

@@ -62,8 +62,8 @@ class FundingBatch(ProjectsBatch):
 
     def _load(self) -> None:
         # Every project, the gate reviews with their decisions of those an agreement may be
-        # recorded for (submitted: a tranche's condition reads them), the phase changes of
-        # the closed ones (the day each closed dates its history: `closed.open_refusal`), and
+        # recorded for (submitted: a tranche's condition reads them), every one's phase changes
+        # (its record's first day and a closed one's last: `_phase_changes`), and
         # the projects with an agreement, a statement each, not a project and its reviews a row.
         submitted = Project.phase != Phase.DRAFT
         self._projects = {p.id: p for p in db.session.scalars(select(Project).where(
@@ -71,7 +71,7 @@ class FundingBatch(ProjectsBatch):
                                .selectinload(GateReview.decisions)))}
         self._projects.update((p.id, p) for p in db.session.scalars(
             select(Project).where(~submitted)))
-        self._closing_days()
+        self._phase_changes()
         self._standing = {row.project_id: row.id for row in db.session.execute(select(
             FundingAgreement.project_id, FundingAgreement.id).where(
             FundingAgreement.standing()))}
