@@ -22,7 +22,7 @@ from tracker.web.forms import Form
 
 NUMBERS = declared((NumberField, YearField))
 # Bounded by the service, not the form: the ratio a research acceptance was judged on
-# (tracker/gates/decisions.py, and the table's CHECK).
+# (tracker/gates/decision_checks.py, and the table's CHECK).
 BOUNDED_BY_THE_SERVICE = {"tracker.gates.review_forms.DecisionForm.completion_ratio"}
 
 

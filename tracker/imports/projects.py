@@ -19,7 +19,7 @@ from tracker.budgets import services as budgets
 from tracker.display import said
 from tracker.display.labels import label
 from tracker.errors import Invalid, Problems
-from tracker.gates import dating, decisions
+from tracker.gates import dating, decision_checks, decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
 from tracker.imports import cells, columns, holds, list_cells, project_changes, route_cells, wan
@@ -173,7 +173,7 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
     """What a new project's row is refused for, all at once: its proposal as
     `create_proposal` checks it, its route to the phase, the code it had (`check_code`) and
     the conditions of each gate it passed with a CONDITIONAL GO
-    (`decisions.check_imported_conditions`: only a gate passed with a GO on the way takes
+    (`decision_checks.check_imported_conditions`: only a gate passed with a GO on the way takes
     them). Returns the route and the conditions by gate. The problems are added to
     `problems` when given (the bulk path adds its own), else raised."""
     given = problems is not None
@@ -204,7 +204,7 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
                                          "the project's phase: only such a gate takes "
                                          "conditions.", n=gate))
             continue
-        decisions.check_imported_conditions(
+        decision_checks.check_imported_conditions(
             pm.id, set(values["member_ids"]), decided.get(gate) or values["start_date"], items,
             problems)
     proposal = {f: values[f] for f in FORM_FIELDS}

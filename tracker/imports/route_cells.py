@@ -20,7 +20,7 @@ from tracker.dates import org_zone, today
 from tracker.display.formatting import day, not_a_date
 from tracker.display.labels import label
 from tracker.errors import Invalid, Problems
-from tracker.gates import decisions
+from tracker.gates import decision_checks
 from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
@@ -68,16 +68,16 @@ def check_ended(ended: date, held: date | None, rationale: str, problems: Proble
 
 
 def check_last(route: list, days: list[date | None], values: dict, problems: Problems) -> None:
-    """A new project's last decision's own fields, as `record_imported_decision` asks them
-    (a KILL's rationale, a HOLD's revisit date, `decisions.check_imported_outcome`), and HQ's
-    ending of one held (`check_ended`), with the row's other problems (they were said once
-    its proposal's were fixed)."""
+    """A new project's last decision's own fields, as `record_imported_decision` asks them (a
+    KILL's rationale, a HOLD's revisit date, `decision_checks.check_imported_outcome`), and
+    HQ's ending of one held (`check_ended`), with the row's other problems (they were said
+    once its proposal's were fixed)."""
     ended, last = values.get("_terminated_on"), days[-1] if route and days else None
     if ended is not None:
         check_ended(ended, last, values["_rationale"], problems)
     if route and route[-1][1] in (Outcome.KILL, Outcome.HOLD) and (ended is None or last):
         closed, outcome, _target = route[-1]
-        decisions.check_imported_outcome(lifecycle.PHASE_GATE[closed], outcome, {
+        decision_checks.check_imported_outcome(lifecycle.PHASE_GATE[closed], outcome, {
             "rationale": values["_rationale"], "revisit_date": values["_revisit_date"]},
             problems, last if ended is not None else None)
 
