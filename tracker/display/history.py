@@ -234,13 +234,6 @@ def kind_of(model: type | None, key: str, action: str | None = None) -> Kind:
     return "text"
 
 
-def _enum_label(enum_class: type[enum.Enum], value: Any) -> str:
-    try:
-        return label(enum_class(value))
-    except ValueError:
-        return str(value)
-
-
 def shown(kind: Kind, value: Any, names: _Names) -> str:
     """A stored value as the object's page shows it."""
     if value is None or value == "" or value == []:
@@ -250,10 +243,12 @@ def shown(kind: Kind, value: Any, names: _Names) -> str:
     if isinstance(kind, tuple):
         tag, target = kind
         if tag in ("enum", "enums"):
-            return listed(_enum_label(target, v) for v in
-                             (value if isinstance(value, list) else [value]))
+            return listed(history_values.said_enum(target, v) for v in
+                          (value if isinstance(value, list) else [value]))
         if tag == "refs" and isinstance(value, list):
             return listed(names.name(target, v) for v in value)
+        if tag == "coded":  # a code of a row of `target`, written before the table was made
+            return str(names._named(target, value, lambda: history_values.coded_names(target)))
         return names.name(target, value)
     if kind == "year":
         return formatting.year(value) if isinstance(value, int) else str(value)

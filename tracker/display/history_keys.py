@@ -16,6 +16,7 @@ from tracker.display import ip_words, partner_words
 from tracker.gates.models import Declaration
 from tracker.milestones.models import RebaselineState
 from tracker.pms.models import InterviewOutcome
+from tracker.regions.defaults import JIANGSU
 
 # How a value is shown: a formatting kind, or for a reference, ("ref", table).
 Kind = str | tuple[str, str]
@@ -138,7 +139,14 @@ KINDS_OF: dict[tuple[str | None, str], Kind] = {
     ("technology_needs", "candidate"): ("ref", "need_candidates"),
     ("technology_needs", "project"): ("ref", "projects"),
     ("technology_needs", "pm_id"): ("ref", "users"),
+    # An enum a table took the place of: its values in the records written before, the codes
+    # of that table's rows (`history_values.coded_names`). An institute's region until
+    # migration 0112 ("south", not the region's id).
+    ("institutes", "region"): ("coded", "regions"),
 }
+# The names an enum's values had, for a code no row of the table that replaced it has any
+# more (deleted since): (code, name, English name) each.
+RETIRED_CODES: dict[str, tuple[tuple[str, str, str], ...]] = {"regions": JIANGSU}
 
 
 # Keys one action writes on its object that mean something else there than the column of that

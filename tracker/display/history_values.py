@@ -4,6 +4,7 @@ a count or an amount as a number, an ISO date as a date, a code as written
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable
 from datetime import date
@@ -15,9 +16,10 @@ from sqlalchemy import select
 
 from tracker import db
 from tracker.accounts.models import User
+from tracker.db import Base
 from tracker.display import formatting
 from tracker.display.bilingual import in_reader_language
-from tracker.display.history_keys import LOGIN_FAILURES
+from tracker.display.history_keys import LOGIN_FAILURES, RETIRED_CODES
 from tracker.display.labels import label
 from tracker.display.said import listed
 from tracker.gates.condition_models import Condition, ConditionState
@@ -61,6 +63,29 @@ def said_auto(value: Any) -> str:
     if isinstance(value, dict):
         return listed((f"{key} {said_auto(item)}" for key, item in value.items()), apart=True)
     return str(value)
+
+
+def said_enum(enum_class: type[enum.Enum], value: Any) -> str:
+    """An enum's value in the reader's words; one it no longer has, as written."""
+    try:
+        return label(enum_class(value))
+    except ValueError:
+        return str(value)
+
+
+def coded_names(table: str) -> dict[str, str]:
+    """The rows of `table` by their code, each named in the reader's language, over the names
+    the enum it replaced gave the codes no row has any more (`RETIRED_CODES`): how the history
+    reads a value written before (an institute's region until migration 0112, "south"). A code
+    two headquarters' lists share: the first headquarters', the tracker's."""
+    model = next(mapper.class_ for mapper in Base.registry.mappers
+                 if getattr(mapper.class_, "__tablename__", None) == table)
+    names = {code: in_reader_language(name, name_en)
+             for code, name, name_en in RETIRED_CODES.get(table, ())}
+    first = [model.hq_id.desc()] if hasattr(model, "hq_id") else []
+    for row in db.session.scalars(select(model).order_by(*first, model.id.desc())):
+        names[row.code] = row.shown("name")
+    return names
 
 
 def said_failure(value: Any) -> str:
