@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select
 
-from tracker import db
+from tracker import coded_lists, db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Problems, require
+from tracker.coded_lists import CodedList
+from tracker.errors import Forbidden, require
 from tracker.organisations.models import Headquarters, Institute
 from tracker.regions.models import Region
 
@@ -90,39 +92,23 @@ def delete_refusal(region: Region, institutes: int | None = None) -> str | None:
     return None
 
 
+# The headquarters' regions, as the one save of HQ's coded lists keeps them.
+REGIONS = CodedList(
+    "region", Region, capitals=False, no_name=_l("Give the region's name."),
+    no_code=_l("Give the region a short code, such as south."),
+    code_taken=_l("Another region of the headquarters already has this code."),
+    name_taken=_l("Another region of the headquarters already has this name."))
+
+
 def save_region(actor: User | None, hq: Headquarters, region: Region | None,
                 **values: Any) -> Region:
     """Add a region to the headquarters' list (`region` None) or change one (rename it, move
     it, retire it); every problem at once. `actor` None: the system (`flask hq create`)."""
     if actor is not None and not Region.can_edit(actor):
         raise Forbidden()
-    problems = Problems()
-    code = (values.get("code") or "").strip().lower()
-    name = (values.get("name") or "").strip()
-    name_en = (values.get("name_en") or "").strip() or None
-    others = select(Region.id).where(Region.hq_id == hq.id,
-                                     Region.id != (region.id if region else 0))
-    if not code:
-        problems.add("code", _("Give the region a short code, such as south."))
-    elif db.session.scalar(others.where(func.lower(Region.code) == code)):
-        problems.add("code", _("Another region of the headquarters already has this code."))
-    if not name:
-        problems.add("name", _("Give the region's name."))
-    elif db.session.scalar(others.where(func.lower(Region.name) == name.casefold())):
-        problems.add("name", _("Another region of the headquarters already has this name."))
-    problems.raise_any()
-    creating = region is None
-    if region is None:
-        region = Region(hq_id=hq.id, position=_next_position(hq.id))
-    region.code, region.name, region.name_en = code, name, name_en
-    if values.get("position"):
-        region.position = values["position"]
-    region.active = bool(values.get("active", True))
-    changes = audit.pending_changes(region)
-    db.session.add(region)
-    audit.saved(actor, "region", region, creating, changes)
-    db.session.flush()
-    return region
+    return coded_lists.save(actor, REGIONS, region,
+                            lambda: Region(hq_id=hq.id, position=_next_position(hq.id)),
+                            Region.hq_id == hq.id, **values)
 
 
 def _next_position(hq_id: int) -> int:

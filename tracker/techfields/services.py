@@ -8,12 +8,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
-from tracker import db
-from tracker.audit import services as audit
+from tracker import coded_lists, db
+from tracker.coded_lists import CodedList
 from tracker.display.bilingual import reads_english
-from tracker.errors import DomainError, Forbidden, Problems
+from tracker.errors import DomainError, Forbidden
 from tracker.techfields.models import TechnicalField
 
 if TYPE_CHECKING:
@@ -86,30 +87,16 @@ def classify(field_id: int | None, text: str | None = "") -> int | None:
     return found.id if found is not None else None
 
 
+# HQ's technical fields, as the one save of HQ's coded lists keeps them.
+FIELDS = CodedList(
+    "technical_field", TechnicalField, capitals=True, no_name=_l("Give the field's name."),
+    no_code=_l("Give the field a short code, such as AM."),
+    code_taken=_l("Another technical field already has this code."),
+    name_taken=_l("Another technical field already has this name."))
+
+
 def save_field(actor: User, field: TechnicalField | None, **values: Any) -> TechnicalField:
     """Add a field to the list (`field` None) or change one; every problem at once."""
     if not TechnicalField.can_edit(actor):
         raise Forbidden()
-    problems = Problems()
-    code = (values.get("code") or "").strip().upper()
-    name = (values.get("name") or "").strip()
-    name_en = (values.get("name_en") or "").strip() or None
-    others = select(TechnicalField.id).where(TechnicalField.id != (field.id if field else 0))
-    if not code:
-        problems.add("code", _("Give the field a short code, such as AM."))
-    elif db.session.scalar(others.where(func.upper(TechnicalField.code) == code)):
-        problems.add("code", _("Another technical field already has this code."))
-    if not name:
-        problems.add("name", _("Give the field's name."))
-    elif db.session.scalar(others.where(func.lower(TechnicalField.name) == name.casefold())):
-        problems.add("name", _("Another technical field already has this name."))
-    problems.raise_any()
-    creating = field is None
-    field = field or TechnicalField()
-    field.code, field.name, field.name_en = code, name, name_en
-    field.active = bool(values.get("active", True))
-    changes = audit.pending_changes(field)
-    db.session.add(field)
-    audit.saved(actor, "technical_field", field, creating, changes)
-    db.session.flush()
-    return field
+    return coded_lists.save(actor, FIELDS, field, TechnicalField, **values)
