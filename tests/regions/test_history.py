@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import login
 from tests.factories import _commit, make_institute, make_region, make_user
+from tests.source import tree
 from tracker.accounts.models import Role
 from tracker.audit import services as audit
 from tracker.display import history, history_keys
@@ -45,7 +46,7 @@ def _enums_made_tables() -> list[tuple[str, str]]:
     """(table, column) of every enum column a migration's upgrade dropped with its CHECK."""
     found = []
     for path in sorted(MIGRATIONS.glob("*.py")):
-        upgrade = next(node for node in ast.parse(path.read_text(encoding="utf-8")).body
+        upgrade = next(node for node in tree(path).body
                        if isinstance(node, ast.FunctionDef) and node.name == "upgrade")
         for block in ast.walk(upgrade):
             call = block.items[0].context_expr if isinstance(block, ast.With) else None
