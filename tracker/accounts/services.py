@@ -23,6 +23,8 @@ from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.names import half_width
 from tracker.phones import codes as phone_codes
 from tracker.phones.models import Purpose
+from tracker.projects.lifecycle import FINAL
+from tracker.projects.models import Project
 
 
 def normalise_email(email: str) -> str:
@@ -332,6 +334,9 @@ def update_user(
         problems.add("roles", _("An external expert's account holds no other role: it opens "
                                 "the reviews the expert sits on, and nothing else."))
     _check_contact(roles, enterprise_id, problems)
+    if (Role.PROJECT_MANAGER in user.roles and Role.PROJECT_MANAGER.value not in roles
+            and (leads := still_leads(user))):
+        problems.add("roles", leads)
     problems.raise_any()
     email = normalise_email(email)
     _check_email_free(email, user)
@@ -353,6 +358,22 @@ def update_user(
         tokens.revoke_all(actor, user)
     audit.record(actor, "user.update", user, changes)
     db.session.flush()
+
+
+def still_leads(user: User) -> str | None:
+    """Why `user` can't lose the project manager's role: the projects under way they lead
+    (a draft to a project on hold), which would be left with a manager who can't act on
+    them, by a form or by a users file whose Roles cell is empty (issue 13); None when
+    they lead none. A project goes to another manager first (its page's handover)."""
+    led = list(db.session.scalars(select(func.coalesce(Project.code, Project.title)).where(
+        Project.pm_id == user.id, Project.phase.not_in(FINAL)).order_by(Project.id)))
+    if not led:
+        return None
+    return ngettext("%(name)s leads %(num)d project under way, %(projects)s: hand it to another "
+                    "project manager before removing the role.",
+                    "%(name)s leads %(num)d projects under way, %(projects)s: hand them to "
+                    "another project manager before removing the role.",
+                    len(led), name=user.name, projects=listed(led))
 
 
 def reset_password(actor: User, user: User, password: str) -> None:

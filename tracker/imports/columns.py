@@ -48,7 +48,8 @@ INSTITUTES = Kind("institutes", _l("Institutes"), (
     Column("type", _l("Type"), True, choices=InstituteType),
     Column("founded_on", _l("Founded on"), note=DATE_NOTE, is_date=True),
     Column("director_id", _l("Director's e-mail"), ref=Ref.USER,
-           note=_l("An existing account: import users first.")),
+           note=_l("An existing account: import users first. Empty: no director; a file "
+                   "without the column keeps the director.")),
     Column("region_id", _l("Region"), ref=Ref.REGION,
            note=_l("One of the headquarters' regions (on the Regions page), by its code or "
                    "its name in either language.")),
@@ -84,7 +85,9 @@ USERS = Kind("users", _l("Users"), (
     Column("name", _l("Full name"), True),
     Column("roles", _l("Roles"), choices=Role, many=True, offered=tuple(GRANTABLE_ROLES),
            shortened=False,
-           note=_l("Several separated by commas; a director is named on the institute.")),
+           note=_l("Several separated by commas; empty: no role (a user's roles are these, "
+                   "and a project manager leading projects under way keeps that role); a "
+                   "director is named on the institute.")),
     Column("locale", _l("Language"), note=_l("zh_CN or en; empty: as the browser asks.")),
     Column("institute_id", _l("Institute code"), ref=Ref.INSTITUTE),
     Column("enterprise_id", _l("Enterprise credit code or name"), ref=Ref.ENTERPRISE),
