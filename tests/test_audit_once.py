@@ -6,6 +6,7 @@ no logic written twice)."""
 from __future__ import annotations
 
 import ast
+import re
 
 import pytest
 
@@ -64,15 +65,25 @@ def test_a_row_of_choices_is_audited_if_changed_in_one_place():
     assert found == set(), "audit.choices_saved says it once"
 
 
+def _action_names(node: ast.IfExp) -> list[str] | None:
+    """The two audit action names (`kind.verb`) an expression chooses between, if it does."""
+    names = [branch.value for branch in (node.body, node.orelse)
+             if isinstance(branch, ast.Constant) and isinstance(branch.value, str)
+             and re.fullmatch(r"[a-z_]+\.[a-z_]+", branch.value)]
+    return names if len(names) == 2 else None
+
+
 def test_create_or_update_is_named_in_one_place():
     """A form's record saved, created or changed: `audit.saved` makes `<kind>.create` and
-    `<kind>.update`, never a service choosing between the two names by hand."""
+    `<kind>.update` (`audit.action`), never a service choosing between two names of its kind,
+    one a creation, by hand: not `.create`/`.update`, nor a kind named before `saved` made the
+    names (an indicator's `_create`/`_update`: `audit.STORED_NAMES`), nor a creation that says
+    more (a centre agreement's `.renew`/`.create`: `saved(created=...)`)."""
     found = set()
     for path in modules():
         for node in nodes(path):
-            if isinstance(node, ast.IfExp) and all(
-                    isinstance(branch, ast.Constant) and isinstance(branch.value, str)
-                    and branch.value.endswith((".create", ".update"))
-                    for branch in (node.body, node.orelse)):
+            if (isinstance(node, ast.IfExp) and (names := _action_names(node))
+                    and len({name.split(".")[0] for name in names}) == 1
+                    and any(re.search(r"[._]create$", name) for name in names)):
                 found.add(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == set(), "audit.saved names them"

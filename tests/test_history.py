@@ -23,6 +23,7 @@ from tests.test_edits import proposal, tab
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.achievements import deals
+from tracker.audit import services as audit
 from tracker.audit.models import AuditRecord
 from tracker.budgets.defaults import default_template
 from tracker.changes import services as changes
@@ -40,17 +41,30 @@ from tracker.spending.services import record_spending
 ROOT = Path(__file__).resolve().parent.parent
 RECORD_CALL = re.compile(r"record(?:_about|_if_changed)?\(\s*[\w.()]+,\s*\"([a-z_]+\.[a-z_]+)\"",
                          re.S)
-# audit.saved(actor, "kind", ...), and organisations.services._apply(actor, obj, values, "kind",
-# ...) which calls it, record "kind.create" or "kind.update"
-SAVED_CALL = re.compile(r"\b(?:saved|_apply)\([^\"()]*(?:\([^()]*\)[^\"()]*)*\"([a-z_]+)\"")
+
+
+def _saved(path: Path) -> set[str]:
+    """What audit.saved(actor, "kind", ..., created=...) records, and
+    organisations.services._apply(actor, obj, values, "kind", ...) which calls it: the names
+    `audit.action` makes of "create" (or each verb `created` gives) and "update"."""
+    found = set()
+    for node in nodes(path):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(
+                node.func, "id", None)) in ("saved", "_apply"):
+            kinds = [a.value for a in node.args
+                     if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            created = [c.value for k in node.keywords if k.arg == "created"
+                       for c in ast.walk(k.value) if isinstance(c, ast.Constant)]
+            found |= {audit.action(kind, verb) for kind in kinds[:1]
+                      for verb in ("update", *(created or ["create"]))}
+    return found
 
 
 def test_every_audited_action_has_a_name():
     codes = set()
     for path in modules():
         codes |= set(RECORD_CALL.findall(text(path)))
-        codes |= {f"{kind}.{verb}" for kind in SAVED_CALL.findall(text(path))
-                  for verb in ("create", "update")}
+        codes |= _saved(path)
     assert len(codes) > 40, "the scan found almost nothing: has the call changed shape?"
     assert codes - set(ACTIONS) - BY_VERB == set(), "name these actions in tracker/display/words.py"
     assert BY_VERB - codes == set() and BY_VERB - set(ACTIONS) == BY_VERB

@@ -108,8 +108,7 @@ def save_indicator(actor: User, indicator: Indicator | None, *, year: int, measu
     indicator.is_count = is_count and not indicator.is_computed  # a computed one says its unit
     changes = corrections.changed(indicator, new=creating)
     db.session.add(indicator)
-    audit.record(actor, "assessment.indicator_create" if creating
-                 else "assessment.indicator_update", indicator, changes)
+    audit.saved(actor, "assessment.indicator", indicator, creating, changes)
     db.session.flush()
     return indicator
 

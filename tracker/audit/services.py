@@ -175,11 +175,26 @@ def record_if_changed(actor: User | None, action: str, obj: Any,
     return record(actor, action, obj, changes) if changes or always else None
 
 
+# Kinds whose records were named otherwise before `saved` made the names, by the names their
+# stored records have (the history of existing rows reads them by those): {kind: {verb: name}}.
+STORED_NAMES = {"assessment.indicator": {"create": "assessment.indicator_create",
+                                         "update": "assessment.indicator_update"}}
+
+
+def action(kind: str, verb: str) -> str:
+    """The audit action of `verb` done to a record of `kind`: `<kind>.<verb>`, or the name it
+    had before (`STORED_NAMES`)."""
+    return STORED_NAMES.get(kind, {}).get(verb, f"{kind}.{verb}")
+
+
 def saved(actor: User | None, kind: str, obj: Any, creating: bool,
-          changes: dict[str, list[Any]] | None = None) -> AuditRecord | None:
+          changes: dict[str, list[Any]] | None = None, *,
+          created: str = "create") -> AuditRecord | None:
     """A form's record saved: `<kind>.create` recorded whatever its values, `<kind>.update`
-    when something changed (`record_if_changed`). The one place those action names are made."""
-    return record_if_changed(actor, f"{kind}.{'create' if creating else 'update'}", obj,
+    when something changed (`record_if_changed`). The one place those action names are made
+    (`action`). `created`: the verb of a creation that says more (a centre agreement's term
+    that `renew`s the one before it)."""
+    return record_if_changed(actor, action(kind, created if creating else "update"), obj,
                              changes, always=creating)
 
 

@@ -58,8 +58,8 @@ def record_agreement(actor: User, centre: JointInnovationCentre, *, signed_on: d
         centre_id=centre.id, signed_on=signed_on, starts_on=starts_on, ends_on=ends_on,
         committed=money.cents(committed), note=(note or "").strip(), recorded_by_id=actor.id,
         renews_id=renews.id if renews is not None else None)
-    audit.record(actor, "centre_agreement.renew" if renews else "centre_agreement.create",
-                 agreement)  # adds and flushes it, with its values
+    audit.saved(actor, "centre_agreement", agreement, True,  # adds and flushes it,
+                created="renew" if renews else "create")  # with its values
     return agreement
 
 
@@ -94,7 +94,7 @@ def save_agreement(actor: User, agreement: CentreAgreement, *, signed_on: date,
     problems.raise_any()
     agreement.signed_on, agreement.starts_on, agreement.ends_on = signed_on, starts_on, ends_on
     agreement.committed, agreement.note = money.cents(committed), (note or "").strip()
-    audit.record_if_changed(actor, "centre_agreement.update", agreement)
+    audit.saved(actor, "centre_agreement", agreement, False)
     db.session.flush()
     return agreement
 
