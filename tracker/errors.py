@@ -92,6 +92,12 @@ class Invalid(DomainError):
         return [Invalid(field, message) for field, message in self.problems]
 
 
+# The field of whom a service acts as, when its input names them rather than they act
+# themselves: an import row's project manager or committee member (`Problems.who`). The import
+# says its problem beside the column naming them (`tracker.imports.adapters.Adapter.acts_as`).
+ACTS_AS = "acts_as"
+
+
 class Problems:
     """A service's checks, collected so that a form reports them all in one answer: each check
     `add`s what is wrong beside its field and the service carries on; `raise_any` then raises
@@ -106,6 +112,19 @@ class Problems:
 
     def add(self, field: str, message: str) -> None:
         self.found.append((field, message))
+
+    def who(self, may: bool, forbidden: str, named: bool) -> None:
+        """Who may act, asked first, as `require` asks it: `Forbidden` (403, saying
+        `forbidden`) unless `may`. But where the input names whom the service acts as
+        (`named`: an import row's project manager, its committee member, who are data there,
+        not the user importing), their want of the role is one problem among the input's
+        others, of the field `ACTS_AS`, and the checks go on: the row is told all of them at
+        once, not that alone (issue 13)."""
+        if may:
+            return
+        if not named:
+            raise Forbidden(forbidden)
+        self.add(ACTS_AS, forbidden)
 
     def __contains__(self, field: str) -> bool:
         return any(found == field for found, _message in self.found)

@@ -6,14 +6,21 @@ milestone of a closed project, beside its project code)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from tests.imports.helpers import run
 from tracker import db
 from tracker.accounts.models import User
+from tracker.errors import ACTS_AS, Forbidden, Invalid
+from tracker.funding import services as funding
 from tracker.imports.columns import KINDS
 from tracker.imports.kinds import ADAPTERS
+from tracker.projects import services as projects
+from tracker.projects.models import Project
 
 
 def _changed(rows: list[list[str]], at: int, **cells: str) -> list[list[str]]:
@@ -76,3 +83,27 @@ def test_a_team_member_of_another_institute_is_named(world):
                  dry_run=True)
     said = [m for _row, header, m in result.errors if header == "Team members' e-mails"]
     assert said and outsider in said[0] and members not in said[0], result.errors
+
+
+def test_the_pages_still_refuse_who_may_not_act_before_anything_else(world):
+    """Whoever acts on a page is not data: one who is no PM, or not of the committee, is
+    refused (403) before the input's problems, as before; named by an import's row, they are
+    one of its problems (`ACTS_AS`)."""
+    evaluator = db.session.scalar(select(User).where(User.email == "evaluator@import.cn"))
+    project = db.session.scalar(select(Project).where(Project.code == "TEST-2018-0001"))
+    proposal = {"start_date": None, "end_date": None, "budget_total": None, "trl_now": None,
+                "trl_target": None, "institute_id": project.institute_id}
+    terms = {"committed": Decimal(-1), "qualifying_round_min": Decimal(0),
+             "conversion_deadline": None, "signed_on": None, "discount_pct": None,
+             "hq_ratio": Decimal(1), "co_funders": [], "history": True}
+    with pytest.raises(Forbidden):
+        projects.check_proposal(evaluator, dict(proposal), [], [])
+    with pytest.raises(Forbidden):
+        funding.check_agreement(evaluator, project, **terms)
+    with pytest.raises(Invalid) as named:
+        projects.check_proposal(evaluator, dict(proposal), [], [], named=True)
+    assert named.value.problems[0] == (ACTS_AS, "Only project managers write proposals.")
+    with pytest.raises(Invalid) as named:
+        funding.check_agreement(evaluator, project, **terms, named=True)
+    assert named.value.problems[0][0] == ACTS_AS
+    assert "committed" in {field for field, _message in named.value.problems}

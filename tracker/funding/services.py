@@ -114,15 +114,16 @@ def check_agreement(actor: User, project: Project, *, committed: Decimal,
                     qualifying_round_min: Decimal, conversion_deadline: date, signed_on: date,
                     discount_pct: Decimal | None, hq_ratio: Decimal,
                     co_funders: list[tuple[str, Decimal]], standing: bool | None = None,
-                    history: bool = False) -> Decimal:
+                    history: bool = False, named: bool = False) -> Decimal:
     """What `record_agreement` refuses (whichever path records it: the form, the import's
     rows, its bulk path), raised; the discount the agreement takes (the setting's when none
-    is given)."""
-    require_committee(actor)
-    if (said := new_agreement_refusal(project, standing, history)) is not None:
-        raise Refused(said)
+    is given). `named`: the import's row names the committee member (`Problems.who`): one
+    who is not of the committee is told with the terms' problems."""
     # Every problem at once (`Problems`): the form shows each beside its field in one answer.
     problems = Problems()
+    problems.who(FundingAgreement.can_decide(actor), committee_only(), named)
+    if (said := new_agreement_refusal(project, standing, history)) is not None:
+        raise Refused(said)
     if discount_pct is None:
         discount_pct = Decimal(settings.get(catalogue.CONVERSION_DISCOUNT_PCT))
     terms.check_terms(problems, project, committed=committed, discount_pct=discount_pct,
@@ -151,14 +152,15 @@ def record_agreement(actor: User, project: Project, *, committed: Decimal,
                      qualifying_round_min: Decimal, conversion_deadline: date, signed_on: date,
                      discount_pct: Decimal | None = None, hq_ratio: Decimal = Decimal("1"),
                      co_funders: list[tuple[str, Decimal]] | None = None,
-                     history: bool = False) -> FundingAgreement:
+                     history: bool = False, named: bool = False) -> FundingAgreement:
     """The committee's allocation-investment decision for `project`. The discount defaults to
-    the setting; co-funders match HQ's money in the ratio hq_ratio : ratio."""
+    the setting; co-funders match HQ's money in the ratio hq_ratio : ratio. `named`: as
+    `check_agreement` says."""
     agreed = {"committed": committed, "qualifying_round_min": qualifying_round_min,
               "conversion_deadline": conversion_deadline, "signed_on": signed_on,
               "hq_ratio": hq_ratio}
     discount_pct = check_agreement(actor, project, **agreed, discount_pct=discount_pct,
-                                   co_funders=co_funders or [], history=history)
+                                   co_funders=co_funders or [], history=history, named=named)
     agreement, changes = new_agreement(actor, project, **agreed, discount_pct=discount_pct,
                                        co_funders=co_funders or [])
     audit.record(actor, "funding.agree", agreement, changes)

@@ -24,7 +24,7 @@ from tracker.accounts import services as accounts
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.errors import Forbidden, Invalid
+from tracker.errors import ACTS_AS, Forbidden, Invalid
 from tracker.imports import columns, headings
 from tracker.imports.columns import Kind
 from tracker.imports.models import ImportRun
@@ -128,9 +128,12 @@ class Adapter:
         return [(self.refused_in, said)]
 
     def in_columns(self, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Each (field, message) beside its column; one of no column is the row's ("")."""
+        """Each (field, message) beside its column; one of no column is the row's (""). Whom
+        the row names to act as, without the role (`ACTS_AS`), beside `acts_as`, with what to
+        do, as a refusal of them is."""
         known = {c.key for c in self.kind.columns}
-        return [(column if (column := self.column_of(field or "")) in known else "", message)
+        return [(self.acts_as, not_allowed(message)) if field == ACTS_AS and self.acts_as else
+                (column if (column := self.column_of(field or "")) in known else "", message)
                 for field, message in problems]
 
     def key_columns(self, given: Mapping[str, Any]) -> tuple[str, ...]:

@@ -127,8 +127,10 @@ class Funding(Adapter):
         wanted = {k: values.pop(k) for k in ("tranches", "disbursements", "outcome",
                                              "co_funder_payments")}
         if obj is None:
-            # Who may not decide: beside the committee member's column (`acts_as`).
-            agreement = funding.record_agreement(member, project, **values, history=True)
+            # Who may not decide: beside the committee member's column (`acts_as`), with
+            # the terms' problems.
+            agreement = funding.record_agreement(member, project, **values, history=True,
+                                                 named=True)
             new_tranches, new_paid = wanted["tranches"] or [], wanted["disbursements"] or []
             new_outcome = wanted["outcome"]
             new_co_paid = as_keyed(wanted["co_funder_payments"]) or []

@@ -111,9 +111,10 @@ class FundingBatch(ProjectsBatch):
         terms = {k: v for k, v in values.items() if k in (*Funding.fields, "co_funders")}
         project = self.project(values["project_id"])
         member = self.decider(values["decided_by_id"])
-        # Who may not decide is refused as `Funding.save` refuses them (`Adapter.refused`).
+        # Who may not decide is told as `Funding.save` tells them, with the terms' problems.
         terms["discount_pct"] = funding.check_agreement(
-            member, project, **terms, standing=project.id in self._standing, history=True)
+            member, project, **terms, standing=project.id in self._standing, history=True,
+            named=True)
         agreement, changes = funding.new_agreement(member, project, **terms)
         agreement.project = project  # what the checks of its tranches and payments read
         problems = Problems()  # as `Funding.save` finds them, each in its column

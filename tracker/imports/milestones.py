@@ -59,6 +59,23 @@ def _percent(text: str) -> int:
     return field.data or 0
 
 
+def check_new(actor: User, pm: User, project: Project, values: dict[str, Any]) -> None:
+    """What `plan_milestone` (by the project's PM) and `import_state` refuse of a new
+    milestone's row, every problem at once: the reviewer it names, its state's and its plan's
+    are told together, not the reviewer once the plan is right (issue 13)."""
+    problems = Problems()
+    problems.collect(milestones.check_plan, pm, project, phase=values["phase"],
+                     due_date=values["due_date"], weight=values["weight"],
+                     history=values["state"] in milestones.DONE)
+    if imported.is_moved(values["state"], values["percent_complete"], values["waiver_reason"],
+                         values["_submitted_on"]) or values["reviewer_id"]:
+        imported.check_imported_state(
+            actor, project, values["state"], percent=values["percent_complete"],
+            waiver_reason=values["waiver_reason"], submitted_on=values["_submitted_on"],
+            reviewer_id=values["reviewer_id"], problems=problems)
+    problems.raise_any()
+
+
 class Milestones(Adapter):
     refused_in = "project_id"
     kind, model, form_class = columns.MILESTONES, Milestone, MilestoneForm
@@ -151,8 +168,11 @@ class Milestones(Adapter):
         return MilestoneBatch(actor, self)
 
     def save(self, actor, obj, values):
+        project = db.session.get(Project, values["project_id"])
+        if obj is None:
+            check_new(actor, project.pm, project, {"_submitted_on": None, **values})
         values = dict(values)
-        project = db.session.get(Project, values.pop("project_id"))
+        values.pop("project_id")
         state, percent = values.pop("state"), values.pop("percent_complete")
         reviewer_id, reason = values.pop("reviewer_id"), values.pop("waiver_reason")
         submitted_on = values.pop("_submitted_on", None)
@@ -256,16 +276,7 @@ class MilestoneBatch(Batch):
         if values["reviewer_id"]:
             return False
         project = self.project(values["project_id"])
-        state = values["state"]
-        milestones.check_plan(self._pms[project.id], project, phase=values["phase"],
-                              due_date=values["due_date"], weight=values["weight"],
-                              history=state in milestones.DONE)
-        if imported.is_moved(state, values["percent_complete"], values["waiver_reason"],
-                             values["_submitted_on"]):
-            imported.check_imported_state(self.actor, project, state,
-                                          percent=values["percent_complete"],
-                                          waiver_reason=values["waiver_reason"],
-                                          submitted_on=values["_submitted_on"])
+        check_new(self.actor, self._pms[project.id], project, values)
         return True
 
     def insert(self, rows):

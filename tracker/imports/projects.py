@@ -211,7 +211,8 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
     if "budget_template_id" in values:
         proposal["budget_template_id"] = values["budget_template_id"]
     try:
-        projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"])
+        projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"],
+                                named=True)
     except Invalid as invalid:
         problems.found += invalid.problems
     values.update(proposal)  # as create_proposal would keep them (a source's own fields)

@@ -70,18 +70,25 @@ def check_submitted_on(project: Project, state: MilestoneState, submitted_on: da
 
 
 def check_imported_state(actor: User, project: Project, state: MilestoneState, *, percent: int,
-                         waiver_reason: str, submitted_on: date | None = None) -> None:
-    """What `import_state` refuses (but the reviewer), without writing."""
+                         waiver_reason: str, submitted_on: date | None = None,
+                         reviewer_id: int | None = None, problems: Problems | None = None
+                         ) -> None:
+    """What `import_state` refuses, without writing: every problem at once, each in its
+    column, added to `problems` when given (an import's row, with its plan's), else raised."""
     if not Milestone.can_administer(actor):
         raise Forbidden()
     writable(project, history=state in DONE)  # the history of a closed project
-    problems = Problems()  # every problem at once, each in its column
+    given = problems is not None
+    problems = problems if given else Problems()
     if (refusal := percent_refusal(percent)) is not None:
         problems.add("percent_complete", refusal)
     if state is MilestoneState.WAIVED and not waiver_reason.strip():
         problems.add("waiver_reason", _("A waiver needs its reason."))
     check_submitted_on(project, state, submitted_on, problems)
-    problems.raise_any()
+    if reviewer_id:  # a person the row names: told with the others (issue 13)
+        problems.collect(check_reviewer, project, reviewer_id)
+    if not given:
+        problems.raise_any()
 
 
 def imported_fields(state: MilestoneState, percent: int, waiver_reason: str,
@@ -112,9 +119,10 @@ def import_state(actor: User, milestone: Milestone, state: MilestoneState, *, pe
     The state machine did not see how it got there, so its history says so: one event from
     planned to that state by the importing HQ admin, naming the import."""
     check_imported_state(actor, milestone.project, state, percent=percent,
-                         waiver_reason=waiver_reason, submitted_on=submitted_on)
+                         waiver_reason=waiver_reason, submitted_on=submitted_on,
+                         reviewer_id=reviewer_id)
     if reviewer_id:
-        milestone.reviewer_id = check_reviewer(milestone.project, reviewer_id).id
+        milestone.reviewer_id = reviewer_id
     fields = imported_fields(state, percent, waiver_reason, submitted_on)
     for key in ("submitted_at", "review_due", "percent_complete", "waiver_reason"):
         if key in fields:

@@ -45,10 +45,12 @@ from tracker.techfields import services as techfields
 
 
 def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids: list[int],
-              pm: User, project: Project | None = None) -> None:
-    """Every problem of the proposal at once (`Problems`): the form shows each beside its
-    field in one answer; a rule on a value None (refused by its field) waits for it."""
-    problems = Problems()
+              pm: User, project: Project | None = None, problems: Problems | None = None
+              ) -> None:
+    """Every problem of the proposal at once (`Problems`, with those of `problems` when
+    given): the form shows each beside its field in one answer; a rule on a value None
+    (refused by its field) waits for it."""
+    problems = problems if problems is not None else Problems()
     values["field_id"] = techfields.classify(  # the choice made, or kept, or the text's
         values.get("field_id") or getattr(project, "field_id", None), values.get("field"))
     start, end, total = values["start_date"], values["end_date"], values["budget_total"]
@@ -139,11 +141,13 @@ def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:
 
 
 def check_proposal(actor: User, values: dict, budget_lines: list[tuple[str, Decimal]],
-                   member_ids: list[int]) -> None:
-    """What `create_proposal` refuses, without writing: the bulk import checks each row by it."""
-    if not Project.can_create(actor):
-        raise Forbidden(_("Only project managers write proposals."))
-    _validate(values, budget_lines, member_ids, actor)
+                   member_ids: list[int], *, named: bool = False) -> None:
+    """What `create_proposal` refuses, without writing: the import checks each row by it.
+    `named`: the row names the PM (`Problems.who`): one who is no PM is told with the
+    proposal's other problems."""
+    problems = Problems()
+    problems.who(Project.can_create(actor), _("Only project managers write proposals."), named)
+    _validate(values, budget_lines, member_ids, actor, problems=problems)
 
 
 def check_update(project: Project, values: dict, budget_lines: list[tuple[str, Decimal]],
