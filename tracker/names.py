@@ -19,6 +19,13 @@ def half_width(text: str) -> str:
     return text.translate(_HALF_WIDTH)
 
 
+def typed_code(text: str | None) -> str | None:
+    """A code as a form's field keeps it (a WTForms filter: an institute's code, a contract's
+    number): full width as typed by a Chinese input method in its usual form (`half_width`),
+    no space around it. Stored as typed, ＳＩＴＩ－ＡＩ matched no SITI-AI (issue 13)."""
+    return half_width(text).strip() if text else text
+
+
 def one_line(text: str | None) -> str:
     """`text` with its runs of spaces, tabs and line breaks made one space, trimmed."""
     return " ".join((text or "").split())

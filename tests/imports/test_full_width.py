@@ -14,6 +14,8 @@ from tests.factories import make_hq, make_user, uscc_for
 from tests.imports.helpers import run
 from tracker import db
 from tracker.accounts.models import Role, User
+from tracker.contracts.forms import TermsForm
+from tracker.imports.columns import CONTRACTS
 from tracker.imports.models import ImportState
 from tracker.names import half_width
 from tracker.organisations.forms import InstituteForm
@@ -60,3 +62,12 @@ def test_the_institute_form_reads_a_code_typed_full_width_as_usual(app):
 def test_half_width_folds_ascii_only():
     assert half_width("ＳＩＴＩ－ＡＩ　９１３１，（元）研究所、①㎡") == (
         "SITI-AI 9131,(元)研究所、①㎡")
+
+
+def test_a_contract_number_typed_full_width_is_read_as_usual(app):
+    """A contract's number is a code too (found by it in its institute, migration 0114 converts
+    those stored before): in an import's cell and in the contract's form alike."""
+    assert CONTRACTS.column("number").as_typed(_wide(" RB-2019-07 "), False) == "RB-2019-07"
+    with app.test_request_context(), force_locale("zh_CN"):
+        form = TermsForm(formdata=MultiDict({"number": _wide("RB-2019-07")}))
+        assert form.number.data == "RB-2019-07"

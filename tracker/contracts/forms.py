@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from tracker.contracts.models import ContractType
 from tracker.display.labels import label
 from tracker.money import CENT
+from tracker.names import typed_code
 from tracker.web.corrections import reason_field
 from tracker.web.fields import DateField, RowList, amount_field, row_id
 from tracker.web.forms import Form, OneTime, SeenVersion
@@ -25,6 +26,7 @@ class TermsForm(OneTime, SeenVersion, Form):
     """A contract's own terms: recorded with its schedule (`ContractForm`), corrected alone."""
 
     number = StringField(_l("Contract number"), validators=[Length(max=60)],
+                         filters=[typed_code],
                          description=_l("As written on the contract; unique in the institute."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     enterprise_id = SelectField(_l("Counterparty enterprise"), coerce=row_id, choices=[])

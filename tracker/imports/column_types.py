@@ -31,6 +31,9 @@ _HELD = {Ref.USER: "email", Ref.PROJECT: "code", Ref.INSTITUTE: "code"}
 # The columns of codes that are not references (`Column.is_code`): an institute's or a
 # project's own code, a credit code, a user's e-mail, a substitute project's code.
 _CODES = {"code", "uscc", "email", "substitute"}
+# A contract's number: written as on the contract, a space inside it too, not a code of ours;
+# but typed full width, read in its usual form as a code is (as its form reads it).
+_NUMBERS = {"number"}
 
 
 @dataclass(frozen=True)
@@ -81,12 +84,13 @@ class Column:
         return self.ref in _HELD or self.key in _CODES
 
     def as_typed(self, text: str, is_number: bool) -> str:
-        """A cell's text as its field reads it: a code, a date or a number (`is_number`) with
-        its full-width ASCII, typed by a Chinese input method, in its usual form, once here
-        for a column's cell (`names.half_width`, issue 13), and no space around a code."""
-        if self.is_code or self.is_date or is_number:
+        """A cell's text as its field reads it: a code (a contract's number too), a date or a
+        number (`is_number`) with its full-width ASCII, typed by a Chinese input method, in its
+        usual form, once here for a column's cell (`names.half_width`, issue 13), and no space
+        around a code."""
+        if self.is_code or self.key in _NUMBERS or self.is_date or is_number:
             text = half_width(text)
-        return text.strip() if self.is_code else text
+        return text.strip() if self.is_code or self.key in _NUMBERS else text
 
     @property
     def shown(self) -> str:

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from tracker import dates
 from tracker.display.bilingual import Bilingual
 from tracker.display.formatting import aside
-from tracker.names import half_width
+from tracker.names import typed_code
 from tracker.organisations.models import (
     ENTERPRISE_SIZE_LABELS,
     INSTITUTE_TYPE_LABELS,
@@ -67,9 +67,7 @@ class InstituteForm(OneTime, SeenVersion, Form):
         DataRequired(), Length(max=20),
         Regexp(r"^\S+$", message=_l("A code has no spaces: write it as one word, for example "
                                      "JITRI-AM."))],
-        # as typed full width (ＳＩＴＩ－ＡＩ), in its usual form: stored as typed, it matched
-        # no user's institute code (issue 13)
-        filters=[lambda text: half_width(text).strip() if text else text],
+        filters=[typed_code],
         description=_l("Short and unique, for example JITRI-AM."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
