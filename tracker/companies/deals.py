@@ -19,7 +19,7 @@ from tracker import corrections, db, money, reversals
 from tracker.achievements.deal_models import Transfer
 from tracker.achievements.models import Achievement
 from tracker.audit import services as audit
-from tracker.companies import closed, deal_voids, ledger, prerequisites, services
+from tracker.companies import closed, deal_voids, ledger, ledger_checks, prerequisites, services
 from tracker.companies.ip_models import IpDeal, IpDealKind
 from tracker.companies.lines import MAX_SHARES
 from tracker.companies.models import (
@@ -196,7 +196,7 @@ def _check_ip_deal(problems: Problems, company: Company, *, achievement_id: int 
         problems.add("right_ids", _("Choose among the rights of “%(title)s”.",
                                     title=achievement.title))
     if signed_on is not None:
-        problems.collect(services.check_dated, company, "signed_on", signed_on)
+        problems.collect(ledger_checks.check_dated, company, "signed_on", signed_on)
     upfront = upfront or Decimal("0")
     royalty_pct = royalty_pct or Decimal("0")
     equity_shares = equity_shares or Decimal("0")
@@ -286,8 +286,8 @@ def record_exit(actor: User, company: Company, *, kind: ExitKind, on: date,
     services.require_manager(actor)
     services.require_cap_table(company)
     problems = Problems()  # every problem at once, each beside its field
-    problems.collect(services.check_dated, company, "on_date", on)
-    last = services.last_event_date(company)
+    problems.collect(ledger_checks.check_dated, company, "on_date", on)
+    last = ledger_checks.last_event_date(company)
     if "on_date" not in problems and last is not None and on < last:
         problems.add("on_date", _("The exit is dated before the company's last share entry "
                                   "(%(date)s).", date=day(last)))

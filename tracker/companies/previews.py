@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from tracker.companies import ledger, services
+from tracker.companies import ledger, ledger_checks
 from tracker.companies.ip_models import IpDeal
 from tracker.companies.models import Company, CompanyExit, FinancingRound, HolderType
 from tracker.display.formatting import aside, money, number, pct, price
@@ -39,7 +39,7 @@ def stake_rows(changes: list[ledger.RoundStake]) -> list[tuple[str, str, str, st
 def holding_warnings(company: Company, on: date) -> list[str]:
     """Art. 45 (the contributors of a technology keep at least half of what it earned) and the
     team's majority, on the cap table as it would be."""
-    warnings = services.shortfall_warnings(ledger.issues_of(company))
+    warnings = ledger_checks.shortfall_warnings(ledger.issues_of(company))
     table = ledger.cap_table(company, on)
     minimum = Decimal(settings.get(catalogue.TEAM_HOLDING_MIN_PCT))
     if table.issued and table.fraction_of(HolderType.TEAM) <= minimum:

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from tracker import money
-from tracker.companies import ledger, services
+from tracker.companies import ledger, ledger_checks, services
 from tracker.companies.holder_models import Shareholder
 from tracker.companies.lines import IssueLine
 from tracker.companies.models import Acquisition, Company, FinancingRound, HolderType
@@ -65,7 +65,7 @@ def check_round(company: Company, *, name: str, on: date, pre_money: Decimal, am
         problems.add("pre_money", _("The pre-money valuation must be more than zero: "
                                     "%(amount)s was given.",
                                     amount=cny(pre_money or Decimal("0"))))
-    problems.collect(services.check_dated, company, "on_date", on)
+    problems.collect(ledger_checks.check_dated, company, "on_date", on)
     if not investors:
         problems.add("investors", _("List the investors and their amounts."))
     for line in investors:

@@ -30,6 +30,7 @@ from typing import Any
 
 from tracker import bulk_rows
 from tracker.audit import services as audit
+from tracker.companies import ledger_checks
 from tracker.companies import services as companies
 from tracker.companies.holder_models import REFERENCES, Shareholder
 from tracker.companies.issuance import founders_lines, incorporated, issued_changes, new_entries
@@ -176,8 +177,8 @@ class CompanyBatch(Batch):
         if table:
             on = values["incorporated_on"]
             lines = cap_tables.issue_lines(table)
-            companies.check_incorporation(company, lines, on,
-                                          cap_tables.table_total(table, values["_total_shares"]))
+            ledger_checks.check_incorporation(
+                company, lines, on, cap_tables.table_total(table, values["_total_shares"]))
             new.table = new_entries(self.actor, company, founders_lines(company, lines), on)
             new.incorporated = incorporated(lines, on)
         rank = ledger_order.RANKS["rounds"][0]

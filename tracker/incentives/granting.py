@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.companies import holder_names, ledger
+from tracker.companies import holder_names, ledger, ledger_checks
 from tracker.companies import services as companies
 from tracker.companies.models import (
     Acquisition,
@@ -117,7 +117,7 @@ def check_grant(company: Company, values: dict[str, Any]) -> Checked:
     if on is None:
         problems.add("granted_on", _("Give the grant date."))
     else:
-        problems.collect(companies.check_dated, company, "granted_on", on)
+        problems.collect(ledger_checks.check_dated, company, "granted_on", on)
     pool = next((p for p in pools(company) if p.id == values.get("pool_id")), None)
     if pool is None:
         problems.add("pool_id", _("%(name)s has no incentive pool to grant from: issue shares "

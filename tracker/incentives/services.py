@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
-from tracker.companies import ledger
+from tracker.companies import ledger, ledger_checks
 from tracker.companies import services as companies
 from tracker.companies.models import (
     Company,
@@ -136,7 +136,7 @@ def exercise(actor: User, record: IncentiveGrant, on: date | None,
     if on is None:
         problems.add("on_date", _("Give the date of the exercise."))
     else:
-        problems.collect(companies.check_dated, company, "on_date", on)
+        problems.collect(ledger_checks.check_dated, company, "on_date", on)
         if on < record.granted_on:
             problems.add("on_date", _("%(date)s is before the grant (%(granted)s).",
                                       date=day(on), granted=day(record.granted_on)))
