@@ -144,7 +144,8 @@ def test_the_proposal_forms_and_services_rules_name_row_and_column():
     other = make_institute(code="IMP-XX")
     rows = [HEADER,
             _row(code="TEST-2019-0001", trl_now="8", trl_target="5"),     # the service
-            _row(code="TEST-2019-0002", institute=other.code),           # the service
+            _row(code="TEST-2019-0002", institute=other.code,            # the service (a
+                 phase="proposal_review", passed=""),                    # proposal of today)
             _row(code="TEST-2019-0003", lines="设备费: lots"),            # the money field
             _row(code="TEST-2019-0004", passed="first: yesterday"),      # the gate dates
             _row(code="WRONG/1", title="Bad code"),                      # the code's shape

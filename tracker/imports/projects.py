@@ -30,7 +30,7 @@ from tracker.organisations.models import Enterprise, Institute
 from tracker.projects import codes, lifecycle, team
 from tracker.projects import services as projects
 from tracker.projects.forms import MAX_BUDGET_ROWS, ProjectForm
-from tracker.projects.lifecycle import Phase, Step
+from tracker.projects.lifecycle import PROPOSED, Phase, Step
 from tracker.projects.models import Project
 from tracker.projects.phases import refusal_message
 
@@ -212,7 +212,7 @@ def check_new(pm: User, values: dict, passed: dict[int, date],
         proposal["budget_template_id"] = values["budget_template_id"]
     try:
         projects.check_proposal(pm, proposal, values["budget_lines"], values["member_ids"],
-                                named=True)
+                                named=True, history=values["phase"] not in PROPOSED)
     except Invalid as invalid:
         problems.found += invalid.problems
     values.update(proposal)  # as create_proposal would keep them (a source's own fields)
@@ -364,7 +364,7 @@ class Projects(Adapter):
         rationale, revisit = values.pop("_rationale"), values.pop("_revisit_date")
         ended, held = values.pop("_terminated_on"), values.pop("_holds")
         project = projects.create_proposal(pm, budget_lines=lines, member_ids=members,
-                                           **values)
+                                           history=phase not in PROPOSED, **values)
         team.confirm_imported(actor, project, members)  # the team it had, before its gates
         if phase is Phase.DRAFT:
             return project

@@ -53,6 +53,10 @@ ACTIVE = frozenset(GATE_PHASE.values())
 FINAL = frozenset({Phase.SPUN_OFF, Phase.COMPLETED, Phase.TERMINATED, Phase.REJECTED})
 # A project never approved (gate 1 not passed): a proposal, not research with results.
 NOT_APPROVED = frozenset({Phase.DRAFT, Phase.PROPOSAL_REVIEW, Phase.REJECTED})
+# A proposal of today's people (gate 1 not decided): a project imported in any other phase is
+# history, its PM and team named as they were then, wherever they are now (issue 13,
+# `projects.services._validate`'s `history`).
+PROPOSED = frozenset({Phase.DRAFT, Phase.PROPOSAL_REVIEW})
 # A spin-off company may be recorded for a project once HQ decides to invest in it (gate 2 GO
 # into investment decision), and for one that went on to spin off or ended completed.
 SPIN_OFF_PHASES = frozenset({Phase.INVESTMENT_DECISION, Phase.SPIN_OFF, Phase.SPUN_OFF,

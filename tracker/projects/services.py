@@ -45,11 +45,14 @@ from tracker.techfields import services as techfields
 
 
 def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids: list[int],
-              pm: User, project: Project | None = None, problems: Problems | None = None
-              ) -> None:
+              pm: User, project: Project | None = None, problems: Problems | None = None,
+              *, history: bool = False) -> None:
     """Every problem of the proposal at once (`Problems`, with those of `problems` when
     given): the form shows each beside its field in one answer; a rule on a value None
-    (refused by its field) waits for it."""
+    (refused by its field) waits for it. `history`: the proposal of a project imported past
+    it (`lifecycle.PROPOSED`), whose PM and team are named as they were, not where they are
+    now: a PM who has moved institute since, a member of a sister institute or one who has
+    left, are not refused."""
     problems = problems if problems is not None else Problems()
     values["field_id"] = techfields.classify(  # the choice made, or kept, or the text's
         values.get("field_id") or getattr(project, "field_id", None), values.get("field"))
@@ -80,7 +83,8 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
         problems.add("institute_id", _("The proposal was submitted as %(code)s for %(name)s: "
                                        "its institute stays.", code=project.code,
                                        name=project.institute.shown("name")))
-    elif pm.institute_id is not None and values["institute_id"] != pm.institute_id:
+    elif (not history and pm.institute_id is not None
+          and values["institute_id"] != pm.institute_id):
         # The institute's director must see the project: a PM proposes for their own.
         problems.add("institute_id", _("You propose projects for your own institute, "
                                        "%(name)s.", name=pm.institute.shown("name")))
@@ -96,7 +100,8 @@ def _validate(values: dict, budget_lines: list[tuple[str, Decimal]], member_ids:
             problems.add("need_id", _("This need was stated by another enterprise than the "
                                       "partner."))
     if "institute_id" not in problems:
-        team.check_names(pm, values["institute_id"], member_ids, project, problems)
+        team.check_names(pm, values["institute_id"], member_ids, project, problems,
+                         history=history)
     _check_funding(values, problems)
     problems.raise_any()
 
@@ -141,13 +146,14 @@ def _set_team_and_budget(project: Project, budget_lines, member_ids) -> dict:
 
 
 def check_proposal(actor: User, values: dict, budget_lines: list[tuple[str, Decimal]],
-                   member_ids: list[int], *, named: bool = False) -> None:
+                   member_ids: list[int], *, named: bool = False,
+                   history: bool = False) -> None:
     """What `create_proposal` refuses, without writing: the import checks each row by it.
     `named`: the row names the PM (`Problems.who`): one who is no PM is told with the
-    proposal's other problems."""
+    proposal's other problems. `history`: as `_validate` says."""
     problems = Problems()
     problems.who(Project.can_create(actor), _("Only project managers write proposals."), named)
-    _validate(values, budget_lines, member_ids, actor, problems=problems)
+    _validate(values, budget_lines, member_ids, actor, problems=problems, history=history)
 
 
 def check_update(project: Project, values: dict, budget_lines: list[tuple[str, Decimal]],
@@ -158,9 +164,11 @@ def check_update(project: Project, values: dict, budget_lines: list[tuple[str, D
 
 
 def create_proposal(actor: User, *, budget_lines: list[tuple[str, Decimal]],
-                    member_ids: list[int], pm: User | None = None, **values) -> Project:
-    """A draft led by `actor`, or by `pm` for whom HQ opens it (tracker/needs checks HQ may)."""
-    check_proposal(pm := pm or actor, values, budget_lines, member_ids)
+                    member_ids: list[int], pm: User | None = None, history: bool = False,
+                    **values) -> Project:
+    """A draft led by `actor`, or by `pm` for whom HQ opens it (tracker/needs checks HQ may);
+    `history`: as `_validate` says."""
+    check_proposal(pm := pm or actor, values, budget_lines, member_ids, history=history)
 
     def draft() -> tuple[Project, dict]:  # again if a draft made meanwhile took its number
         db.session.add(project := Project(hq_id=db.session.get(

@@ -42,13 +42,15 @@ def candidates(pm: User, institute_id: int | None, project: Project | None = Non
 
 
 def check_names(pm: User, institute_id: int, member_ids: list[int],
-                project: Project | None, problems: Problems | None = None) -> None:
+                project: Project | None, problems: Problems | None = None, *,
+                history: bool = False) -> None:
     """The team's names are of the institute and not the PM: a problem of `problems`, or
-    refused at once without."""
+    refused at once without. `history`: the team a project imported past its proposal had,
+    named wherever its people are now (a sister institute's, one who has left): not the PM."""
     message = None
     if pm.id in member_ids:
         message = _("The project manager leads the team; list the others.")
-    elif member_ids and (outside := set(member_ids) - {
+    elif member_ids and not history and (outside := set(member_ids) - {
             row.id for row in candidates(pm, institute_id, project)}):
         # Which of them (an import's cell names several: issue 13, "say which one").
         message = _("Choose team members among the people of the project's institute: not "
