@@ -1,5 +1,9 @@
 """The funding page and the committee's forms: who sees what (403/404), what the page shows,
-and refusals shown beside the field (400) or as a refused change (409)."""
+and refusals shown beside the field (400) or as a refused change (409).
+
+The projects are built once for the module (`built_ids`): one with no agreement yet, one with
+the worked example converted, both of an institute whose director is `director`; each test goes
+on from them in its own savepoint (what it records is rolled back after it)."""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.companies import helpers
-from tests.conftest import login, post
+from tests.conftest import login, post, shared_data
 from tests.factories import _commit, install_gates, make_institute, make_user
+from tests.funding.test_conversion import funded
+from tests.shared import ids_of, loaded
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.dates import today
@@ -21,22 +27,50 @@ from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreem
 from tracker.milestones.models import MilestoneState
 
 
-@pytest.fixture
-def director():
-    return make_user()
+@pytest.fixture(scope="module")
+def built_ids(app, module_connection) -> dict:
+    """An institute's director; a project invested in of that institute with no agreement
+    (`project`), and one with the worked example converted (`converted`, its agreement and the
+    committee's member who recorded it): each test loads them (`built`)."""
+    with shared_data(app, module_connection):
+        director = make_user()
+        institute = make_institute(director=director)
+        recorder = make_user(Role.INVESTMENT_COMMITTEE)
+        converted = helpers.invested_project(institute=institute)
+        agreement, _company = helpers.worked_example(converted, recorder)
+        return ids_of({"director": director, "recorder": recorder, "converted": converted,
+                       "agreement": agreement,
+                       "project": helpers.invested_project(institute=institute)})
 
 
 @pytest.fixture
-def project(director):
-    return helpers.invested_project(institute=make_institute(director=director))
+def built(built_ids) -> dict:
+    return loaded(built_ids)
+
+
+@pytest.fixture
+def director(built):
+    return built["director"]
+
+
+@pytest.fixture
+def project(built):
+    """Invested in, no agreement yet."""
+    return built["project"]
+
+
+@pytest.fixture
+def converted(built):
+    """The worked example's project, its agreement converted."""
+    return built["converted"]
 
 
 @pytest.mark.parametrize("who,status", [
     ("committee", 200), ("admin", 200), ("observer", 200), ("pm", 200), ("director", 200),
     ("other_pm", 404), ("evaluator", 404), ("other_director", 404),
 ])
-def test_who_sees_the_funding_page(client, project, director, who, status):
-    helpers.worked_example(project)
+def test_who_sees_the_funding_page(client, converted, director, who, status):
+    project = converted
     users = {
         "committee": lambda: make_user(Role.INVESTMENT_COMMITTEE),
         "admin": lambda: make_user(Role.HQ_ADMIN),
@@ -76,8 +110,8 @@ def test_the_project_page_links_to_the_funding_page(client, project):
 # A PM of another project does not see this one: the forms' rule answers first all the same.
 @pytest.mark.parametrize("role,status", [(Role.HQ_ADMIN, 403), (Role.OBSERVER, 403),
                                          (Role.PROJECT_MANAGER, 403)])
-def test_only_the_committee_gets_the_forms(client, project, role, status):
-    agreement, _company = helpers.worked_example(project)
+def test_only_the_committee_gets_the_forms(client, built, role, status):
+    project, agreement = built["converted"], built["agreement"]
     login(client, make_user(role))
     assert client.get(f"/projects/{project.id}/funding/agreement").status_code == status
     assert client.get(f"/funding/{agreement.id}/outcome").status_code == status
@@ -132,7 +166,8 @@ def test_the_committee_records_the_agreement_and_a_tranche_through_the_forms(cli
                     {"amount": "2500000", "paid_on": today().isoformat()})
     assert too_much.status_code == 400
     assert "would exceed it by CN¥500,000.00" in too_much.get_data(as_text=True)
-    assert db.session.scalars(select(Disbursement)).all() == []
+    assert db.session.scalars(select(Disbursement).where(
+        Disbursement.tranche_id == tranche.id)).all() == []
     paid = post(client, f"/funding/tranches/{tranche.id}/disburse",
                 {"amount": "2000000", "paid_on": today().isoformat(), "reference": "HQ-0042",
                  "confirmed": "1"})
@@ -158,10 +193,9 @@ def test_a_commitment_within_the_budget_is_not_flagged(client, project):
     assert "above the project's budget" not in page
 
 
-def test_conversion_and_outcome_forms(client, project):
-    committee = make_user(Role.INVESTMENT_COMMITTEE)
-    agreement, company = helpers.worked_example(project, committee)
-    login(client, committee)
+def test_conversion_and_outcome_forms(client, built):
+    project, agreement = built["converted"], built["agreement"]
+    login(client, built["recorder"])
     # Converted: the outcome form refuses (409), the convert page still explains, with no
     # form; sent anyway, it is refused by the agreement's state, saying when it converted.
     assert post(client, f"/funding/{agreement.id}/outcome", {
@@ -194,54 +228,15 @@ def test_a_refusal_keeps_the_form_as_it_was_filled(client, project):
     assert 'value="31,234,567"' in page
 
 
-def test_the_list_shows_a_page_of_agreements_with_the_total_of_all(app, client):
-    """Three agreements, two a page: each page lists its own, the total row sums all three
-    (1 + 2 + 3 million committed, 0.5 million disbursed), and the file holds all three."""
-    committee = make_user(Role.INVESTMENT_COMMITTEE)
-    for millions in (1, 2, 3):
-        agreement = funding.record_agreement(
-            committee, helpers.invested_project(),
-            committed=Decimal(millions * 1_000_000), qualifying_round_min=Decimal("0"),
-            signed_on=helpers.days_ago(10), conversion_deadline=helpers.days_ago(-100 * millions))
-    milestone = helpers.make_milestone(agreement.project, MilestoneState.ACCEPTED)
-    tranche = funding.add_tranche(committee, agreement, amount=Decimal("1000000"),
-                                  milestone_id=milestone.id)
-    funding.record_disbursement(committee, tranche, amount=Decimal("500000"), paid_on=today())
-    _commit()
-    login(client, committee)
-    app.config["PAGE_SIZE"] = 2
-    try:
-        first = client.get("/funding/").get_data(as_text=True)
-        second = client.get("/funding/?page=2").get_data(as_text=True)
-    finally:
-        app.config["PAGE_SIZE"] = 25
-    rows = [page.split("<tbody>")[1].split("</tbody>")[0].count("<tr") for page in (first,
-                                                                                   second)]
-    assert rows == [2, 1]
-    for page in (first, second):
-        foot = page.split("<tfoot>")[1].split("</tfoot>")[0]
-        assert "CN¥6,000,000.00" in foot and "CN¥500,000.00" in foot
-        # Nothing converted: CN¥0.00 in each row, as in the total and beside the disbursed
-        # CN¥0.00; a row read "—" above a total of CN¥0.00 (found by a newcomer)
-        body = page.split("<tbody>")[1].split("</tbody>")[0]
-        assert all(row.count('<td class="num">') == 5 and row.count("—") == 0
-                   for row in body.split("<tr")[1:])
-    assert "?page=2" in first
-    exported = client.get("/funding/?export=csv").get_data(as_text=True)
-    assert len(exported.strip().splitlines()) == 1 + 3 + 1  # header, agreements, total
-
-
-def test_the_outcome_form_is_drawn_only_once_an_outcome_may_be_recorded(client):
+def test_the_outcome_form_is_drawn_only_once_an_outcome_may_be_recorded(client, built):
     """Issue 9 point 6: the outcome's page drew its form before the conversion deadline and
     for a converted agreement, and its POST was refused (409). Now the page says why before
     any form (409, linking back to the funding page), and draws the form once the deadline has
     passed with the agreement open."""
-    from tests.funding.test_conversion import funded
-
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     running, _company = funded(committee, deadline=today() + timedelta(days=30))
     past, _other = funded(committee, deadline=today() - timedelta(days=10))
-    converted, _third = helpers.worked_example(committee=committee)
+    converted = built["agreement"]
     login(client, committee)
     for agreement, said in ((running, "the outcome is recorded once it has passed"),
                             (converted, "The agreement closed on")):
@@ -254,16 +249,15 @@ def test_the_outcome_form_is_drawn_only_once_an_outcome_may_be_recorded(client):
     assert answer.status_code == 200 and 'name="outcome"' in answer.get_data(as_text=True)
 
 
-def test_a_closed_agreement_s_outcome_page_says_where_its_outcome_is_corrected(client):
+def test_a_closed_agreement_s_outcome_page_says_where_its_outcome_is_corrected(client,
+                                                                               built):
     """The outcome page of a closed agreement said 'Nothing more can be paid or decided on
     it', when the funding page it links back to corrects or withdraws a deadline's outcome and
     reverses a conversion: each refusal now names that way, and it is there to follow."""
-    from tests.funding.test_conversion import funded
-
     committee = make_user(Role.INVESTMENT_COMMITTEE)
     granted, _company = funded(committee, deadline=today() - timedelta(days=10))
     funding.record_outcome(committee, granted, outcome=AgreementOutcome.GRANT, on=today())
-    converted, _other = helpers.worked_example(committee=committee)
+    converted = built["agreement"]
     _commit()
     login(client, committee)
     for agreement, said, way in (
