@@ -64,6 +64,11 @@ class Column:
     # header took its form's label (`field`: "Field", now "Field as described") imports as
     # it did (`columns.headers_of`); the notes name them (`column_notes.how_to_fill`).
     aliases: tuple[object, ...] = ()
+    # The headers adopters' own registers give the column (lazy strings, read in every
+    # language as `aliases` are, not said in the notes: the template keeps its header): the
+    # kind's own name before it (企业名称, "Project name") and the common synonyms (所在城市,
+    # 成立时间), issue 13, adoption findings F1, F3.
+    synonyms: tuple[object, ...] = ()
     # A choice that decides which of the service's checks apply (a project's phase its route,
     # code and gates; a milestone's state its reviewer and waiver): while its cell cannot be
     # read, the service is not asked, or the row would be told what follows from a blank one

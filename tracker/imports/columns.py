@@ -38,22 +38,26 @@ from tracker.projects.models import ProjectType
 # The header of an institute's and a project's `field` before it read as the form's label
 # (a newcomer read "Field" in the file and "Field as described" on the form).
 FIELD_HEADERS_BEFORE = (_l("Field"),)
+# What adopters' own registers head a city and a founding date with (issue 13, F1, F3).
+CITY_HEADERS = (_l("City located in"), _l("Located in"))
+FOUNDED_HEADERS = (_l("Date founded"), _l("Established on"))
 
 INSTITUTES = Kind("institutes", _l("Institutes"), (
     Column("code", _l("Code"), True, _l("Short and unique, for example JITRI-AM.")),
-    Column("name", _l("Name"), True),
+    Column("name", _l("Name"), True, synonyms=(_l("Institute name"),)),
     Column("name_en", _l("Name in English"), note=NAME_EN_NOTE),
     Column("field", _l("Field as described"), True, aliases=FIELD_HEADERS_BEFORE),
     Column("field_en", _l("Field in English")),
     Column("type", _l("Type"), True, choices=InstituteType),
-    Column("founded_on", _l("Founded on"), note=DATE_NOTE, is_date=True),
+    Column("founded_on", _l("Founded on"), note=DATE_NOTE, is_date=True,
+           synonyms=FOUNDED_HEADERS),
     Column("director_id", _l("Director's e-mail"), ref=Ref.USER,
            note=_l("An existing account: import users first. Empty: no director; a file "
                    "without the column keeps the director.")),
     Column("region_id", _l("Region"), ref=Ref.REGION,
            note=_l("One of the headquarters' regions (on the Regions page), by its code or "
                    "its name in either language.")),
-    Column("city", _l("City")),
+    Column("city", _l("City"), synonyms=CITY_HEADERS),
     Column("city_en", _l("City in English")),
     Column("legal_entity", _l("A legal entity of its own"), is_flag=True,
            note=_l("Yes or no; empty: no.")),
@@ -67,11 +71,11 @@ INSTITUTES = Kind("institutes", _l("Institutes"), (
 ), key=("code",), needs=(Need.HQ,))  # an institute belongs to the headquarters
 
 ENTERPRISES = Kind("enterprises", _l("Enterprises"), (
-    Column("name", _l("Name"), True),
+    Column("name", _l("Name"), True, synonyms=(_l("Enterprise name"),)),
     Column("name_en", _l("Name in English"), note=NAME_EN_NOTE),
     Column("uscc", _l("Unified social credit code"),
            note=_l("18 characters; without one, the name identifies the enterprise.")),
-    Column("city", _l("City")),
+    Column("city", _l("City"), synonyms=CITY_HEADERS),
     Column("city_en", _l("City in English")),
     Column("industry", _l("Industry")),
     Column("industry_en", _l("Industry in English")),
@@ -95,18 +99,18 @@ USERS = Kind("users", _l("Users"), (
 ), key=("email",))
 
 CENTRES = Kind("centres", _l("Joint innovation centres"), (
-    Column("name", _l("Name"), True),
+    Column("name", _l("Name"), True, synonyms=(_l("Centre name"),)),
     Column("name_en", _l("Name in English"), note=NAME_EN_NOTE),
     Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
     Column("established_on", _l("Established on"), note=DATE_NOTE, is_date=True),
-    Column("city", _l("City")),
+    Column("city", _l("City"), synonyms=CITY_HEADERS),
     Column("city_en", _l("City in English")),
     Column("liaison_id", _l("Liaison's e-mail"), ref=Ref.USER,
            note=_l("An existing account: import users first.")),
 ), key=("enterprise_id", "name"))
 
 NEEDS = Kind("needs", _l("Technology needs"), (
-    Column("title", _l("Title"), True),
+    Column("title", _l("Title"), True, synonyms=(_l("Need name"),)),
     Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
     Column("description", _l("Description")),
     Column("centre_id", _l("Joint innovation centre"), ref=Ref.CENTRE, within="enterprise_id",
@@ -130,7 +134,8 @@ PROJECTS = Kind("projects", _l("Projects"), (
                    "number the codes it gives then go past; or another the institute used, "
                    "such as JITRI-AM-2026-0001, kept as written (letters, digits and - _ . ( "
                    "), at most 40); empty for a draft.")),
-    Column("title", _l("Title"), True),
+    Column("title", _l("Title"), True,
+           synonyms=(_l("Project name"), _l("Project title"), _l("Name"))),
     Column("summary", _l("Summary")),
     Column("field", _l("Field as described"), True, aliases=FIELD_HEADERS_BEFORE),
     Column("type", _l("Type"), True, choices=ProjectType),
@@ -206,7 +211,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
 
 MILESTONES = Kind("milestones", _l("Milestones"), (
     Column("project_id", _l("Project code"), True, ref=Ref.PROJECT),
-    Column("title", _l("Title"), True),
+    Column("title", _l("Title"), True, synonyms=(_l("Milestone name"),)),
     Column("phase", _l("Phase"), True, choices=Phase, offered=tuple(GATE_PHASE.values()),
            note=_l("The phase it belongs to, closed by a gate.")),
     Column("deliverable", _l("Deliverable")),
@@ -232,7 +237,7 @@ CONTRACTS = Kind("contracts", _l("Research contracts"), (
     Column("number", _l("Contract number"), True,
            note=_l("Unique in the project's institute: a second import finds the contract by "
                    "it.")),
-    Column("title", _l("Title"), True),
+    Column("title", _l("Title"), True, synonyms=(_l("Contract name"),)),
     Column("enterprise_id", _l("Enterprise credit code or name"), True, ref=Ref.ENTERPRISE),
     Column("type", _l("Type"), True, choices=ContractType),
     Column("amount", _l("Amount (CNY)"), True),
@@ -286,7 +291,7 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
 ), key=("project_id",))
 
 COMPANIES = Kind("companies", _l("Companies"), (
-    Column("name", _l("Name"), True),
+    Column("name", _l("Name"), True, synonyms=(_l("Company name"),)),
     Column("uscc", _l("Unified social credit code"),
            note=_l("18 characters; empty until the company is registered, and then the name "
                    "identifies it.")),

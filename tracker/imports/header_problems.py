@@ -28,6 +28,8 @@ def errors(kind: Kind, table: Table) -> list[list]:
                                    "delete it, so that the headers are the first row.")]]
     names = said.listed([str(c.header) for c in kind.columns])
     found = [[1, header, _unknown(kind, header, names)] for _position, header in table.unknown]
+    # A header refused and taken for a column is one problem: the column is not also missing.
+    meant = {_nearest(kind, header)[0] for _position, header in table.unknown}
     found += [[1, again, _("This column is given twice: %(first)s in column %(a)s and "
                            "%(again)s in column %(b)s. A file gives each column once: keep "
                            "one of them.", first=first, again=again,
@@ -35,7 +37,7 @@ def errors(kind: Kind, table: Table) -> list[list]:
               for at, first, then, again in table.repeated]
     present = set(table.columns.values())
     found += [[1, headings.named(kind, c.key), _("This column is required.")]
-              for c in kind.columns if c.required and c.key not in present]
+              for c in kind.columns if c.required and c.key not in present | meant]
     return found
 
 
@@ -50,18 +52,26 @@ def _unknown(kind: Kind, header: str, names: str) -> str:
 
 def nearest(kind: Kind, header: str) -> str:
     """The header of `kind`'s nearest to `header`, in the language it is nearest in (名城:
-    名称, Nmae: Name); empty when none is near. Never one in another unit than `header`
-    writes in its brackets: 预算总额（千元） is not 预算总额（元） renamed, and renaming it so
-    imported every amount a thousand times too small (issue 13, as 万元 did before it was
-    read, `wan`)."""
+    名称, Nmae: Name); empty when none is near."""
+    return _nearest(kind, header)[1]
+
+
+def _nearest(kind: Kind, header: str) -> tuple[str, str]:
+    """(key, header) of `kind`'s column nearest to `header`, ("", "") when none is near: its
+    header, or a former or synonymous one (`Column.aliases`, `synonyms`), in the language it
+    is nearest in, the column then said by its header. Never one in another unit than
+    `header` writes in its brackets: 预算总额（千元） is not 预算总额（元） renamed, and renaming
+    it so imported every amount a thousand times too small (issue 13, as 万元 did before it
+    was read, `wan`)."""
     written = headings.heading_key(header)
-    headers = {key: text for column in kind.columns
+    headers = {key: (column.key, header_in(column.header, lang))
+               for column in kind.columns
                for lang in current_app.config["LANGUAGES"]
-               for text in (header_in(column.header, lang),)
-               for key in (headings.heading_key(text),)
+               for known in (column.header, *column.aliases, *column.synonyms)
+               for key in (headings.heading_key(header_in(known, lang)),)
                if not _unit(written) or _unit(key) == _unit(written)}
     close = difflib.get_close_matches(written, headers, n=1, cutoff=0.6)
-    return headers[close[0]] if close else ""
+    return headers[close[0]] if close else ("", "")
 
 
 def _unit(key: str) -> str:

@@ -2,12 +2,13 @@
 decided.
 
 A column is read under several headers (`columns.headers_of`): its header in either language,
-a header it had before (`Column.aliases`: the projects' "Field", 研究领域) and its key. A
-problem named it by its header in the reader's language, so a user looking for 研究领域 in
-their file was sent to 领域（自述）, which it does not have (issue 13). So a problem names the
-column by the text in the file's header cell, which reads the same in every language; a former
-header is followed by the column's header in the reader's language, which the template and the
-notes on the upload page use. A column the file does not have (a required one missing), or
+a header it had before (`Column.aliases`: the projects' "Field", 研究领域), one an adopter's
+own register gives it (`Column.synonyms`: 企业名称, 所在城市) and its key. A problem named it
+by its header in the reader's language, so a user looking for 研究领域 in their file was sent
+to 领域（自述）, which it does not have (issue 13). So a problem names the column by the text
+in the file's header cell, which reads the same in every language; a former or synonymous
+header is followed by the column's header in the reader's language, which the template and
+the notes on the upload page use. A column the file does not have (a required one missing), or
 heads by its key (`pm_email`: a name for programs, which the README's tables give beside
 the header), is named by its header.
 
@@ -72,7 +73,7 @@ def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
         found[heading_key(column.key)] = column.key
         found[heading_key(column.shown)] = column.key
         for locale in languages:
-            for header in (column.header, *column.aliases):
+            for header in (column.header, *column.aliases, *column.synonyms):
                 found[heading_key(header_in(header, locale))] = column.key
     return found
 
@@ -115,6 +116,6 @@ def named(kind: Kind, key: str) -> str:
     if any(heads(heading_key(header_in(column.header, lang))) for lang in languages):
         return written
     if any(heads(heading_key(header_in(alias, lang)))
-           for alias in column.aliases for lang in languages):
+           for alias in (*column.aliases, *column.synonyms) for lang in languages):
         return _("%(written)s (%(header)s)", written=written, header=column.header)
     return str(column.header)  # its key, spelt otherwise

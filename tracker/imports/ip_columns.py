@@ -14,7 +14,7 @@ ACHIEVEMENTS = Kind("achievements", _l("Achievements and IP rights"), (
            note=_l("An approved project (past gate 1): a second import finds the achievement "
                    "by its project and title, however spaced or cased (a title is listed once "
                    "in a project).")),
-    Column("title", _l("Title"), True),
+    Column("title", _l("Title"), True, synonyms=(_l("Achievement name"),)),
     Column("description", _l("Description")),
     Column("contributors", _l("Contributors"), True,
            note=_l("Each a user's e-mail (of the project's institute, its PM or its team) or "
