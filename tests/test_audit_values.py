@@ -20,7 +20,7 @@ from tracker.audit.models import AuditRecord
 from tracker.centres import services as centres
 from tracker.centres.models import CentrePayment
 from tracker.dates import today
-from tracker.display import history
+from tracker.display import history, history_names
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_every_id_the_world_wrote_reads_as_its_records_name(world):
     records = db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
     raw, scanned = [], 0
     for record, line in zip(records, history.describe(records), strict=True):
-        model = history.model_of(record.object_type)
+        model = history_names.model_of(record.object_type)
         for change in line.changes:
             kind = history.kind_of(model, change.key)
             if not (isinstance(kind, tuple) and kind[0] in ("ref", "refs")
@@ -105,7 +105,7 @@ def test_every_choice_the_world_wrote_reads_as_its_label(world):
     records = db.session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
     raw, scanned = [], 0
     for record in records:
-        model = history.model_of(record.object_type)
+        model = history_names.model_of(record.object_type)
         for key, pair in (record.changes or {}).items():
             kind = history.kind_of(model, key, record.action)
             if not (isinstance(kind, tuple) and kind[0] == "enum"):

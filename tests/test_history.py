@@ -28,7 +28,7 @@ from tracker.audit.models import AuditRecord
 from tracker.budgets.defaults import default_template
 from tracker.changes import services as changes
 from tracker.db import Base
-from tracker.display import history, history_keys
+from tracker.display import history, history_keys, history_names
 from tracker.display.record_names import NAMES
 from tracker.display.words import ACTIONS, FIELDS, HIDDEN, OBJECTS, VERBS
 from tracker.funding import services as funding
@@ -214,9 +214,9 @@ def test_a_history_page_links_to_nothing_its_reader_may_not_open(client, who):
 def test_a_value_a_service_wrote_reads_as_its_page_says_it(app, object_type, key, stored,
                                                           label, shown):
     with app.test_request_context():
-        model = history.model_of(object_type)
+        model = history_names.model_of(object_type)
         assert history.field_label(key, object_type) == label
-        assert history.shown(history.kind_of(model, key), stored, history._Names()) == shown
+        assert history.shown(history.kind_of(model, key), stored, history_names.Names()) == shown
 
 
 def test_every_percentage_column_reads_as_a_percentage(app):
@@ -295,7 +295,7 @@ def test_a_royalty_report_reads_in_the_order_of_its_page(client, locale, start, 
         text = _lines(client.get(url).get_data(as_text=True))
         assert text.index(start) < text.index(end) < text.index(received), url
         assert "到账日期" not in text and not BARE_ID.search(text), url
-    assert history.name_of(transfer, "ip_transfers", transfer.id) == (
+    assert history_names.name_of(transfer, "ip_transfers", transfer.id) == (
         f"{history.label(transfer.kind)} · {transfer.enterprise.shown('name')}")
 
 
@@ -324,7 +324,7 @@ def test_an_import_run_says_its_kind_and_file_once(client):
                                   AuditRecord.object_id == run.id))
         for key in record.changes if key in ("kind", "file")]
     assert sorted(said) == ["file", "kind"]
-    assert history.name_of(run, "import_runs", run.id) == "enterprises.csv"
+    assert history_names.name_of(run, "import_runs", run.id) == "enterprises.csv"
 
 
 def test_an_agreements_co_funders_read_in_the_readers_language(client):

@@ -15,7 +15,8 @@ from flask_babel import force_locale, gettext
 
 from tracker.dates import out_of_range
 from tracker.display import formatting
-from tracker.display.history import kind_of, model_of, shown
+from tracker.display.history import kind_of, shown
+from tracker.display.history_names import model_of
 from tracker.organisations.models import INSTITUTE_TYPE_LABELS, InstituteType
 from tracker.web import corrections
 

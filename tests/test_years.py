@@ -16,7 +16,8 @@ from tracker.accounts.models import Role
 from tracker.contracts.columns import REGISTERED_COLUMNS, rollup_columns
 from tracker.db import Base
 from tracker.display import formatting
-from tracker.display.history import kind_of, model_of
+from tracker.display.history import kind_of
+from tracker.display.history_names import model_of
 from tracker.export.columns import Column, Kind
 from tracker.organisations import services as organisations
 from tracker.web.fields import YearField

@@ -12,7 +12,8 @@ from tracker import db
 from tracker.audit.columns import audit_columns, described
 from tracker.audit.family import members as family_of
 from tracker.audit.models import AuditRecord
-from tracker.display.history import describe, model_of, name_of, name_recorded
+from tracker.display.history import describe
+from tracker.display.history_names import model_of, name_of, name_recorded
 from tracker.display.words import ACTIONS, OBJECTS
 from tracker.export import responses as exports
 from tracker.web.navigation import keyset_page, paginate, text_arg
