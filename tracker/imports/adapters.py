@@ -281,11 +281,15 @@ class Enterprises(Adapter):
               *RECOGNITIONS)
 
     def find(self, values):
+        """By its credit code; else (none given, or one given to an enterprise recorded
+        without it, issue 13 F12) the enterprise of the name that has no code yet."""
         code = uscc.normalise(values.get("uscc") or "")
-        if code:
-            return db.session.scalar(select(Enterprise).where(Enterprise.uscc == code))
+        if code and (found := db.session.scalar(select(Enterprise).where(
+                Enterprise.uscc == code))):
+            return found
         return db.session.scalar(select(Enterprise).where(
-            Enterprise.name == (values.get("name") or "").strip(), Enterprise.uscc.is_(None)))
+            Enterprise.name == (values.get("name") or "").strip(), Enterprise.uscc.is_(None))
+            .order_by(Enterprise.id).limit(1))
 
     def name(self, values):
         return values.get("uscc") or values.get("name") or ""

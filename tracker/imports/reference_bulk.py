@@ -148,32 +148,50 @@ class EnterpriseBatch(ReferenceBatch):
 
     def __init__(self, actor, adapter):
         super().__init__(actor, adapter)
-        self._usccs: dict[str, int] | None = None
+        self._usccs: dict[str, int] = {}
+        self._unregistered: dict[str, int] = {}  # the enterprises without a code, by name
+        self._names: set[str] | None = None  # every enterprise's, and the rows' held
+
+    def _load(self) -> None:
+        if self._names is None:
+            rows = db.session.execute(select(Enterprise.uscc, Enterprise.name, Enterprise.id)
+                                      .order_by(Enterprise.id.desc())).tuples().all()
+            self._usccs = {code: i for code, _name, i in rows if code is not None}
+            self._unregistered = {name: i for code, name, i in rows if code is None}
+            self._names = {name for _code, name, _i in rows}
 
     def find(self, probe):
-        """`Enterprises.find`, by its credit code from every one on file, read in one
-        statement the first time (an import changes none: a row with a code finds the
-        enterprise by it; those this run writes are found by their key, `Batch.take`)."""
-        if self._usccs is None:
-            self._usccs = dict(db.session.execute(select(Enterprise.uscc, Enterprise.id).where(
-                Enterprise.uscc.is_not(None))).tuples().all())
+        """`Enterprises.find`, by its credit code from every one on file, or the one of the
+        name without a code, read in one statement the first time (an import changes none:
+        a row with a code finds the enterprise by it; those this run writes are found by
+        their key, `Batch.take`)."""
+        self._load()
         code = uscc.normalise(probe.get("uscc") or "")
         if not code:
             return super().find(probe)  # by its name
-        found = self._usccs.get(code)
-        return None if found is None else db.session.get(Enterprise, found)
+        found = self._usccs.get(code) or self._unregistered.get(
+            (probe.get("name") or "").strip())
+        return None if found is None or found in self.inserted else db.session.get(
+            Enterprise, found)
 
     def key(self, values):
         return values["uscc"] or ("", values["name"].strip())
 
     def _taken(self, model, column, value, obj) -> bool:
-        return value in self._usccs
+        self._load()
+        return value in (self._names if column == "name" else self._usccs)
 
     def check(self, values):
         organisations.check_enterprise(Enterprise(), values, taken=self._taken)
         if not Enterprise.can_edit(self.actor):
             raise Forbidden()
+        self._names.add(values["name"].strip())
         return True
+
+    def saved(self, values, number):
+        super().saved(values, number)
+        if self._names is not None:  # renamed row by row: a later new row may not take it
+            self._names.add(values["name"].strip())
 
     def more(self, ids, rows):
         """Each recognition's year, as `recognitions.keep_years` keeps a new one's."""

@@ -189,6 +189,14 @@ def check_enterprise(enterprise: Enterprise, values: dict[str, Any],
     problems = Problems()
     check_uscc(values, problems, lambda code: taken(Enterprise, "uscc", code, enterprise),
                _("Another enterprise already has this code."))
+    # An enterprise is recorded once: by its name too, which finds it while it has no code
+    # (issue 13, F12: a file naming it without its code made a second one). A name recorded
+    # twice before this rule stays editable.
+    name = (values.get("name") or "").strip()
+    if name and name != enterprise.name and taken(Enterprise, "name", name, enterprise):
+        problems.add("name", _("Another enterprise already has this name: an enterprise is "
+                               "recorded once. To change that one, give its credit code "
+                               "(or, while it has none, its name alone)."))
     this_year = today().year
     for key in RECOGNITIONS:
         if (values.get(key) or 0) > this_year:
