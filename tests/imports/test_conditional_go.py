@@ -58,7 +58,8 @@ def test_gates_passed_with_conditions_come_in_as_conditional_gos_with_their_stat
         (1, "Pilot data", "pm@import.cn", date(2019, 9, 30), ConditionState.CONFIRMED),
         (2, "Second customer", "member@import.cn", date(2021, 12, 31), ConditionState.MET),
         (2, "Patent filed", "pm@import.cn", date(2022, 3, 31), ConditionState.OPEN)]
-    assert found[0].confirmed_by_id == admin.id and found[1].met_at is not None
+    # No day given, none kept (issue 13: the import's moment was): test_condition_dates.py
+    assert found[0].confirmed_by_id == admin.id and found[1].met_at is None
     # The decision's audit record lists its conditions as imported.
     record = db.session.scalar(select(AuditRecord).where(
         AuditRecord.action == "gate.decide", AuditRecord.object_id == decisions[1].id))
@@ -109,7 +110,8 @@ def test_conditions_are_checked_as_the_decision_form_checks_them_all_at_once():
                     "team."),
         (5, column, "Condition 1 needs a due date from its decision's day (May 20, 2019) on."),
         (6, column, "Write each condition as its gate, text, owner's e-mail, due date and "
-                    "state, e.g. 1: Pilot data | pm@example.cn | 2024-06-30 | cleared."),
+                    "state, and the days it was met and cleared if known, e.g. 1: Pilot data | "
+                    "pm@example.cn | 2024-06-30 | cleared | 2024-06-20 | 2024-06-25."),
         (7, column, "Condition 1: an imported condition is open, met or cleared."),
         # A row wrong in its conditions and its proposal is told both at once.
         (8, column, "The owner of condition 1 is neither the project manager nor in the "

@@ -98,15 +98,28 @@ def said_failure(value: Any) -> str:
 
 def said_conditions(rows: Any, owner: Callable[[str], str] = str) -> str:
     """An imported decision's conditions as the import wrote them, [text, owner's e-mail, due
-    date, state] each: the owner by name as the pages name people (`owner`: an e-mail to its
-    user's name, `condition_owners`), the due date as a date, the state in the reader's words."""
+    date, state] each, and the days it was met and cleared where the file gave either
+    (`imported_conditions.written`): the owner by name as the pages name people (`owner`: an
+    e-mail to its user's name, `condition_owners`), the dates as dates, the state in the
+    reader's words."""
     if not isinstance(rows, list):
         return str(rows)
-    return listed((" · ".join([row[0], owner(row[1]), formatting.day(as_date(row[2]))
-                               if as_date(row[2]) else str(row[2]),
-                               label(ConditionState(row[3]))])
-                   if isinstance(row, list) and len(row) == 4 and row[3] in set(ConditionState)
-                   else str(row) for row in rows), apart=True)
+    return listed((" · ".join([row[0], owner(row[1]), _said_day(row[2]),
+                               label(ConditionState(row[3])), *_said_days(row[4:])])
+                   if isinstance(row, list) and len(row) in (4, 6)
+                   and row[3] in set(ConditionState) else str(row) for row in rows),
+                  apart=True)
+
+
+def _said_day(value: Any) -> str:
+    return formatting.day(as_date(value)) if as_date(value) else str(value)
+
+
+def _said_days(days: list) -> list[str]:
+    """The days a condition was met and cleared, those given (none in a row of four)."""
+    met, cleared = days or (None, None)
+    return ([_("met on %(date)s", date=_said_day(met))] if met else []) + (
+        [_("cleared on %(date)s", date=_said_day(cleared))] if cleared else [])
 
 
 def condition_owners() -> dict[str, str]:

@@ -17,7 +17,7 @@ from tracker.dates import today
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Problems, in_row
-from tracker.gates import scoring
+from tracker.gates import imported_conditions, scoring
 from tracker.gates.condition_models import ConditionState
 from tracker.gates.models import ACCEPTANCE_GATE, CONCLUSION_OUTCOME, GateReview, Outcome
 from tracker.projects import lifecycle
@@ -142,7 +142,8 @@ def check_imported_conditions(pm_id: int, team_ids: set[int], decided_on: date,
     """The conditions of an imported CONDITIONAL GO, as the decision form asks them (a text
     and an owner among the project's people; the import reads no more than the form's rows)
     and dated as history is: not before the decision that set them (they may be past: an open
-    one is overdue, and its reminders climb as any condition's do). Every problem at once:
+    one is overdue, and its reminders climb as any condition's do), met and cleared on days
+    after it, in that order, none in the future (`imported_conditions`). Every problem at once:
     added to `problems` when given (the import's other checks of the row go on), else
     raised."""
     given = problems is not None
@@ -164,5 +165,7 @@ def check_imported_conditions(pm_id: int, team_ids: set[int], decided_on: date,
         if condition.get("state", ConditionState.OPEN) is ConditionState.SUPERSEDED:
             problems.add("conditions", _("Condition %(n)d: an imported condition is open, met "
                                          "or cleared.", n=i))
+        else:  # the days it was met and cleared, where given (issue 13)
+            imported_conditions.check_days(i, condition, decided_on, problems)
     if not given:
         problems.raise_any()

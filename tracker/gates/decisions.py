@@ -25,6 +25,7 @@ from tracker.dates import local_date
 from tracker.errors import Forbidden, Invalid, Problems, Refused, require
 from tracker.funding.releases import released_tranches
 from tracker.gates import dating, scoring
+from tracker.gates import imported_conditions as imported
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.decision_checks import (
     check_conclusion,
@@ -121,19 +122,10 @@ def _record(actor: User, review: GateReview, outcome: Outcome, target: Phase,
         decision.conditions.append(Condition(
             project_id=review.project_id, text=condition["text"].strip(),
             owner_id=condition["owner"].id, due_date=condition["due_date"]))
-    if imported_conditions:
-        now = db.utcnow()
-        for condition in imported_conditions:
-            state = condition.get("state", ConditionState.OPEN)
-            decision.conditions.append(Condition(
-                project_id=review.project_id, text=condition["text"].strip(),
-                owner_id=condition["owner"].id, due_date=condition["due_date"], state=state,
-                met_at=now if state is not ConditionState.OPEN else None,
-                confirmed_by_id=actor.id if state is ConditionState.CONFIRMED else None,
-                confirmed_at=now if state is ConditionState.CONFIRMED else None))
-        changes["conditions"] = [None, [
-            [c["text"].strip(), c["owner"].email, c["due_date"].isoformat(),
-             c.get("state", ConditionState.OPEN).value] for c in imported_conditions]]
+    if imported_conditions:  # dated as the file gives them (`imported_conditions`)
+        decision.conditions.extend(imported.made(actor, review.project_id, c)
+                                   for c in imported_conditions)
+        changes["conditions"] = [None, [imported.written(c) for c in imported_conditions]]
     audit.record(actor, "gate.decide" if supersedes is None else "gate.correct", decision,
                  changes)
     db.session.flush()

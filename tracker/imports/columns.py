@@ -183,8 +183,12 @@ PROJECTS = Kind("projects", _l("Projects"), (
     Column("conditions", _l("Conditions of a CONDITIONAL GO"),
            note=_l("A gate passed with conditions is imported as a CONDITIONAL GO with them: "
                    "gate: condition | owner's e-mail (the PM or a team member) | due date | "
-                   "state (open, met or cleared; empty: open), separated by semicolons, e.g. "
-                   "1: Pilot data | pm@example.cn | 2024-06-30 | cleared.")),
+                   "state (open, met or cleared; empty: open) | the day it was met | the day "
+                   "it was cleared, separated by semicolons, e.g. 1: Pilot data | "
+                   "pm@example.cn | 2024-06-30 | cleared | 2024-06-20 | 2024-06-25. The days "
+                   "may be left out: none is then kept, and the project's page says so; given, "
+                   "neither is in the future nor before the decision, and it was cleared after "
+                   "it was met.")),
     Column("ended_in", _l("Ended or held in"), choices=Phase, offered=tuple(GATE_PHASE.values()),
            decides=True,
            note=_l("For a project completed, terminated, rejected or on hold: the phase whose "

@@ -72,8 +72,8 @@ def history(project: Project, values: dict[str, Any], given: Container[str],
         found += [("gates_passed_on", _redated(gate, on, recorded.get(gate)))
                   for gate, on in sorted(values["_passed_on"].items())
                   if gate in gates and recorded.get(gate) != on]
-    if values["_conditions"] and _conditions(values["_conditions"]) != _conditions(
-            _read(route_cells.conditions, route.conditions)):
+    if values["_conditions"] and not _same_conditions(
+            values["_conditions"], _read(route_cells.conditions, route.conditions)):
         found.append(("conditions", _(
             "The conditions recorded are not these: %(recorded)s. An import does not change "
             "a recorded decision: a CONDITIONAL GO's conditions are changed by correcting the "
@@ -133,11 +133,30 @@ def _read(parse, text: str) -> Any:
         return None
 
 
-def _conditions(by_gate: dict[int, list[dict]] | None) -> dict[int, list[tuple]]:
-    """Conditions as compared: in any order, an owner's e-mail in any case."""
-    return {gate: sorted((c["text"].strip(), normalise_email(c["email"]), c["due_date"],
-                          c["state"].value) for c in items)
-            for gate, items in (by_gate or {}).items()}
+def _same_conditions(given: dict[int, list[dict]], recorded: dict[int, list[dict]] | None
+                     ) -> bool:
+    """Whether the conditions given are those recorded: in any order, an owner's e-mail in
+    any case; a day met or cleared the cell leaves out asserts nothing (the export writes
+    those kept), one it gives is the one kept."""
+    recorded = recorded or {}
+    if set(given) != set(recorded):
+        return False
+    for gate, items in given.items():
+        left = [(_condition(c), c) for c in recorded[gate]]
+        if len(items) != len(left):
+            return False
+        for item in items:
+            found = next((i for i, (key, kept) in enumerate(left) if key == _condition(item)
+                          and all(item.get(d) in (None, kept.get(d))
+                                  for d in ("met_on", "cleared_on"))), None)
+            if found is None:
+                return False
+            left.pop(found)
+    return True
+
+
+def _condition(c: dict) -> tuple:
+    return c["text"].strip(), normalise_email(c["email"]), c["due_date"], c["state"].value
 
 
 def _redated(gate: int, given: Any, recorded: Any) -> str:

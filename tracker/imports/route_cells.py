@@ -16,12 +16,12 @@ from sqlalchemy.orm import selectinload
 
 from tracker import db
 from tracker.accounts import services as accounts
-from tracker.dates import org_zone, today
+from tracker.dates import local_date, org_zone, today
 from tracker.display.formatting import day, not_a_date
 from tracker.display.labels import label
 from tracker.errors import Invalid, Problems
 from tracker.gates import decision_checks
-from tracker.gates.condition_models import ConditionState
+from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import GateDecision, GateReview, Outcome
 from tracker.gates.review_forms import CONDITION_ROWS
 from tracker.imports import cells, columns, holds, list_cells
@@ -107,8 +107,10 @@ def _passed(part: str) -> tuple[int, date]:
 
 
 def conditions(text: str) -> dict[int, list[dict]]:
-    """'1: Pilot data | pm@x.cn | 2024-06-30 | cleared; ...' as {gate: [{text, email,
-    due_date, state}]}, the owner still an e-mail (the service finds and checks them)."""
+    """'1: Pilot data | pm@x.cn | 2024-06-30 | cleared | 2024-06-20 | 2024-06-25; ...' as
+    {gate: [{text, email, due_date, state, met_on, cleared_on}]}, the owner still an e-mail
+    (the service finds and checks them); the days it was met and cleared may be left out
+    (None: no day is kept, `decision_checks.check_imported_conditions`)."""
     found: dict[int, list[dict]] = {}
     for gate, condition in list_cells.each(cells.parts(text), _condition, "conditions"):
         found.setdefault(gate, []).append(condition)
@@ -121,19 +123,20 @@ def conditions(text: str) -> dict[int, list[dict]]:
 def _condition(part: str) -> tuple[int, dict]:
     match = _GATE_DATE.match(part)
     pieces = [p.strip() for p in match.group(2).split("|")] if match else []
-    if len(pieces) == 3:
-        pieces.append("")
-    if len(pieces) != 4:
+    if not 3 <= len(pieces) <= 6:
         raise CellError(_("Write each condition as its gate, text, owner's e-mail, due date "
-                          "and state, e.g. 1: Pilot data | pm@example.cn | 2024-06-30 | "
-                          "cleared."), "conditions")
-    words, email, due, state = pieces
+                          "and state, and the days it was met and cleared if known, e.g. 1: "
+                          "Pilot data | pm@example.cn | 2024-06-30 | cleared | 2024-06-20 | "
+                          "2024-06-25."), "conditions")
+    words, email, due, state, met, cleared = pieces + [""] * (6 - len(pieces))
     try:
         state = cells.choice(_CONDITION_STATE, state) if state else ConditionState.OPEN
     except CellError as error:
         raise CellError(str(error), "conditions") from None
     return int(match.group(1)), {"text": words, "email": email, "state": ConditionState(state),
-                                 "due_date": day_cell(due, "conditions") if due else None}
+                                 "due_date": day_cell(due, "conditions") if due else None,
+                                 "met_on": day_cell(met, "conditions"),
+                                 "cleared_on": day_cell(cleared, "conditions")}
 
 
 def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[dict]]:
@@ -151,12 +154,23 @@ def owners(wanted: dict[int, list[dict]], problems: Problems) -> dict[int, list[
 
 
 def _written_conditions(standing: list[GateDecision], emails: dict[int, str]) -> str:
-    """The conditions of each standing CONDITIONAL GO, as the column writes them."""
+    """The conditions of each standing CONDITIONAL GO, as the column writes them: the days it
+    was met and cleared where the tracker keeps them (none for one imported without)."""
     return "; ".join(
         f"{d.review.gate}: {c.text} | {emails[c.owner_id]} | {c.due_date.isoformat()} | "
-        f"{c.state.value}"
+        f"{c.state.value}{_days_written(c)}"
         for d in standing if d.outcome is Outcome.CONDITIONAL_GO
         for c in sorted(d.conditions, key=lambda c: c.id))
+
+
+def _days_written(condition: Condition) -> str:
+    """' | met on | cleared on', as far as the condition keeps them."""
+    days = [local_date(at).isoformat() if at else "" for at in (
+        condition.met_at if condition.state is not ConditionState.OPEN else None,
+        condition.confirmed_at if condition.state is ConditionState.CONFIRMED else None)]
+    while days and not days[-1]:
+        days.pop()
+    return "".join(f" | {on}" for on in days)
 
 
 class Route(NamedTuple):
