@@ -124,3 +124,20 @@ def test_days_a_condition_could_not_have_are_refused_all_at_once():
                                   "(Sep 10, 2019).")
     assert [(r, c) for r, c, _m in said[6:]] == [(7, COLUMN)], said
     assert db.session.scalar(select(func.count()).select_from(Condition)) == 0
+
+
+def test_hq_is_asked_to_confirm_a_condition_met_before_the_tracker_first(client):
+    """One imported met on no day given keeps none: it was met before the tracker, so HQ's
+    list of conditions to confirm (oldest first) shows it first, on PostgreSQL too, which
+    sorts a missing day last."""
+    admin, _pm = _setting()
+    cell = ("1: Pilot data | pm@import.cn | 2019-09-30 | cleared; "
+            "2: Patent filed | pm@import.cn | 2022-03-31 | met | 2021-11-15; "
+            "2: Second customer | member@import.cn | 2021-12-31 | met")
+    assert run(admin, "projects", [COLUMNS, _conditional(conditions=cell)]).state is (
+        ImportState.DONE)
+    db.session.commit()
+    login(client, admin)
+    page = client.get("/").get_data(as_text=True)
+    assert "Conditions marked met, to confirm" in page
+    assert page.index("Second customer") < page.index("Patent filed")

@@ -51,6 +51,8 @@ def fill(values: dict, work: Work, full: str | None) -> None:
         select(Milestone).where(Milestone.unassigned())
         .options(joinedload(Milestone.project).load_only(*SHOWN))
         .order_by(Milestone.submitted_at, Milestone.id)), values, work.more, full)
+    # Oldest first; one imported met on no day given (none kept: imported_conditions) was met
+    # before the tracker, first on every database (PostgreSQL puts NULL last by default).
     work.to_confirm = capped("to_confirm", lambda: (
         select(Condition).where(Condition.state == ConditionState.MET)
-        .order_by(Condition.met_at, Condition.id)), values, work.more, full)
+        .order_by(Condition.met_at.nulls_first(), Condition.id)), values, work.more, full)
