@@ -56,10 +56,57 @@ BOOKKEEPING = ("序号", "行号", "编号", "No.", "No", "#", "备注", "Remark
                "Note", "Comments")
 
 
+# The units of a money header, as `heading_key` reads them (no spaces, half width, lower
+# case): in 万 (read in 万, `tracker.imports.wan`) and in 元, each read as one spelling of each
+# (万元, 元), so that 预算总额（万元人民币） and Amount (RMB) are the columns' own units.
+WAN_UNITS = ("万元", "万", "万元人民币", "人民币万元", "万人民币", "10kcny", "10,000cny",
+             "10000cny", "cny10k", "cny10,000", "cny10000", "tenthousandcny", "10krmb",
+             "10,000rmb", "rmb10k", "10kyuan", "10,000yuan")
+YUAN_UNITS = ("元", "cny", "rmb", "人民币", "人民币元", "yuan", "元人民币")
+_UNITS = {**dict.fromkeys(WAN_UNITS, "万元"), **dict.fromkeys(YUAN_UNITS, "元")}
+# A unit at a header's end, in brackets (NFKC: （万元） is (万元)) or after a slash, a comma,
+# "in" or a space: 预算总额/万元, 预算总额 万元, Amount in 10k CNY, Budget total, 10k CNY.
+_BRACKETED = re.compile(r"\(([^()]*)\)\Z")
+_ATTACHED = re.compile(r"\s*(?:[/,]|\bin\b|\s)\s*")
+
+
 def heading_key(text: object) -> str:
-    """A header as compared with the columns' headers (see above)."""
-    plain = "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
-    return _MARKS.sub("", plain)
+    """A header as compared with the columns' headers (see above), its unit (`unit_of`)
+    written in brackets however the header attaches it: 预算总额/万元 is 预算总额(万元), so
+    that a unit is read wherever a sheet puts it, never a 万 header taken for one in 元
+    (issue 13: following the hint 预算总额（元） imported every amount 10,000 times too
+    small)."""
+    plain = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    spaced = _MARKS.sub("", " ".join(plain.split()).strip(" *:")).strip()
+    stem, unit = _split(spaced)
+    key = _MARKS.sub("", "".join(stem.split()))
+    return f"{key}({unit})" if unit else key
+
+
+def _split(spaced: str) -> tuple[str, str]:
+    """(what a header says, its unit as one spelling) of a header read as `heading_key`
+    reads it, spaces kept; its unit is empty when it writes none the tracker knows, the
+    brackets at its end kept then."""
+    found = _BRACKETED.search(spaced)
+    if found and "".join(found.group(1).split()) in _UNITS:
+        return spaced[:found.start()].rstrip(" ,/"), _UNITS["".join(found.group(1).split())]
+    for attached in _ATTACHED.finditer(spaced):
+        unit = "".join(spaced[attached.end():].split())
+        if attached.start() and unit in _UNITS:
+            return spaced[:attached.start()], _UNITS[unit]
+    return spaced, ""
+
+
+def unit_of(key: str) -> str:
+    """The unit at the end of a header as `heading_key` reads it: 万元, 元, another it writes
+    in brackets (千元, usd, %), or empty."""
+    found = _BRACKETED.search(key)
+    return found.group(1) if found else ""
+
+
+def stem_of(key: str) -> str:
+    """A header as `heading_key` reads it without its unit of money (万元 or 元)."""
+    return key[:-len(unit_of(key)) - 2] if unit_of(key) in ("万元", "元") else key
 
 
 _BOOKKEEPING = frozenset(map(heading_key, BOOKKEEPING))

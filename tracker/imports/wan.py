@@ -27,18 +27,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from tracker.display import said
 from tracker.imports import headings
 from tracker.imports.column_types import Column, Kind, header_in
 from tracker.names import half_width
 from tracker.numbers import amount_text
 
-# The units a header writes for 万 (as `headings.heading_key` reads it: no spaces, half width,
-# lower case), in place of its 元 or CNY: （万元）, （万）, (10k CNY), (CNY 10,000)...
-UNITS = ("万元", "万", "万元人民币", "人民币万元", "万人民币", "10kcny", "10,000cny",
-         "10000cny", "cny10k", "cny10,000", "cny10000", "tenthousandcny", "10krmb", "10,000rmb",
-         "rmb10k")
-# The units of a money column's header in 元 (`heading_key` form), after its opening bracket.
-_YUAN = ("元", "cny")
 # A cell's own 万 or 万元 after its number, if it writes one.
 _OWN_WAN = re.compile(r"\s*万元?\Z")
 TIMES = Decimal(10000)
@@ -51,8 +45,10 @@ def is_money(column: Column) -> bool:
 
 def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
     """{`heading_key` of a header in 万: column key} of `kind`'s money columns: each header in
-    元 with its unit written in 万 instead, and each list column of amounts (`Column.amounts`)
-    headed with a unit in 万 after it."""
+    元 with its unit in 万 instead, and each list column of amounts (`Column.amounts`) with a
+    unit in 万 after it. `heading_key` writes every unit one way, however a header attaches
+    it (（万元）, /万元, 万元 after a space, in 10k CNY: `headings.WAN_UNITS`), so that each
+    is read here, in one place (issue 13)."""
     found = {}
     for column in kind.columns:
         if not (column.amounts or is_money(column)):
@@ -60,12 +56,18 @@ def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
         for locale in languages:
             for header in (column.header, *column.aliases):
                 key = headings.heading_key(header_in(header, locale))
-                for unit in UNITS:
-                    found[f"{key}({unit})"] = column.key  # a list column, or one headed short
-                    for yuan in _YUAN:
-                        if f"({yuan}" in key:
-                            found[key.replace(f"({yuan}", f"({unit}", 1)] = column.key
+                found[f"{headings.stem_of(key)}(万元)"] = column.key
     return found
+
+
+def headed_in_wan(header: object) -> str:
+    """A money column's header (a lazy string: 预算总额（元）) with its unit in 万, in the
+    reader's language, said again in the language of whoever reads it later: 预算总额（万元）,
+    Budget total (10k CNY)."""
+    chinese = header_in(header, "zh_CN").replace("（元）", "（万元）")
+    english = header_in(header, "en").replace("(CNY)", "(10k CNY)")
+    return said.named(english if str(header) == header_in(header, "en") else chinese,
+                      chinese, english)
 
 
 def in_yuan(text: str) -> str:
