@@ -223,6 +223,11 @@ def _check_email_free(email: str, user: User | None = None,
         raise Invalid("email", _("Another account already uses this e-mail."))
 
 
+def staff_number_taken() -> str:
+    """Said when another account has the staff number (the form, the import)."""
+    return _("Another account already has this staff number.")
+
+
 def _staff_number(number: str | None, user: User | None = None) -> str | None:
     """The staff number as kept (None when blank), or Invalid when another account has it."""
     number = (number or "").strip() or None
@@ -231,7 +236,7 @@ def _staff_number(number: str | None, user: User | None = None) -> str | None:
         if user is not None and user.id is not None:
             query = query.where(User.id != user.id)
         if db.session.scalar(query):
-            raise Invalid("staff_number", _("Another account already has this staff number."))
+            raise Invalid("staff_number", staff_number_taken())
     return number
 
 
@@ -322,7 +327,7 @@ def update_user(
     active: bool,
     staff_number: str | None = "",
 ) -> None:
-    """`staff_number` "" (not given: the spreadsheet import has no column for it) keeps it."""
+    """`staff_number` "" (not given: a users file without its column) keeps it."""
     if not actor.can_manage_users():
         raise Forbidden()
     problems = Problems()  # every problem at once, each beside its field

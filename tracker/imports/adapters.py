@@ -349,7 +349,8 @@ class Centres(Adapter):
 
 class Users(Adapter):
     kind, model, form_class = columns.USERS, User, UserForm
-    fields = ("email", "name", "roles", "locale", "institute_id", "enterprise_id", "active")
+    fields = ("email", "name", "roles", "locale", "institute_id", "enterprise_id",
+              "staff_number", "active")
 
     def find(self, values):
         return accounts.find_by_email(values.get("email") or "")
@@ -358,7 +359,8 @@ class Users(Adapter):
         return {"email": obj.email, "name": obj.name,
                 "roles": sorted(g.role.value for g in obj.role_grants),
                 "locale": obj.locale, "institute_id": obj.institute_id,
-                "enterprise_id": obj.enterprise_id, "active": obj.active}
+                "enterprise_id": obj.enterprise_id, "staff_number": obj.staff_number,
+                "active": obj.active}
 
     def form_data(self, obj):
         data = super().form_data(obj)
@@ -375,6 +377,8 @@ class Users(Adapter):
         values["email"] = accounts.normalise_email(values["email"])
         values["roles"] = sorted(values["roles"] or [])
         values["locale"] = values["locale"] or None
+        # An empty cell is none, as the form's empty field (update_user's "" would keep it).
+        values["staff_number"] = (values["staff_number"] or "").strip() or None
         return values
 
     def save(self, actor, obj, values):

@@ -95,6 +95,9 @@ USERS = Kind("users", _l("Users"), (
     Column("locale", _l("Language"), note=_l("zh_CN or en; empty: as the browser asks.")),
     Column("institute_id", _l("Institute code"), ref=Ref.INSTITUTE),
     Column("enterprise_id", _l("Enterprise credit code or name"), ref=Ref.ENTERPRISE),
+    Column("staff_number", _l("Staff number"),
+           note=_l("In the organisation's identity service, for single sign-on; another "
+                   "account's is refused; empty: none (a file without the column keeps it).")),
     Column("active", _l("Active"), note=_l("Yes or no; empty: yes."), is_flag=True),
 ), key=("email",))
 

@@ -97,7 +97,7 @@ def _users(where: ColumnElement[bool]) -> Iterator[list]:
     for u in db.session.scalars(select(User).where(where).order_by(User.email)):
         yield [u.email, u.name, ", ".join(sorted(g.role.value for g in u.role_grants)),
                u.locale, u.institute.code if u.institute else "",
-               _enterprise(u.enterprise), u.active]
+               _enterprise(u.enterprise), u.staff_number, u.active]
 
 
 def _centres(where: ColumnElement[bool]) -> Iterator[list]:

@@ -23,7 +23,7 @@ from tracker import bulk_rows, db
 from tracker.accounts import services as accounts
 from tracker.accounts.models import RoleGrant, User
 from tracker.audit import services as audit
-from tracker.errors import Forbidden
+from tracker.errors import Forbidden, Invalid
 from tracker.imports.adapters import Centres, Enterprises, Institutes, Users
 from tracker.imports.bulk import Batch, insert_returning_ids, insert_rows
 from tracker.imports.needs import Needs
@@ -278,6 +278,7 @@ class UserBatch(ReferenceBatch):
     def __init__(self, actor, adapter):
         super().__init__(actor, adapter)
         self._emails: dict[str, int] | None = None
+        self._staff_numbers: set[str] = set()  # the rows' held, not yet written
 
     def find(self, probe):
         """`Users.find` from every account's e-mail, read in one statement the first time:
@@ -295,8 +296,13 @@ class UserBatch(ReferenceBatch):
             return False  # `create_user`, then `update_user`: the row-by-row path
         email, roles, staff_number = accounts.check_new_user(
             self.actor, email=values["email"], name=values["name"], password=None,
-            roles=values["roles"], staff_number=None, enterprise_id=values["enterprise_id"],
+            roles=values["roles"], staff_number=values["staff_number"],
+            enterprise_id=values["enterprise_id"],
             email_taken=self._emails.__contains__)  # `find` read them
+        if staff_number in self._staff_numbers:
+            raise Invalid("staff_number", accounts.staff_number_taken())
+        if staff_number is not None:
+            self._staff_numbers.add(staff_number)
         values["_account"] = accounts.new_account(
             self.actor, email=email, name=values["name"], staff_number=staff_number,
             password=None, locale=values["locale"], institute_id=values["institute_id"],
