@@ -4,9 +4,12 @@ so)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker import db
+from tracker.display import said
+from tracker.imports.cells import CellError
 from tracker.organisations import uscc
 from tracker.organisations.models import Enterprise
 from tracker.organisations.services import the_hq_or_none
@@ -50,6 +53,12 @@ def enterprise_id(text: str) -> int | None:
 
 def region_id(text: str) -> int | None:
     """An institute's region among its headquarters' (an imported institute is the one
-    headquarters'), by its code or its name in either language."""
+    headquarters'), by its code or its name in either language; refused when the text names
+    several (one's code, another's name), naming them, rather than read as the first."""
     hq = the_hq_or_none()
-    return regions.find(hq.id, text) if hq is not None else None
+    found = regions.named(hq.id, text) if hq is not None else []
+    if len(found) > 1:
+        raise CellError(_("%(key)s names several regions, by code or name: %(regions)s. Write "
+                          "the one meant by a name or code only it has.", key=text.strip(),
+                          regions=said.listed(f"{r.name} ({r.code})" for r in found)))
+    return found[0].id if found else None

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from tracker.web.fields import Range, WholeNumberField
 from tracker.web.forms import Form, OneTime, SeenVersion
 
 
 class RegionForm(OneTime, SeenVersion, Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
+    code = StringField(_l("Code"), validators=[
+        DataRequired(), Length(max=20),
+        Regexp(r"^\S+$", message=_l("A code has no spaces: write it as one word, for example "
+                                     "south."))],
                        description=_l("Short and unique, for example south: files and the "
                                       "import name the region by it."))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])

@@ -64,13 +64,21 @@ def region_problem(hq_id: int, region_id: int | None, current_id: int | None) ->
 
 def find(hq_id: int, text: str) -> int | None:
     """The id of the headquarters' region `text` names: its code, or its name in either
-    language (case and spaces at the ends aside); None when none does."""
+    language (case and spaces at the ends aside); None when none does (the first when
+    several do: `named` says which)."""
+    found = named(hq_id, text)
+    return found[0].id if found else None
+
+
+def named(hq_id: int, text: str) -> list[Region]:
+    """The headquarters' regions `text` names by code or name in either language (case and
+    spaces at the ends aside): one region's code may be another's name (issue 13, F16)."""
     key = text.strip().casefold()
     if not key:
-        return None
-    return db.session.scalar(select(Region.id).where(Region.hq_id == hq_id, or_(
+        return []
+    return list(db.session.scalars(select(Region).where(Region.hq_id == hq_id, or_(
         func.lower(Region.code) == key, func.lower(Region.name) == key,
-        func.lower(Region.name_en) == key)).order_by(Region.id).limit(1))
+        func.lower(Region.name_en) == key)).order_by(Region.id)))
 
 
 def institutes_by_region() -> dict[int | None, int]:
