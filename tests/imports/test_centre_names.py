@@ -9,10 +9,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_centre, make_enterprise, make_hq, make_user
-from tests.imports.helpers import run
+from tests.factories import make_centre, make_enterprise
+from tests.imports.helpers import hq_admin_on_a_path, run
 from tracker import db
-from tracker.accounts.models import Role
 from tracker.imports.models import ImportState
 from tracker.imports.reference_bulk import BulkCentres
 from tracker.organisations.models import JointInnovationCentre
@@ -22,10 +21,7 @@ HEADER = ["name", "enterprise", "city"]
 
 @pytest.fixture(params=["bulk", "row by row"])
 def admin(request, monkeypatch):
-    make_hq()
-    if request.param == "row by row":
-        monkeypatch.setattr(BulkCentres, "batch", lambda self, actor: None)
-    return make_user(Role.HQ_ADMIN)
+    return hq_admin_on_a_path(request, monkeypatch, BulkCentres)
 
 
 def _centres() -> list[tuple[str, str, str]]:

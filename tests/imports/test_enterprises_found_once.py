@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import login, post
 from tests.factories import make_enterprise, make_hq, make_user, uscc_for
-from tests.imports.helpers import run
+from tests.imports.helpers import hq_admin_on_a_path, run
 from tracker import db
 from tracker.accounts.models import Role
 from tracker.imports.models import ImportState
@@ -24,10 +24,7 @@ TAKEN = "Another enterprise already has this name"
 
 @pytest.fixture(params=["in bulk", "row by row"])
 def admin(request, monkeypatch):
-    make_hq()
-    if request.param == "row by row":
-        monkeypatch.setattr(BulkEnterprises, "batch", lambda self, actor: None)
-    return make_user(Role.HQ_ADMIN)
+    return hq_admin_on_a_path(request, monkeypatch, BulkEnterprises)
 
 
 def _count() -> int:

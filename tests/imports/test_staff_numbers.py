@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.factories import make_hq, make_user
-from tests.imports.helpers import run
+from tests.factories import make_user
+from tests.imports.helpers import hq_admin_on_a_path, run
 from tracker import db
 from tracker.accounts.models import Role, User
 from tracker.imports import export
@@ -21,10 +21,7 @@ HEADER = ["电子邮箱", "姓名", "角色", "工号"]
 
 @pytest.fixture(params=["in bulk", "row by row"])
 def admin(request, monkeypatch):
-    make_hq()
-    if request.param == "row by row":
-        monkeypatch.setattr(BulkUsers, "batch", lambda self, actor: None)
-    return make_user(Role.HQ_ADMIN)
+    return hq_admin_on_a_path(request, monkeypatch, BulkUsers)
 
 
 def _number(email: str) -> str | None:
