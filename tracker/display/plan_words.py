@@ -57,6 +57,4 @@ PLAN_FIELDS = {
     "from_pm_id": _l("Former project manager"),
     "to_pm_id": _l("New project manager"),
     "by_id": _l("By"),
-    # the day an imported milestone was submitted, as its import column names it (issue 13)
-    "submitted_on": _l("Submitted on"),
 }
