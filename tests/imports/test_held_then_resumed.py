@@ -76,6 +76,18 @@ def test_it_exports_as_it_came_and_imports_again_unchanged():
     assert [(r, c) for r, c, _m in changed.errors] == [(2, "Held and resumed")], changed.errors
 
 
+def test_two_holds_import_again_unchanged_in_whatever_order_written():
+    """The export writes them in the order they happened; the file's order is not a change."""
+    admin, _pm = _setting()
+    first, second = HOLD, "2: 2020-10-01 | 2020-12-30 | 2020-11-01 | Partner back"
+    assert run(admin, "projects", [HEADER, _row(holds=f"{second}; {first}")]).state is (
+        ImportState.DONE)
+    assert export.export_csv("projects").decode().splitlines()[1].endswith(f"{first}; {second}")
+    for written in (f"{second}; {first}", f"{first}; {second}"):
+        again = run(admin, "projects", [HEADER, _row(holds=written)])
+        assert (again.state, again.unchanged) == (ImportState.DONE, 1), again.errors
+
+
 @pytest.mark.parametrize(("holds", "said"), [
     ("2: 2020-05-01 | 2020-11-30 | 2020-04-01 | Funds came through",
      ["resumed on Apr 1, 2020, before it was held"]),
@@ -88,6 +100,12 @@ def test_it_exports_as_it_came_and_imports_again_unchanged():
       "Say why the project resumes."]),
     ("2: 2020-05-01 | 2020-11-30 | 2021-02-01 | Funds came through",
      ["after the decision at its gate"]),
+    ("2: 2020-05-01 | 2020-11-30 | 2020-09-01 | first; "
+     "2: 2020-06-01 | 2020-12-30 | 2020-07-01 | second",
+     ["Hold 2: held on Jun 1, 2020 while on hold since May 1, 2020 (hold 1, resumed Sep 1"]),
+    ("2: 2020-06-01 | 2020-12-30 | 2020-09-01 | second; "
+     "2: 2020-05-01 | 2020-11-30 | 2020-06-01 | first",
+     ["Hold 1: held on Jun 1, 2020 while on hold since May 1, 2020 (hold 2, resumed Jun 1"]),
     ("2: 2020-05-01; 2: 2020-06-01 | soon | 2020-09-01 | x",
      ["Entry 1: Write each hold", "Entry 2: soon is not a date"]),
 ])

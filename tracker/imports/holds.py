@@ -106,11 +106,33 @@ def check(holds: list[Hold], route: list, days: list[date], phase: Phase, start:
             problems.add("holds", _("%(hold)s: resumed on %(resumed)s, after the decision "
                                     "at its gate (%(after)s) or in the future.", hold=said,
                                     resumed=day(hold.resumed_on), after=day(after or today())))
+    _one_at_a_time(holds, problems)
     # In the order taken: a gate's holds before its decision.
     ordered = sorted([*((g, 1, on) for g, on in taken), *((h.gate, 0, h.held_on) for h in holds)])
     for _gate, why in dating.problems(start, [(g, on) for g, _at, on in ordered]):
         if why not in (message for _c, message in problems.found):
             problems.add("holds", why)
+
+
+def _one_at_a_time(holds: list[Hold], problems: Problems) -> None:
+    """A hold held after the one before it (at its gate, by the day held) was resumed, as in
+    the tracker, where a project on hold cannot be held again: an overlap is a history the
+    tracker cannot produce, and its export could not say which resume ends which hold. Two
+    holds on one day are refused too (held again the day it resumed reads as one instant)."""
+    numbered = sorted(enumerate(holds, start=1), key=lambda nh: (nh[1].gate, nh[1].held_on))
+    for (m, before), (n, hold) in zip(numbered, numbered[1:], strict=False):
+        if hold.gate == before.gate and hold.held_on <= before.resumed_on:
+            problems.add("holds", _(
+                "%(hold)s: held on %(held)s while on hold since %(since)s (hold %(m)d, "
+                "resumed %(resumed)s): a project is held again only after it resumed.",
+                hold=_("Hold %(n)d", n=n), held=day(hold.held_on), since=day(before.held_on),
+                m=m, resumed=day(before.resumed_on)))
+
+
+def ordered(holds: list[Hold]) -> list[Hold]:
+    """The holds in the order they happened (by gate, then day held): the order the export
+    writes them in, compared so on a re-import whatever order the file wrote them in."""
+    return sorted(holds, key=lambda h: (h.gate, h.held_on))
 
 
 def record(actor: User, project: Project, held: list[Hold], gate: int | None) -> None:

@@ -17,7 +17,7 @@ from tracker.accounts.services import normalise_email
 from tracker.display.formatting import day
 from tracker.display.labels import label
 from tracker.errors import Problems
-from tracker.imports import route_cells
+from tracker.imports import holds, route_cells
 from tracker.imports.cells import CellError
 from tracker.projects import closed
 from tracker.projects import services as projects
@@ -80,7 +80,8 @@ def history(project: Project, values: dict[str, Any], given: Container[str],
             "decision on its gate review's page, and each condition is marked met and "
             "cleared on the project's page. Write the recorded conditions here.",
             recorded=route.conditions or _("none"))))
-    if values["_holds"] and "; ".join(h.written() for h in values["_holds"]) != route.holds:
+    if values["_holds"] and holds.ordered(values["_holds"]) != holds.ordered(
+            _read(holds.read, route.holds) or []):
         found.append(("holds", _(
             "The holds recorded are not these: %(recorded)s. An import does not change a "
             "recorded decision: a HOLD is changed by correcting it on its gate review's page. "
