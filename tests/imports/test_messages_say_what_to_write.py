@@ -87,6 +87,21 @@ def test_a_milestone_whose_state_moved_on_is_told_what_is_recorded_or_to_leave_i
     assert (milestone.state, milestone.percent_complete) == (MilestoneState.SUBMITTED, 90)
 
 
+def test_a_percent_of_0_is_a_value_not_an_empty_cell():
+    """Review finding 8a: of a milestone recorded at 40 %, a file saying 0 was read as "what is
+    recorded" (an empty cell) and imported unchanged, no word; 0 is empty for the reviewer
+    only (the form's "none")."""
+    admin, _pm = _setting()
+    project = _project(admin)
+    row = [project.code, "Bench test", "contract_research", "2026-09-30", "in_progress", "40", ""]
+    assert run(admin, "milestones", [COLUMNS, row]).state is ImportState.DONE
+    zero = run(admin, "milestones", [COLUMNS, [*row[:5], "0", ""]])
+    assert zero.state is ImportState.FAILED
+    assert [(c, "40" in m) for _r, c, m in zero.errors] == [("Percent complete", True)], (
+        zero.errors)
+    assert db.session.scalar(select(Milestone.percent_complete)) == 40
+
+
 def test_a_language_is_read_by_its_name_in_either_language():
     admin = make_user(Role.HQ_ADMIN)
     rows = [["E-mail", "Full name", "Language"], ["a@example.cn", "A", "英文"],

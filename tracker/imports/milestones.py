@@ -123,11 +123,13 @@ class Milestones(Adapter):
         """The row's values; of a milestone on record, an empty cell of its state's columns
         (or a file without them) says what is recorded, as the export writes it: an import
         changes no recorded state, and the refusal says to write it or leave it empty
-        (issue 13: empty was "planned", refused as a change as well)."""
+        (issue 13: empty was "planned", refused as a change as well). `0` is empty for the
+        reviewer only (the form's "none"): a percent complete of 0 is a value, compared."""
         text = {k: (v[0] if v else "") for k, v in given.items()}
         recorded = getattr(form, "recorded", None)
         kept = {} if recorded is None else {
-            k: getattr(recorded, k) for k in STATE_COLUMNS if text.get(k, "") in ("", "0")}
+            k: getattr(recorded, k) for k in STATE_COLUMNS
+            if text.get(k, "") in ("", *(("0",) if k == "reviewer_id" else ()))}
         values = {f: getattr(form, f).data for f in FORM_FIELDS}
         values["phase"] = Phase(values["phase"]) if values["phase"] else None
         values["project_id"] = int(text.get("project_id") or 0)
