@@ -161,6 +161,17 @@ class Project(FundedBy, Base):
     def __repr__(self) -> str:
         return f"<Project {self.code} {self.phase}>"
 
+    @staticmethod
+    def in_code_order(newest_first: bool = True) -> tuple:
+        """The one order of projects by their code, for every list and report: by year, then
+        number; a code kept from before the tracker (no number) after the numbered ones of its
+        year, by code; a draft (no year) last; then by id. NULLs last on both databases (by
+        default PostgreSQL puts them first in a descending order, SQLite in an ascending one)."""
+        columns = (Project.year, Project.seq, Project.code, Project.id)
+        if newest_first:
+            return tuple(c.desc().nulls_last() for c in columns)
+        return tuple(c.asc().nulls_last() for c in columns)
+
     @property
     def reference(self) -> str:
         """The official code, or a draft's provisional reference until it is submitted."""

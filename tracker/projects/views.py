@@ -73,13 +73,9 @@ def list_projects() -> str | Response:
         pm=row_arg("pm", _l("Project manager"), User), year=year_arg(), manager=text_arg("manager"),
         source=choice_arg("source", _l("Funding source"), {s.value for s in FundingSource}),
         approved=text_arg("approved") == "1")
-    # Newest first; a code kept from before the tracker has no number (`codes`): by code,
-    # and a draft by when it was made, so that every page follows one order.
-    # NULLs last on both databases (PostgreSQL puts them first in DESC): drafts (no year yet)
-    # after the coded, kept codes (no number) after the numbered ones of their year.
-    query = project_rows(user, filters).order_by(
-        Project.year.desc().nulls_last(), Project.seq.desc().nulls_last(), Project.code.desc(),
-        Project.id.desc())
+    # Newest first, in the one order of projects (kept codes after the numbered ones of their
+    # year, drafts last, on both databases), so that every page follows one order.
+    query = project_rows(user, filters).order_by(*Project.in_code_order())
     pm_name = (db.session.scalar(select(User.name).where(User.id == filters.pm))
                if filters.pm else None)
     if asked := page_files.requested(user, "projects", "milestones"):

@@ -123,7 +123,7 @@ def across_projects(user: User, institute_id: int = 0, year: int = 0) -> Select:
              .outerjoin(totals, totals.c.project_id == Project.id)
              .where(visible_to(user),
                     approved())
-             .order_by(Institute.code, Project.year, Project.seq))
+             .order_by(Institute.code, *Project.in_code_order(newest_first=False)))
     if institute_id:
         query = query.where(Project.institute_id == institute_id)
     if year:
