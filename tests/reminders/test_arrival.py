@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from tests.factories import make_enterprise, make_user
 from tests.imports.helpers import csv_bytes
+from tests.imports.test_closed_projects import COLUMNS as HELD_COLUMNS
+from tests.imports.test_closed_projects import _closed as _held
 from tests.imports.test_contracts import COLUMNS as CONTRACT_COLUMNS
 from tests.imports.test_contracts import _row as contract_row
 from tests.imports.test_milestones import COLUMNS as MILESTONE_COLUMNS
@@ -22,6 +24,7 @@ from tests.reminders import helpers
 from tracker import db
 from tracker.dates import today
 from tracker.organisations.models import Institute
+from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
 from tracker.reminders import scan
 from tracker.reminders.ladder import Ladder, Rung, Step, When
@@ -144,3 +147,23 @@ def test_a_record_entered_late_in_the_tracker_is_no_news_to_escalate():
     scan.scan(now + timedelta(days=10))
     assert ("milestone_due", "Entered late", "hq") in _written()
     assert ("milestone_due", "Entered late", "director") not in _written()
+
+
+def test_a_hold_imported_with_its_revisit_date_passed_is_reminded_once(app, tmp_path):
+    """Adoption finding F18: a project held in 2023 whose revisit date (2024-01-10) nobody
+    acted on was refused ("a date ahead"), so the file had to invent a date never decided.
+    It keeps the date its HOLD set (after the HOLD's day), and HQ hears of the overdue
+    revisit once, as news, not again the next week."""
+    _admin, _pm = _setting()
+    db.session.commit()
+    _import(app, tmp_path, "projects", [
+        HELD_COLUMNS, _held("TEST-2020-0030", "on_hold", "contract_research", "",
+                            "2024-01-10", title="Held since 2023", start="2020-08-01",
+                            end="2023-07-31", passed="1: 2020-07-20; 2: 2023-01-10")])
+    project = db.session.scalar(select(Project))
+    assert (project.phase, project.revisit_date) == (Phase.ON_HOLD, date(2024, 1, 10))
+    _scan(app, today())
+    _scan(app, today() + timedelta(days=7))
+    assert [(m.rule, m.audience) for m in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.rule == "hold_revisit"))] == [
+        ("hold_revisit", HQ)]

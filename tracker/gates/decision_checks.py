@@ -28,8 +28,9 @@ def check_outcome(review: GateReview, outcome: Outcome, fields: dict[str, Any],
                   problems: Problems, taken_on: date | None = None) -> Phase | None:
     """Check the decision's own fields, adding each problem to `problems`; returns the phase
     it leads to (None when that is what is wrong). `taken_on`: the day an imported HOLD was
-    taken, when its project was ended since: its revisit date was to come then (default:
-    now)."""
+    taken: its revisit date was to come then, and may have passed since (adoption finding
+    F18: a file had to invent a date never decided; the overdue revisit is reminded to HQ
+    once, `Ladder.news`). Default, a HOLD decided in the tracker: now."""
     phase = review.phase
     if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
         targets = lifecycle.go_targets(phase)

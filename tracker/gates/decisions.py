@@ -203,12 +203,12 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
     """A decision taken before the tracker at the gate closing the project's phase (a GO, a
     CONDITIONAL GO, a KILL or a HOLD), brought in by an import: it names the import and, as
     its decider and chair, the HQ admin who imported it. A KILL needs its rationale and a HOLD
-    a revisit date ahead (`check_imported_outcome`; `revisit_after`: the day of a HOLD whose
-    project was ended since); a CONDITIONAL GO its conditions (`check_imported_conditions`),
-    each open, met or cleared, which its audit record lists. The phase changes through
-    `change_phase`, so the project goes on (or stays ended) as if decided in the tracker: an
-    open condition holds back the next gate. Its day is one the tracker could have dated it
-    (`tracker.gates.dating`)."""
+    a revisit date (`check_imported_outcome`; `revisit_after`: the day of the HOLD, which
+    its revisit date follows, past or not); a CONDITIONAL GO its conditions
+    (`check_imported_conditions`), each open, met or cleared, which its audit record lists.
+    The phase changes through `change_phase`, so the project goes on (or stays ended) as if
+    decided in the tracker: an open condition holds back the next gate. Its day is one the
+    tracker could have dated it (`tracker.gates.dating`)."""
     if not ImportRun.can_import(actor):
         raise Forbidden()
     gate = lifecycle.PHASE_GATE.get(project.phase)

@@ -199,8 +199,10 @@ PROJECTS = Kind("projects", _l("Projects"), (
                    "one). Its date is that gate's in Gates passed on.")),
     Column("rationale", _l("Rationale of the KILL"),
            note=_l("Required for a project terminated or rejected.")),
-    Column("revisit_date", _l("Revisit date"), note=_l("Required for a project on hold: a "
-                                                       "date ahead."), is_date=True),
+    Column("revisit_date", _l("Revisit date"), note=_l(
+        "Required for a project on hold: the revisit date its HOLD set, after the day it was "
+        "held (its gate's date in Gates passed on). One passed already is kept as decided: "
+        "HQ is reminded of it once."), is_date=True),
     Column("terminated_on", _l("Terminated while on hold on"), is_date=True, note=_l(
         "For a project terminated by HQ while it was on hold, without a gate: the day it was "
         "ended, neither before its HOLD nor in the future. The HOLD is its decision in the "

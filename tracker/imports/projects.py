@@ -382,7 +382,7 @@ class Projects(Adapter):
                 rationale=rationale if outcome is Outcome.KILL else "",
                 revisit_date=revisit if outcome is Outcome.HOLD else None,
                 conditions=conditional.get(gate),
-                revisit_after=day if ended is not None else None)  # ahead then, not now
+                revisit_after=day)  # history: its revisit date after its day, past or not
         if lifecycle.PHASE_GATE.get(project.phase) not in {
                 lifecycle.PHASE_GATE[p] for p, _o, _t in route}:  # held in the phase it is in
             holds.record(actor, project, held, lifecycle.PHASE_GATE.get(project.phase))

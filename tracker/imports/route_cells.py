@@ -79,7 +79,7 @@ def check_last(route: list, days: list[date | None], values: dict, problems: Pro
         closed, outcome, _target = route[-1]
         decision_checks.check_imported_outcome(lifecycle.PHASE_GATE[closed], outcome, {
             "rationale": values["_rationale"], "revisit_date": values["_revisit_date"]},
-            problems, last if ended is not None else None)
+            problems, last)
 
 
 def day_cell(text: str, column: str) -> date | None:
