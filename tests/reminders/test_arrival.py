@@ -13,20 +13,26 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import make_enterprise, make_user
-from tests.imports.helpers import csv_bytes
+from tests.funding.test_amendments import agreement_of
+from tests.imports.helpers import csv_bytes, run
 from tests.imports.test_closed_projects import COLUMNS as HELD_COLUMNS
 from tests.imports.test_closed_projects import _closed as _held
+from tests.imports.test_conditional_go import COLUMNS as CONDITION_COLUMNS
+from tests.imports.test_conditional_go import _conditional
 from tests.imports.test_contracts import COLUMNS as CONTRACT_COLUMNS
 from tests.imports.test_contracts import _row as contract_row
 from tests.imports.test_milestones import COLUMNS as MILESTONE_COLUMNS
 from tests.imports.test_projects import HEADER, _row, _setting
 from tests.reminders import helpers
 from tracker import db
+from tracker.accounts.models import Role
 from tracker.dates import today
+from tracker.gates.condition_models import Condition
+from tracker.imports.models import ImportRun, ImportState
 from tracker.organisations.models import Institute
 from tracker.projects.lifecycle import Phase
 from tracker.projects.models import Project
-from tracker.reminders import scan
+from tracker.reminders import items, scan
 from tracker.reminders.ladder import Ladder, Rung, Step, When
 from tracker.reminders.models import Audience, OutboxMessage
 
@@ -167,3 +173,28 @@ def test_a_hold_imported_with_its_revisit_date_passed_is_reminded_once(app, tmp_
     assert [(m.rule, m.audience) for m in db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.rule == "hold_revisit"))] == [
         ("hold_revisit", HQ)]
+
+
+def test_an_agreement_and_a_condition_arrive_when_they_came_in_not_with_their_project():
+    """Review finding 8b: a condition's and an allocation-investment agreement's arrival was
+    their project's creation, so an agreement recorded (or imported) years after its project
+    read as there all along and had every rung of a deadline already past."""
+    committee = make_user(Role.INVESTMENT_COMMITTEE)
+    agreement = agreement_of(committee, conversion_deadline=today() - timedelta(days=40),
+                             signed_on=today() - timedelta(days=400))
+    agreement.project.created_at -= timedelta(days=3 * 365)
+    db.session.commit()
+    arrived = {i.id: i.arrived for i in items.conversion_deadlines(items.Query())}
+    assert arrived[agreement.id] == agreement.decided_at
+    scan.scan(today())
+    assert [m.audience for m in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "conversion_deadline"))] == [Audience.COMMITTEE]
+    # A condition: with the decision whose import brought it (its project may be older).
+    _admin, _pm = _setting()
+    result = run(_admin, "projects", [CONDITION_COLUMNS, _conditional()])
+    assert result.state is ImportState.DONE, result.errors
+    run_at = db.session.get(ImportRun, result.id).started_at
+    open_ = db.session.scalar(select(Condition).where(Condition.text == "Patent filed"))
+    open_.project.created_at -= timedelta(days=3 * 365)
+    db.session.flush()
+    assert {i.id: i.arrived for i in items.conditions_due(items.Query())}[open_.id] == run_at

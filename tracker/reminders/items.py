@@ -33,6 +33,7 @@ from tracker.display.bilingual import in_reader_language
 from tracker.funding.models import FundingAgreement
 from tracker.gates.condition_models import Condition, ConditionState
 from tracker.gates.models import Declaration, GateDecision, GateReview, PanelMember, ReviewState
+from tracker.imports.models import ImportRun
 from tracker.milestones.models import Milestone, MilestoneState
 from tracker.organisations.models import Institute, JointInnovationCentre
 from tracker.projects.lifecycle import ACTIVE, Phase
@@ -165,8 +166,12 @@ def gate_scores_due(q: Query) -> list[Item]:
 def conditions_due(q: Query) -> list[Item]:
     """Open conditions of decisions in force (a superseded decision's conditions went with
     it), on projects still under way; done once the owner reports them met."""
+    # Arrived with its decision: the import that brought it, else the moment it was recorded.
+    arrived = func.coalesce(ImportRun.started_at, GateDecision.decided_at)
     stmt = (select(Condition.id, Condition.due_date, Condition.text, Project.id, Project.code,
-                   Condition.owner_id, Institute.director_id, Project.created_at)
+                   Condition.owner_id, Institute.director_id, arrived)
+            .join(GateDecision, GateDecision.id == Condition.decision_id)
+            .outerjoin(ImportRun, ImportRun.id == GateDecision.imported_in_id)
             .join(Project, Project.id == Condition.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(Condition.state == ConditionState.OPEN,
@@ -174,7 +179,7 @@ def conditions_due(q: Query) -> list[Item]:
                    GateDecision.in_force(Condition.decision_id)))
     stmt = q.apply(stmt, Condition.id, Condition.due_date, Condition.owner_id)
     return [Item(id=r[0], deadline=r[1], title=_shorten(r[2]), project_id=r[3], project=r[4],
-                 owner_id=r[5], director_id=r[6], arrived=r[7],  # the project's: its own not kept
+                 owner_id=r[5], director_id=r[6], arrived=r[7],
                  link=("projects.show", {"project_id": r[3], "_anchor": f"condition-{r[0]}"}))
             for r in _rows(stmt)]
 
@@ -275,13 +280,13 @@ def conversion_deadlines(q: Query) -> list[Item]:
     """Allocation-investment agreements still running (no conversion, no outcome recorded)."""
     stmt = (select(FundingAgreement.id, FundingAgreement.conversion_deadline, Project.title,
                    Project.id, Project.code, Project.pm_id, Institute.director_id,
-                   Project.created_at)
+                   FundingAgreement.decided_at)  # recorded in the tracker: form or import
             .join(Project, Project.id == FundingAgreement.project_id)
             .join(Institute, Institute.id == Project.institute_id)
             .where(FundingAgreement.outcome.is_(None), FundingAgreement.standing()))
     stmt = q.apply(stmt, FundingAgreement.id, FundingAgreement.conversion_deadline, None)
     return [Item(id=r[0], deadline=r[1], title=r[2], project_id=r[3], project=r[4],
-                 director_id=r[6], arrived=r[7],  # the project's: its own not kept
+                 director_id=r[6], arrived=r[7],
                  link=("funding.show", {"project_id": r[3]}))
             for r in _rows(stmt)]
 

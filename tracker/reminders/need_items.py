@@ -25,6 +25,10 @@ def needs_stale(q: Query) -> list[Item]:
         stmt = stmt.where(TechnologyNeed.state_since < end)
     stmt = Query(item_ids=q.item_ids, owner_id=q.owner_id).apply(
         stmt, TechnologyNeed.id, None, None)
+    # Arrived: an imported need keeps its file's Recorded on day, not the import's (no column
+    # keeps that). Its ladder's one rung goes to HQ, the first recipients, whose latest rung
+    # `Ladder.news` sends once whichever the arrival; a rung for another audience would need
+    # an arrival column of its own (review finding 8b).
     return [Item(id=r[0], deadline=local_date(r[1]), title=r[2], arrived=r[5],
                  # The enterprise in each reader's language (`mail._entry` reads `*_en`).
                  extra={"enterprise": r[3], **({"enterprise_en": r[4]} if r[4] else {})},
