@@ -198,3 +198,30 @@ def test_an_agreement_and_a_condition_arrive_when_they_came_in_not_with_their_pr
     open_.project.created_at -= timedelta(days=3 * 365)
     db.session.flush()
     assert {i.id: i.arrived for i in items.conditions_due(items.Query())}[open_.id] == run_at
+
+
+def test_a_record_that_arrived_overdue_is_not_repeated_every_week(app, tmp_path):
+    """Adoption finding F25: 1,470 imported milestones of projects past their end date,
+    overdue since, were listed every week to their PMs for ever (392 items for one). One
+    that arrives overdue is reminded once; the ladder's "then every 7 days" is for what was
+    let pass while the tracker reminded; one made before its deadline repeats as ever."""
+    _admin, _pm = _setting()
+    db.session.commit()
+    now = today()
+    _import(app, tmp_path, "projects", [HEADER, _row(title="Ended", end="2023-05-31")])
+    _import(app, tmp_path, "milestones", [
+        MILESTONE_COLUMNS,
+        ["TEST-2019-0042", "Prototype", "contract_research", "2022-06-30", "", "", ""]])
+    for week in range(4):
+        _scan(app, now + timedelta(days=7 * week))
+    assert [m.audience for m in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.rule == "milestone_due"))] == [OWNER]
+
+
+def test_a_repeat_is_news_only_for_a_record_there_before_its_deadline():
+    steps = (*STEPS[:2], Step("every", OWNER, When.EVERY, 7, ""))
+    ladder = Ladder(steps, {"before": 14, "after": 1, "every": 7}, OWNER)
+    repeat = Rung(OWNER, 15, DEADLINE + timedelta(days=15), False)
+    assert ladder.news([repeat], DEADLINE, date(2026, 5, 1)) == [repeat]
+    assert ladder.news([repeat], DEADLINE, date(2026, 5, 20)) == []
+    assert ladder.news([_rung(OWNER, 1)], DEADLINE, date(2026, 5, 20)) == [_rung(OWNER, 1)]

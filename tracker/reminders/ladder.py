@@ -133,15 +133,24 @@ class Ladder:
         A rung that fires on or after that day is sent as ever. Of those whose day was
         already past when the record arrived, only what is still true is: a reminder before
         the deadline while the deadline is still ahead ("due on 30 June"), and the first
-        recipients' latest rung after it, once, saying the date it was due (then the ladder's
-        repeats carry on from that day). Not the escalations of those past days: nobody was
-        reminded then, so none is owed now (an escalation that falls after the day the record
-        arrived is sent as ever); nor a reminder before a deadline that was past already
-        ("the project ends on ..." three years after it did). A scan for a day before the
-        record arrived (`--as-of` a past day) reads it as there all along."""
+        recipients' latest rung after it, once, saying the date it was due. Not the ladder's
+        repeats after that ("then every 7 days"): they chase a deadline someone let pass while
+        the tracker reminded them, and a record that arrived overdue was never missed so
+        (adoption finding F25: ten years of imported milestones, overdue since, listed every
+        week to their PMs for ever); it stays on its lists, and its escalations that fall
+        after it arrived are sent as ever. Not the escalations of those past days either:
+        nobody was reminded then, so none is owed now; nor a reminder before a deadline that
+        was past already ("the project ends on ..." three years after it did). A scan for a
+        day before the record arrived (`--as-of` a past day) reads it as there all along."""
+        overdue = deadline < arrived
         return [rung for rung in rungs
-                if rung.fire_on >= arrived
-                or (deadline >= arrived if rung.offset < 0 else rung.audience is self.first)]
+                if (rung.fire_on >= arrived and not (overdue and self.is_repeat(rung)))
+                or (rung.fire_on < arrived
+                    and (deadline >= arrived if rung.offset < 0 else rung.audience is self.first))]
+
+    def is_repeat(self, rung: Rung) -> bool:
+        """A rung of its audience's "then every N days", not one of its fixed steps."""
+        return rung.offset not in self.offsets(rung.audience)[0]
 
     def due_on(self, deadline: date) -> date:
         """When the work is due, for subjects and the calendar: the deadline itself, or for a
