@@ -155,7 +155,7 @@ def test_a_misspelt_header_in_its_unit_is_still_offered():
 
 
 def test_headings_are_scaled_only_within_the_file_that_heads_them():
-    assert not headings.scaled("budget_total")
+    assert not headings.scaled("projects", "budget_total")
 
 
 def test_a_full_width_or_yuan_signed_amount_in_wan_is_read_in_wan_alone_and_in_a_list():

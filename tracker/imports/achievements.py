@@ -128,7 +128,7 @@ def rights(text: str) -> list[Right]:
                 else Jurisdiction.CN.value,
                 "status": ledger_lines.choice(_STATUS, status, "rights"),
                 "filed_on": iso_date(filed), "granted_on": iso_date(granted),
-                "attorney_costs": cells.number(costs, "rights", in_yuan=True)}))
+                "attorney_costs": cells.money(costs, ip_columns.ACHIEVEMENTS, "rights")}))
             if not form.validate():
                 raise CellError(ledger_lines.form_errors(form), "rights")
             kind = RightKind(form.kind.data)
@@ -157,10 +157,10 @@ def annuities(text: str) -> list[AnnuityLine]:
             number, year, due, fee, paid_on, paid, reason = pieces + [""] * (7 - len(pieces))
             form = AnnuityForm(formdata=MultiDict({
                 "year_no": year, "due_on": iso_date(due),
-                "fee": cells.number(fee, "annuities", in_yuan=True)}))
+                "fee": cells.money(fee, ip_columns.ACHIEVEMENTS, "annuities")}))
             paid_form = AnnuityPaidForm(formdata=MultiDict({
                 "paid_on": iso_date(paid_on),
-                "amount": cells.number(paid, "annuities", in_yuan=True),
+                "amount": cells.money(paid, ip_columns.ACHIEVEMENTS, "annuities"),
                 "late_fee_reason": reason}))
             is_paid = len(pieces) > 4
             if not form.validate() or (is_paid and not paid_form.validate()):

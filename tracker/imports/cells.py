@@ -21,10 +21,10 @@ from flask_babel import gettext as _
 
 from tracker.display import choice_names, said
 from tracker.display.labels import label
-from tracker.imports import shortened
-from tracker.imports.columns import Column
+from tracker.imports import shortened, wan
+from tracker.imports.columns import Column, Kind
 from tracker.names import half_width
-from tracker.numbers import refuse_wan, ungrouped
+from tracker.numbers import amount_text, refuse_wan, ungrouped
 
 
 class CellError(ValueError):
@@ -73,15 +73,27 @@ def number(text: str, column: str, in_yuan: bool = False) -> str:
     scientific(text := half_width(text), column)  # full-width digits typed as usual
     try:
         refuse_wan(text, in_yuan)
-        return ungrouped(text.strip())
+        return amount_text(text) if in_yuan else ungrouped(text.strip())
     except ValueError as error:  # a separator not grouping thousands
         raise CellError(str(error), column) from None
 
 
-def amount(text: str, column: str) -> Decimal:
-    """An amount (1,500,000 or 1500000.00), refused as the forms' `MoneyField` refuses it."""
+def money(text: str, kind: Kind, column: str) -> str:
+    """An amount in an entry of list column `column` of `kind`, as the amount field reads it:
+    in 万 when the file heads the column so (`wan.money`). The one reader of a list cell's
+    amounts, so a column read here is one whose header is read in 万 (`Column.amounts`,
+    which `wan.headers_of` reads): four were forgotten, their headers in 万 refused (issue
+    13, review), and a column not declared so is refused here, by any test that reads it."""
+    if not kind.column(column).amounts:
+        raise ValueError(f"{kind.name}.{column} holds amounts: declare it amounts=True")
+    return number(wan.money(text, kind.name, column), column, in_yuan=True)
+
+
+def amount(text: str, kind: Kind, column: str) -> Decimal:
+    """An amount of a list cell's entry (1,500,000 or 1500000.00, `money`), refused as the
+    forms' `MoneyField` refuses it."""
     try:
-        value = Decimal(number(text, column, in_yuan=True))
+        value = Decimal(money(text, kind, column))
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
@@ -121,6 +133,17 @@ def unreadable(*columns: str) -> bool:
     table) is not checked either, or the row would be told problems that are not its own."""
     errors = _ROW_ERRORS.get() or []
     return any(column in columns for column, _message in errors)
+
+
+def listed_in_wan(kind: Kind, total: str, column: str, given: dict[str, list[str]],
+                  amounts: Iterable[object]) -> None:
+    """Note list column `column`'s amounts as written in 万 when they look so beside
+    `kind`'s `total` column headed in 万 (`wan.listed_in_yuan`): each kind with a total and
+    a list of its amounts (a project's budget lines, a contract's instalments, an
+    agreement's tranches) asks here."""
+    said = wan.listed_in_yuan(kind, total, column, (given.get(total) or [""])[0], amounts)
+    if said:
+        note(CellError(said, column))
 
 
 def note(error: CellError, column: str = "") -> None:

@@ -50,7 +50,6 @@ from tracker.imports import (
     ledger_lines,
     ledger_order,
     reversal_lines,
-    wan,
 )
 from tracker.imports.adapters import Adapter, _none_for_zero
 from tracker.imports.cells import CellError, iso_date, read, unreadable
@@ -84,8 +83,7 @@ def _round(pieces: list[str]) -> Round:
                           "investor, separated by commas)."), "rounds")
     name, on, pre_money, investors = pieces
     data = MultiDict({"name": name, "on_date": iso_date(on),
-                      "pre_money": cells.number(wan.money(pre_money, "rounds"), "rounds",
-                                                in_yuan=True)})
+                      "pre_money": cells.money(pre_money, columns.COMPANIES, "rounds")})
     lines = [p.strip() for p in ledger_lines.COMMAS.split(investors) if p.strip()]
     if len(lines) > INVESTOR_ROWS:
         raise CellError(_("At most %(n)d investors a round.", n=INVESTOR_ROWS), "rounds")
@@ -98,8 +96,8 @@ def _round(pieces: list[str]) -> Round:
                               "after the lead investor."), "rounds")
         data[f"investors-{i}-name"] = bits[0]
         data[f"investors-{i}-kind"] = _choice(_HOLDER_TYPE, bits[1], "rounds")
-        data[f"investors-{i}-amount"] = cells.number(wan.money(bits[2], "rounds"), "rounds",
-                                                     in_yuan=True)
+        data[f"investors-{i}-amount"] = cells.money(bits[2], columns.COMPANIES,
+                                                    "rounds")
         if lead:
             data[f"investors-{i}-lead"] = "y"
         try:

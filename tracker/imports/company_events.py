@@ -31,7 +31,7 @@ from tracker.errors import Forbidden, Problems
 from tracker.funding import corrections as funding_corrections
 from tracker.funding import services as funding
 from tracker.funding.models import Conversion, ConversionReversal, Disbursement, FundingAgreement
-from tracker.imports import cells, columns, headings, reversal_lines, wan
+from tracker.imports import cells, columns, headings, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.funding_cells import after_conversion, disbursement_records
 from tracker.imports.ledger_lines import cell, choice, form_errors, recorded
@@ -115,7 +115,7 @@ def _exit(column: str, pieces: list[str]) -> Exit:
     kind, on, proceeds, note = pieces + [""] * (4 - len(pieces))
     form = ExitForm(formdata=MultiDict({
         "kind": choice(EXIT_KIND, kind, column), "on_date": iso_date(on),
-        "proceeds": cells.number(wan.money(proceeds, column), column, in_yuan=True),
+        "proceeds": cells.money(proceeds, columns.COMPANIES, column),
         "note": note}))
     if not form.validate():
         raise CellError(form_errors(form), column)

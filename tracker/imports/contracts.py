@@ -25,7 +25,7 @@ from tracker.contracts.forms import INSTALMENT_ROWS, ContractForm
 from tracker.contracts.models import Instalment, Payment, ResearchContract
 from tracker.display.formatting import day, not_a_date
 from tracker.errors import Invalid, Problems, Refused
-from tracker.imports import cells, columns, list_cells, reversal_lines, wan
+from tracker.imports import cells, columns, list_cells, reversal_lines
 from tracker.imports.adapters import Adapter, _rows, correction_reason
 from tracker.imports.cells import CellError, iso_date, read, unreadable
 from tracker.imports.reversal_lines import Reversal
@@ -54,8 +54,7 @@ def instalments(text: str) -> list[tuple[str, str]]:
 
 
 def _instalment(due: str, amount: str) -> tuple[str, str]:
-    return iso_date(due), cells.number(wan.money(amount, "instalments"), "instalments",
-                                         in_yuan=True)
+    return iso_date(due), cells.money(amount, columns.CONTRACTS, "instalments")
 
 
 def payments(text: str) -> list[tuple[int, date, Decimal] | Reversal]:
@@ -71,7 +70,7 @@ def _payment(part: str) -> tuple[int, date, Decimal]:
         raise CellError(_("Write each payment as its instalment's number, the date received "
                           "and the amount, e.g. 1: 2024-07-05: 1000000."), "payments")
     return (int(pieces[0]), _day(pieces[1], "payments"),
-            cells.amount(wan.money(pieces[2], "payments"), "payments"))
+            cells.amount(pieces[2], columns.CONTRACTS, "payments"))
 
 
 def payment_records(contract: ResearchContract) -> list[Payment]:
@@ -219,6 +218,8 @@ class Contracts(Adapter):
         rows = None
         if "instalments" in given:
             rows = read("instalments", instalments, (given["instalments"] or [""])[0])
+            cells.listed_in_wan(columns.CONTRACTS, "amount", "instalments", given,
+                                [amount for _due, amount in rows or ()])
         if rows is None and obj is not None:  # none given, or none read: as recorded
             rows = [(i.due_date.isoformat(), format(i.amount, "f")) for i in obj.instalments]
         data = {}

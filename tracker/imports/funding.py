@@ -28,7 +28,7 @@ from tracker.funding import amendments, corrections
 from tracker.funding import services as funding
 from tracker.funding.forms import CO_FUNDER_ROWS, AgreementForm
 from tracker.funding.models import FundingAgreement
-from tracker.imports import columns, reversal_lines
+from tracker.imports import cells, columns, reversal_lines
 from tracker.imports.adapters import Adapter, correction_reason
 from tracker.imports.cells import read, unreadable
 from tracker.imports.funding_cells import (
@@ -112,6 +112,8 @@ class Funding(Adapter):
         values["decided_by_id"] = int(text.get("decided_by_id") or 0)
         values["tranches"] = (read("tranches", tranches, text["tranches"]) if "tranches" in text
                               else None)
+        cells.listed_in_wan(columns.FUNDING, "committed", "tranches", given,
+                            [tranche[0] for tranche in values["tranches"] or ()])
         values["disbursements"] = (read("disbursements", disbursements, text["disbursements"])
                                    if "disbursements" in text else None)
         values["outcome"] = read("outcome", outcome, text) if "outcome" in text else None

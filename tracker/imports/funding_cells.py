@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.display import said
 from tracker.funding.forms import CO_FUNDER_ROWS, DisbursementForm, OutcomeForm
 from tracker.funding.models import AgreementOutcome, Disbursement, FundingAgreement
-from tracker.imports import cells, form_problems, list_cells, reversal_lines, wan
+from tracker.imports import cells, columns, form_problems, list_cells, reversal_lines
 from tracker.imports.cells import CellError, iso_date
 from tracker.imports.reversal_lines import Reversal
 from tracker.partners import services as partners
@@ -54,7 +54,7 @@ def _tranche(part: str) -> Tranche:
                           "gate or a milestone's title), e.g. 1000000 | gate 1; 2000000 | "
                           "Pilot line."), "tranches")
     gate = _GATE.match(condition)
-    return (cells.amount(wan.money(amount, "tranches"), "tranches"),
+    return (cells.amount(amount, columns.FUNDING, "tranches"),
             int(gate.group(1)) if gate else None,
             None if gate else condition)
 
@@ -84,7 +84,7 @@ def _paid(pieces: list[str], column: str) -> tuple[date, Decimal, str]:
     """Date paid, amount and reference (if any) checked by the payment form's fields (the
     disbursement form, which a co-funder's payment page fills too)."""
     form = DisbursementForm(formdata=MultiDict({
-        "amount": cells.number(wan.money(pieces[1], column), column, in_yuan=True),
+        "amount": cells.money(pieces[1], columns.FUNDING, column),
         "paid_on": iso_date(pieces[0]),
         "reference": pieces[2] if len(pieces) > 2 else ""}))
     if not form.validate():
@@ -124,7 +124,8 @@ def outcome(text: dict[str, str]) -> Outcome | None:
         return None
     form = OutcomeForm(formdata=MultiDict({
         "outcome": text["outcome"], "outcome_on": text.get("outcome_on", ""),
-        "repaid_amount": cells.number(text.get("repaid_amount", ""), "repaid_amount"),
+        "repaid_amount": cells.number(text.get("repaid_amount", ""), "repaid_amount",
+                                      in_yuan=True),
         "substitute": text.get("substitute", ""), "note": text.get("outcome_note", "")}))
     if not form.validate():
         field, messages = next(iter(form_problems.errors(form).items()))

@@ -143,9 +143,10 @@ def headed(kind: Kind, written: dict[str, str], scaled: Iterable[str] = ()) -> I
         _WRITTEN.reset(token)
 
 
-def scaled(key: str) -> bool:
-    """Whether the file being imported heads its column `key` in 万 (`wan`)."""
-    return any(key in keys for keys in (_SCALED.get() or {}).values())
+def scaled(kind: str, key: str) -> bool:
+    """Whether the file being imported heads column `key` of kind `kind` (its name) in 万
+    (`wan`): of that kind alone, as a companies and grants run heads both at once."""
+    return key in (_SCALED.get() or {}).get(kind, ())
 
 
 def named(kind: Kind, key: str) -> str:

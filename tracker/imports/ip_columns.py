@@ -26,7 +26,7 @@ ACHIEVEMENTS = Kind("achievements", _l("Achievements and IP rights"), (
                    "semicolons, e.g. patent | Sensor housing | CN202410123456.7 | granted | "
                    "2024-03-01 | 2025-06-30 | invention; know_how | Curing recipe | | filed. "
                    "A right is found again by its kind, number and jurisdiction (know-how by "
-                   "its title).")),
+                   "its title)."), amounts=True),
     Column("annuities", _l("Patent annuities"),
            note=_l("Patent number | patent year | due on | fee (CNY) | paid on | amount paid "
                    "| surcharge reason, separated by semicolons: paid on and amount paid once "
@@ -36,7 +36,8 @@ ACHIEVEMENTS = Kind("achievements", _l("Achievements and IP rights"), (
                    "900; "
                    "CN202410123456.7 | 4 | 2027-03-01 | 1200 | 2027-05-10 | 1260 | paid late. "
                    "The patent is named by its number as the register compares it: spaces, "
-                   "full-width characters and the office's prefix (CN, ZL) aside.")),
+                   "full-width characters and the office's prefix (CN, ZL) aside."),
+           amounts=True),
 ), key=("project_id", "title"))
 
 IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
@@ -65,7 +66,7 @@ IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
                    "reported, separated by semicolons, e.g. 2024-04-10: 1200000; 2024-07-08: "
                    "900000. A report reversed is followed by its period's report again, e.g. "
                    "2024-04-10: 1200000; reversal | 1 | 2024-04-20 | VAT included; 2024-04-25: "
-                   "1100000."), reversible=True),
+                   "1100000."), reversible=True, amounts=True),
     Column("receipts", _l("Income received"),
            note=_l("Date received | amount | what it pays (upfront, royalty or other) | the "
                    "report's number in Royalty reports (for a royalty) | costs deducted | "
@@ -77,5 +78,5 @@ IP_DEALS = Kind("ip_deals", _l("Transfers and licences"), (
                    "commas, e.g. 2022-05-02 | 60000 | royalty | 1 | 2000 | | li@example.cn: "
                    "70, Wang Wu: 30 (checked as the contributors' table is: they add up to "
                    "100). The export writes a receipt's shares when they are not the "
-                   "achievement's today."), reversible=True),
+                   "achievement's today."), reversible=True, amounts=True),
 ), key=("project_id", "achievement", "enterprise_id", "kind", "signed_on"))

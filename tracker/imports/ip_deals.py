@@ -84,7 +84,7 @@ def _report(part: str) -> Report:
         "1200000."))
     form = ReportForm(formdata=MultiDict({
         "received_on": iso_date(received),
-        "base_amount": cells.number(base, "reports", in_yuan=True)}))
+        "base_amount": cells.money(base, ip_columns.IP_DEALS, "reports")}))
     if not form.validate():
         raise CellError(ledger_lines.form_errors(form), "reports")
     return (form.received_on.data, form.base_amount.data)
@@ -108,8 +108,9 @@ def _receipt(part: str) -> Receipt:
         raise CellError(_("A royalty names its report by its number in the reports column (1 "
                           "is the first)."), "receipts")
     form = IncomeForm(formdata=MultiDict({
-        "received_on": iso_date(received), "amount": cells.number(amount, "receipts", in_yuan=True),
-        "costs": cells.number(costs, "receipts", in_yuan=True), "note": note,
+        "received_on": iso_date(received),
+        "amount": cells.money(amount, ip_columns.IP_DEALS, "receipts"),
+        "costs": cells.money(costs, ip_columns.IP_DEALS, "receipts"), "note": note,
         "pays": ledger_lines.choice(_PAYS, pays, "receipts")}))
     if not form.validate():
         raise CellError(ledger_lines.form_errors(form), "receipts")

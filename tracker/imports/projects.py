@@ -22,7 +22,7 @@ from tracker.errors import Invalid, Problems
 from tracker.gates import dating, decision_checks, decisions
 from tracker.gates import services as gates
 from tracker.gates.models import Outcome
-from tracker.imports import cells, columns, holds, list_cells, project_changes, route_cells, wan
+from tracker.imports import cells, columns, holds, list_cells, project_changes, route_cells
 from tracker.imports.adapters import Adapter, _none_for_zero, _rows
 from tracker.imports.cells import CellError, note, read
 from tracker.organisations.listing import needs_named
@@ -163,8 +163,7 @@ def _budget_lines(text: str) -> list[tuple[str, str]]:
 
 
 def _budget_line(category: str, amount: str) -> tuple[str, str]:
-    return category, cells.number(wan.money(amount, "budget_lines"), "budget_lines",
-                                   in_yuan=True)
+    return category, cells.money(amount, columns.PROJECTS, "budget_lines")
 
 
 def check_new(pm: User, values: dict, passed: dict[int, date],
@@ -281,6 +280,8 @@ class Projects(Adapter):
         lines = None
         if "budget_lines" in given:
             lines = read("budget_lines", _budget_lines, (given["budget_lines"] or [""])[0])
+            cells.listed_in_wan(columns.PROJECTS, "budget_total", "budget_lines", given,
+                                [amount for _category, amount in lines or ()])
         if lines is None:  # none given, or none read: as recorded
             lines = ([(b.category, format(b.amount, "f")) for b in obj.budget_lines]
                      if obj is not None else [])

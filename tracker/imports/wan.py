@@ -16,7 +16,8 @@ and exit) is read in 万 when its header says so (付款节点（万元）); hea
 amounts are in 元, whatever another column's header says. An export writes 元, as every
 file does.
 
-A cell of a column in 万 that writes its own 万 (50万, 50万元) is 50 万 as well. A cell is read
+A cell of a column in 万 that writes its own 万 (50万, 50万元) is 50 万 as well, one that writes
+its own 元 (320元) is 320 元: the cell's unit is its own. A cell is read
 as the amount field reads one (full-width digits and point, ¥, grouped thousands: `in_yuan`),
 so what the field could read as an amount is never handed to it unscaled: anything else is
 left as written, for the field to refuse, saying what it takes.
@@ -25,7 +26,10 @@ left as written, for the field to refuse, saying what it takes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
 
 from tracker.display import said
 from tracker.imports import headings
@@ -61,11 +65,14 @@ def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
 
 
 def headed_in_wan(header: object) -> str:
-    """A money column's header (a lazy string: 预算总额（元）) with its unit in 万, in the
-    reader's language, said again in the language of whoever reads it later: 预算总额（万元）,
-    Budget total (10k CNY)."""
-    chinese = header_in(header, "zh_CN").replace("（元）", "（万元）")
-    english = header_in(header, "en").replace("(CNY)", "(10k CNY)")
+    """A money column's header (a lazy string: 预算总额（元）) with its unit in 万, a list
+    column's with the unit after it (预算科目（万元）), in the reader's language, said again in
+    the language of whoever reads it later: 预算总额（万元）, Budget total (10k CNY)."""
+    chinese, english = header_in(header, "zh_CN"), header_in(header, "en")
+    chinese = (chinese.replace("（元）", "（万元）") if "（元）" in chinese
+               else f"{chinese}（万元）")
+    english = (english.replace("(CNY)", "(10k CNY)") if "(CNY)" in english
+               else f"{english} (10k CNY)")
     return said.named(english if str(header) == header_in(header, "en") else chinese,
                       chinese, english)
 
@@ -81,6 +88,8 @@ def in_yuan(text: str) -> str:
     written = _OWN_WAN.sub("", half_width(text).strip())
     if not written or "e" in written.casefold():  # 1.2E+07: the field says its digits are lost
         return text
+    if written.endswith("元"):  # its own unit, as 50万 is: 320元 is 320 元, read by the field
+        return text
     try:
         amount = Decimal(amount_text(written))
     except (InvalidOperation, ValueError):
@@ -90,7 +99,29 @@ def in_yuan(text: str) -> str:
     return format((amount * TIMES).normalize(), "f")
 
 
-def money(text: str, column: str) -> str:
-    """An amount in an entry of list column `column` (its key), in 元: in 万 when the file
-    heads the column in 万 (`headings.scaled`)."""
-    return in_yuan(text) if headings.scaled(column) else text
+def listed_in_yuan(kind: Kind, total: str, column: str, whole: str,
+                   amounts: Iterable[object]) -> str:
+    """Why list column `column`'s amounts look written in 万 though read in 元, or empty:
+    `kind`'s `total` column (its value `whole`, in 元) was headed in 万 and `column` was not,
+    and its amounts add up to no more than the total divided by 10,000. Budget lines of 100,
+    150 and 50 on a total of 300万 were stored as 300 元, silently (issue 13, adoption F6)."""
+    if not headings.scaled(kind.name, total) or headings.scaled(kind.name, column):
+        return ""
+    try:
+        whole_amount, added = Decimal(whole), sum(Decimal(str(a)) for a in amounts)
+    except (InvalidOperation, ValueError):
+        return ""  # refused in its own column
+    if added <= 0 or added * TIMES > whole_amount:
+        return ""
+    return _("These amounts add up to %(added)s, the total, %(total)s, to %(whole)s, read in "
+             "10,000 yuan as its header says: they look written in 10,000 yuan too. Head this "
+             "column %(header)s to read them so, or write them in yuan.",
+             added=format(added.normalize(), "f"), total=headings.named(kind, total),
+             whole=format(whole_amount.normalize(), "f"),
+             header=headed_in_wan(kind.column(column).header))
+
+
+def money(text: str, kind: str, column: str) -> str:
+    """An amount in an entry of list column `column` (its key) of kind `kind` (its name), in
+    元: in 万 when the file heads the column in 万 (`headings.scaled`)."""
+    return in_yuan(text) if headings.scaled(kind, column) else text
