@@ -30,18 +30,11 @@ def ungrouped(text: str) -> str:
         "100000); decimals follow a point (62.5).", value=text))
 
 
-# The 元 a sheet writes after an amount in 元 (3000000元, 3,000,000.00 元); not a 万元.
-_YUAN_AFTER = re.compile(r"(?<!万)\s*元\Z")
-
-
 def amount_text(text: str) -> str:
     """An amount as the amount field reads it, for `Decimal`: without its yuan sign (¥ or
-    ￥) or the 元 after it (3000000元, issue 13, adoption F15: refused "enter an amount"),
-    and its thousands separators (`ungrouped`), a typographic minus sign as a hyphen.
-    Read so by every amount field, every amount of an import's list cell (`imports.cells`)
-    and an import's cell in 万 (`imports.wan.in_yuan`)."""
-    plain = _YUAN_AFTER.sub("", text.replace("¥", "").replace("￥", "").strip())
-    return ungrouped(plain.strip().replace("\u2212", "-"))
+    ￥) and its thousands separators (`ungrouped`), a typographic minus sign as a hyphen.
+    Read so by every amount field and by an import's cell in 万 (`imports.wan.in_yuan`)."""
+    return ungrouped(text.replace("¥", "").replace("￥", "").strip().replace("\u2212", "-"))
 
 
 # An amount written in 万 (ten thousands): 50万, 100万元, 1.5 万人民币.

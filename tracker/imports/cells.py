@@ -24,7 +24,7 @@ from tracker.display.labels import label
 from tracker.imports import shortened, wan
 from tracker.imports.columns import Column, Kind
 from tracker.names import half_width
-from tracker.numbers import amount_text, refuse_wan, ungrouped
+from tracker.numbers import refuse_wan, ungrouped
 
 
 class CellError(ValueError):
@@ -73,7 +73,7 @@ def number(text: str, column: str, in_yuan: bool = False) -> str:
     scientific(text := half_width(text), column)  # full-width digits typed as usual
     try:
         refuse_wan(text, in_yuan)
-        return amount_text(text) if in_yuan else ungrouped(text.strip())
+        return ungrouped(text.strip())
     except ValueError as error:  # a separator not grouping thousands
         raise CellError(str(error), column) from None
 

@@ -16,8 +16,7 @@ and exit) is read in 万 when its header says so (付款节点（万元）); hea
 amounts are in 元, whatever another column's header says. An export writes 元, as every
 file does.
 
-A cell of a column in 万 that writes its own 万 (50万, 50万元) is 50 万 as well, one that writes
-its own 元 (320元) is 320 元: the cell's unit is its own. A cell is read
+A cell of a column in 万 that writes its own 万 (50万, 50万元) is 50 万 as well. A cell is read
 as the amount field reads one (full-width digits and point, ¥, grouped thousands: `in_yuan`),
 so what the field could read as an amount is never handed to it unscaled: anything else is
 left as written, for the field to refuse, saying what it takes.
@@ -87,8 +86,6 @@ def in_yuan(text: str) -> str:
     to refuse, saying what it takes."""
     written = _OWN_WAN.sub("", half_width(text).strip())
     if not written or "e" in written.casefold():  # 1.2E+07: the field says its digits are lost
-        return text
-    if written.endswith("元"):  # its own unit, as 50万 is: 320元 is 320 元, read by the field
         return text
     try:
         amount = Decimal(amount_text(written))
