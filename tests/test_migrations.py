@@ -61,8 +61,8 @@ def demo_database(empty_database: str, demo_template: str) -> str:
 # organisation down to before they change its rows, newest first. The walk down is shared:
 # each is reached once a test process, from the one above it, instead of from head in every
 # test (a test asking for another revision fails until it is added here).
-DEMO_STOPS = ("0113", "0111", "0102", "0101", "0099", "0097", "0093", "0091", "0083", "0082",
-              "0081", "0080", "0072", "0071", "0064", "0055", "0052", "0044", "0037")
+DEMO_STOPS = ("0114", "0113", "0111", "0102", "0101", "0099", "0097", "0093", "0091", "0083",
+              "0082", "0081", "0080", "0072", "0071", "0064", "0055", "0052", "0044", "0037")
 # Each stop reached: the demo organisation at that revision (a SQLite file or a PostgreSQL
 # database), for every test of the process.
 _DEMO_AT: dict[str, str] = {}

@@ -202,9 +202,10 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
                              revisit_after: date | None = None) -> GateDecision:
     """A decision taken before the tracker at the gate closing the project's phase (a GO, a
     CONDITIONAL GO, a KILL or a HOLD), brought in by an import: it names the import and, as
-    its decider and chair, the HQ admin who imported it. A KILL needs its rationale and a HOLD
-    a revisit date (`check_imported_outcome`; `revisit_after`: the day of the HOLD, which
-    its revisit date follows, past or not); a CONDITIONAL GO its conditions
+    its decider, the HQ admin who imported it; its review has no chair (no panel sat in the
+    tracker: pages say so, and no one is reminded or told as its chair). A KILL needs its
+    rationale and a HOLD a revisit date (`check_imported_outcome`; `revisit_after`: the day
+    of the HOLD, which its revisit date follows, past or not); a CONDITIONAL GO its conditions
     (`check_imported_conditions`), each open, met or cleared, which its audit record lists.
     The phase changes through `change_phase`, so the project goes on (or stays ended) as if
     decided in the tracker: an open condition holds back the next gate. Its day is one the
@@ -235,7 +236,6 @@ def record_imported_decision(actor: User, project: Project, decided_on: datetime
     problems.raise_any()
     review = open_request(actor, project, gate)
     review.requested_at = decided_on  # as far as the tracker knows: not the import's moment
-    review.chair_id = actor.id
     review.state = ReviewState.DECIDED
     if outcome in (Outcome.GO, Outcome.CONDITIONAL_GO):
         targets = lifecycle.go_targets(review.phase)

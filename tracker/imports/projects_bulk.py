@@ -305,8 +305,9 @@ class ProjectBatch(Batch):
         if not reviews:
             return
         admin = self.actor
-        # Requested when decided, as record_imported_decision dates it: not at the import.
-        made = self._reviews([(pid, r["gate"], admin.id, ReviewState.DECIDED, admin.id,
+        # Requested when decided, as record_imported_decision dates it: not at the import;
+        # no chair, as no panel sat in the tracker.
+        made = self._reviews([(pid, r["gate"], admin.id, ReviewState.DECIDED, None,
                                r["decided_at"]) for pid, r, _c, _d in reviews])
         decisions = []
         for (pid, r, _c, _d), (_rid, criteria) in zip(reviews, made, strict=True):

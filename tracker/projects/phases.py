@@ -47,9 +47,11 @@ def _may_take(actor: User, project: Project, step: Step,
         # A submission before the tracker is recorded by the HQ admin who imports it.
         return ImportRun.can_import(actor) if imported_in_id else project.can_prepare(actor)
     if step in (Step.GO, Step.HOLD) or (step is Step.KILL and project.phase is not Phase.ON_HOLD):
-        # Gate decisions: recorded by the chair of that review.
+        # Gate decisions: recorded by the chair of that review; one taken before the tracker
+        # (no chair) by the HQ admin who imports it.
         return decision is not None and decision.decided_by_id == actor.id and (
-            decision.review.can_decide(actor))
+            ImportRun.can_import(actor) if decision.imported_in_id
+            else decision.review.can_decide(actor))
     return Project.can_decide_hold(actor)
 
 
