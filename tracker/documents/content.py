@@ -5,7 +5,8 @@ Built from what does not change once recorded: a gate decision and the snapshot 
 it was taken on (a correction is a new decision, so a new document); for the task agreement,
 the project's plan as it stands (a change of the plan makes the next task agreement differ).
 Nothing here reads the clock: the date a document carries is the decision's, or the day it is
-issued, given by the caller.
+issued, given by the caller (a decision imported as history: the day it is issued, which the
+document says beside the decision's).
 """
 
 from __future__ import annotations
@@ -88,6 +89,13 @@ def build(kind: DocumentKind, project: Project, decision: GateDecision | None, l
     with force_locale(language):
         body = _BUILDERS[kind](project, decision)
         dated = local_date(decision.decided_at) if decision is not None else issued_on
+        if decision is not None and decision.imported_in_id is not None:
+            # Taken before the tracker: issued now, dated the day it is issued, and saying
+            # so (dated the decision's day, it would read as sent then; issue 13, F21).
+            body["fields"] = [*body["fields"], [_("Date issued"), _(
+                "%(issued)s, for a decision taken on %(day)s before the tracker (imported)",
+                issued=day(issued_on), day=day(dated))]]
+            dated = issued_on
         return {
             "kind": kind.value, "language": language, "number": number, "layout": LAYOUT,
             "letterhead": wording["letterhead"], "title": wording["title"],

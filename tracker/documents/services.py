@@ -34,6 +34,7 @@ from tracker.documents.render import FontMissing, render
 from tracker.documents.wording import default_template
 from tracker.errors import Forbidden, Invalid, Problems, Refused
 from tracker.files import services as files
+from tracker.organisations.models import Headquarters
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -43,10 +44,17 @@ if TYPE_CHECKING:
 WORDING_FIELDS = ("letterhead", "title", "opening", "closing", "issuer")
 
 
-def template_for(kind: DocumentKind) -> DocumentTemplate:
-    """HQ's wording of `kind`, or the default one (unsaved) until HQ saves it."""
+def template_for(kind: DocumentKind, hq: Headquarters | None = None) -> DocumentTemplate:
+    """HQ's wording of `kind`, or the default one (unsaved) until HQ saves it, headed with
+    the names of `hq` (a project's), else of the headquarters when there is only one (the
+    wording pages, which no project names)."""
     saved = db.session.scalar(select(DocumentTemplate).where(DocumentTemplate.kind == kind))
-    return saved or default_template(kind)
+    if saved is not None:
+        return saved
+    if hq is None:
+        found = db.session.scalars(select(Headquarters).order_by(Headquarters.id).limit(2)).all()
+        hq = found[0] if len(found) == 1 else None
+    return default_template(kind, hq)
 
 
 def none_called_for(project: Project) -> str:
@@ -66,7 +74,7 @@ def issue(actor: User, kind: DocumentKind, project: Project, decision: GateDecis
     if (kind, decision) not in contents.documents_of(project):
         raise Refused(_("This record does not call for that document (yet)."))
     db.lock(project)  # numbers are given one at a time
-    wording = template_for(kind).in_language(language)
+    wording = template_for(kind, project.hq).in_language(language)
     issued_on = today()
     same = _latest(kind, project, decision, language)
     if same is not None and same.content == contents.build(

@@ -1,10 +1,20 @@
 """The wording each kind of document starts with, in both languages, until HQ edits it
 (/admin/documents). Chinese is the document's language by default; the English is a faithful
-rendering for partners abroad, not a translation catalogue entry: HQ edits both as text."""
+rendering for partners abroad, not a translation catalogue entry: HQ edits both as text.
+The letterhead and the issuer are the headquarters' own names (those given to `flask hq
+create`), never an anonymous "产业技术研究院" (issue 13, adoption finding F21)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tracker.documents.models import DocumentKind, DocumentTemplate
+
+if TYPE_CHECKING:
+    from tracker.organisations.models import Headquarters
+
+GENERIC, GENERIC_EN = "产业技术研究院", "Industrial Technology Research Institute"
+OFFICE_EN = "Project Management Office"
 
 DEFAULTS: dict[DocumentKind, dict[str, str]] = {
     DocumentKind.APPROVAL_NOTICE: {
@@ -49,6 +59,15 @@ DEFAULTS: dict[DocumentKind, dict[str, str]] = {
 }
 
 
-def default_template(kind: DocumentKind) -> DocumentTemplate:
-    """An unsaved template of `kind` with the default wording."""
-    return DocumentTemplate(kind=kind, **DEFAULTS[kind])
+def default_template(kind: DocumentKind, hq: Headquarters | None) -> DocumentTemplate:
+    """An unsaved template of `kind` with the default wording, headed and signed with `hq`'s
+    names (its Chinese name where it has no English one); the generic ones without an HQ."""
+    wording = dict(DEFAULTS[kind])
+    if hq is not None:
+        name_en = hq.name_en or hq.name
+        for field in ("letterhead", "issuer"):
+            wording[field] = wording[field].replace(GENERIC, hq.name)
+        wording["letterhead_en"] = wording["letterhead_en"].replace(GENERIC_EN, name_en)
+        if wording["issuer_en"] == OFFICE_EN:
+            wording["issuer_en"] = f"{name_en} {OFFICE_EN}"
+    return DocumentTemplate(kind=kind, **wording)
