@@ -33,7 +33,13 @@ and a short form, so cut, is
   short for On hold; nor ending with a word that goes before one (已), nor beginning with one
   that goes after one (中);
 - naming one choice of the enum only: one several choices share (专家: 总部评审专家 and
-  外部专家) is refused, naming them (`Names.read` gives them all).
+  外部专家) is refused, naming them (`Names.read` gives them all). One that drops a marker of
+  aspect or voice (已 done, 中 ongoing, 被 done to) is short for every choice whose label
+  holds the words it keeps, in any order: 设立公司 may be 已设立公司 (spun off) or 公司设立
+  (spin-off), 销项 已销项 (cleared) or 未销项 (open), so both are refused, naming the two.
+  Where no other label holds them it reads as the one (验收, 结题, 豁免, 对接, 签约, 转股,
+  归还, 暂缓), listed on the run as every short form is (`tracker.imports.shortened`): taking
+  已 for a negation would refuse the words adopters write.
 
 A value or a whole label always wins over a short form: "Submitted" is the state Submitted,
 not "Submitted late" shortened. Every name is compared `folded`: widths, case, spaces,
@@ -45,7 +51,8 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -69,6 +76,9 @@ _JOINING = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on
 # the odd one of a run (进行|中, 国家|级), which begins none.
 _BEFORE = frozenset("已被由按该")
 _AFTER = frozenset("中级性制")
+# Markers of aspect and voice a short form may drop (验收 for 已验收, 暂缓 for 暂缓中), unless
+# another choice's label holds the words it keeps (设立公司: 已设立公司 or 公司设立?).
+_MARKERS = frozenset("已中被")
 _ALONE = frozenset(w for w in _BEFORE | _NEGATIONS | _JOINING if _HAN.fullmatch(w))
 MIN_LENGTH = 2
 
@@ -131,13 +141,12 @@ def _may_be(kept: list[str], before: list[str]) -> bool:
                 or last in _BEFORE or first in _AFTER)
 
 
-def short_forms(label: str, known: frozenset[str] = frozenset()) -> set[str]:
-    """The short forms of `label` (see above), folded, whatever the other labels; `known`: the
-    tracker's labels (`tracker_words`)."""
+def _cuts(label: str, known: frozenset[str]) -> Iterator[tuple[str, list[str]]]:
+    """Each short form of `label` (see above), folded, with its words, whatever the other
+    labels; `known`: the tracker's labels (`tracker_words`)."""
     parts = [label]
     if (bracketed := _BRACKETED.match(label)) is not None:
         parts += [p for p in bracketed.groups() if p.strip()]
-    found = set()
     for part in parts:
         cut = words(part, known)
         if part != label and _negates(words(label.replace(part, "", 1), known)):
@@ -145,9 +154,20 @@ def short_forms(label: str, known: frozenset[str] = frozenset()) -> set[str]:
         for n in range(1, len(cut) + (part != label)):
             for kept, before in ((cut[:n], []), (cut[len(cut) - n:], cut[:len(cut) - n])):
                 form = folded("".join(kept))
-                if _may_be(kept, before) and len(form) >= MIN_LENGTH:
-                    found.add(form)
-    return found - {folded(label)}
+                if _may_be(kept, before) and len(form) >= MIN_LENGTH and form != folded(label):
+                    yield form, kept
+
+
+def short_forms(label: str, known: frozenset[str] = frozenset()) -> set[str]:
+    """The short forms of `label` (see above), folded, whatever the other labels; `known`: the
+    tracker's labels (`tracker_words`)."""
+    return {form for form, _kept in _cuts(label, known)}
+
+
+def _drops_marker(label: str, kept: list[str], known: frozenset[str]) -> bool:
+    """Whether a short form of `label`, its words `kept`, drops a marker of aspect or voice
+    (已 done, 中 ongoing, 被 done to): 设立公司 of 已设立公司, 暂缓 of 暂缓中."""
+    return bool(set(Counter(words(label, known)) - Counter(kept)) & _MARKERS)
 
 
 @dataclass(frozen=True)
@@ -172,11 +192,22 @@ def names(labels: Mapping[str, Iterable[str]], known: frozenset[str] = frozenset
     for value, texts in labels.items():
         exact[folded(value)] = value
         exact.update((folded(text), value) for text in texts)
-    short: dict[str, list[str]] = {}
+    worded = {value: [set(words(text, known)) for text in texts]
+              for value, texts in labels.items()}
+    short: dict[str, set[str]] = {}
     for value, texts in labels.items():
-        for form in set().union(*(short_forms(t, known) for t in texts)) - exact.keys():
-            short.setdefault(form, []).append(value)
-    return Names(exact, {form: tuple(values) for form, values in short.items()})
+        for text in texts:
+            for form, kept in _cuts(text, known):
+                if form in exact:
+                    continue
+                short.setdefault(form, set()).add(value)
+                if _drops_marker(text, kept, known):
+                    # 设立公司 may be 已设立公司 or 公司设立: short for both, so refused.
+                    short[form].update(other for other, held in worded.items()
+                                       if any(set(kept) <= words_of for words_of in held))
+    order = list(labels)
+    return Names(exact, {form: tuple(sorted(values, key=order.index))
+                         for form, values in short.items()})
 
 
 @cache
