@@ -54,5 +54,6 @@ def test_the_funding_outcome_lists_only_the_outcomes_its_form_records():
     [outcome] = [c for c in KINDS["funding"].columns if c.key == "outcome"]
     with force_locale("en"):
         note = str(column_notes.shown(outcome))
-    assert "<code>grant</code>, <code>repaid</code>, <code>substituted</code>" in note
+    assert ("Closed as a grant (<code>grant</code>), Repaid (<code>repaid</code>), Substituted by "
+            "another project (<code>substituted</code>)") in note
     assert "converted" not in note

@@ -104,7 +104,7 @@ def test_ended_in_a_phase_no_gate_closes_is_told_the_phases_a_gate_closes():
     [ended_in] = [c for c in KINDS["projects"].columns if c.key == "ended_in"]
     with force_locale("en"):
         said = how_to_fill(ended_in, "`{}`".format)
-    assert "`spin_off` (or its label" in said and "on_hold" not in said
+    assert "Spin-off (`spin_off`), each by its label" in said and "on_hold" not in said
 
 
 def test_a_closed_project_no_change_of_phase_dates_takes_no_history():

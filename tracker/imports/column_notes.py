@@ -15,7 +15,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from tracker.display.said import listed
+from tracker.display.labels import label
+from tracker.display.said import aside, listed
 from tracker.imports.column_types import Column, Kind
 
 
@@ -37,15 +38,28 @@ def how_to_fill(column: Column, code: Callable[[str], str] = str,
         former = listed(str(header) for header in column.aliases)
         said.append(text(_("A file headed %(former)s, as before, is read too.", former=former)))
     if column.choices is not None:
-        codes = listed(code(c.value) for c in column.offered or column.choices)
-        if column.shortened:
-            choices = _("One of: %(codes)s (or its label in either language, whole or "
-                        "shortened as people write it).", codes="\0")
-        else:
-            choices = _("One of: %(codes)s (or its whole label in either language: a "
-                        "shortened label is not read here).", codes="\0")
-        said.append(text(choices).replace("\0", codes))
+        said.append(text(_choices_sentence(column)).replace("\0", choices(column, code, text)))
     return " ".join(said)
+
+
+def choices(column: Column, code: Callable[[str], str] = str,
+            text: Callable[[str], str] = str) -> str:
+    """The choices a column offers, each by its label in the reader's language and its code:
+    已验收（accepted）, Accepted (accepted). The code alone told a Chinese reader nothing of
+    which choice it was (issue 13)."""
+    labels = {member.value: str(label(member)) for member in column.offered or column.choices}
+    # A label holding a comma of its own (Filed, pending) keeps the choices apart (；/ "; ").
+    apart = any(mark in words for words in labels.values() for mark in ",，")
+    return listed([text(words) + text(aside("\0")).replace("\0", code(value))
+                   for value, words in labels.items()], apart=apart)
+
+
+def _choices_sentence(column: Column) -> str:
+    if column.shortened:
+        return _("One of: %(choices)s, each by its label in either language (whole or "
+                 "shortened as people write it) or its code.", choices="\0")
+    return _("One of: %(choices)s, each by its whole label in either language or its code (a "
+             "shortened label is not read here).", choices="\0")
 
 
 def shown(column: Column) -> Markup:
