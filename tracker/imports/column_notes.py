@@ -33,10 +33,10 @@ def how_to_fill(column: Column, code: Callable[[str], str] = str,
     said = [text(str(column.note))] if column.note else []
     if column.reversible:
         said.append(text(reversal_note()))
-    if column.aliases:
-        # In the reader's language, as the page around it (tests/test_language_walk.py).
-        former = listed(str(header) for header in column.aliases)
-        said.append(text(_("A file headed %(former)s, as before, is read too.", former=former)))
+    # In the reader's language, as the page around it (tests/test_language_walk.py).
+    if before := [str(header) for header in column.aliases if str(header)]:
+        said.append(text(_("A file headed %(former)s, as before, is read too.",
+                           former=listed(before))))
     if column.choices is not None:
         said.append(text(_choices_sentence(column)).replace("\0", choices(column, code, text)))
     return " ".join(said)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from tracker.names import half_width
@@ -62,7 +62,8 @@ class Column:
     offered: tuple[enum.Enum, ...] | None = None
     # Former headers (lazy strings), still read in every language: a file made before the
     # header took its form's label (`field`: "Field", now "Field as described") imports as
-    # it did (`columns.headers_of`); the notes name them (`column_notes.how_to_fill`).
+    # it did (`columns.headers_of`); the notes name them (`column_notes.how_to_fill`). A
+    # former translation alone (the English header unchanged) is a `Former`.
     aliases: tuple[object, ...] = ()
     # The headers adopters' own registers give the column (lazy strings, read in every
     # language as `aliases` are, not said in the notes: the template keeps its header): the
@@ -77,6 +78,10 @@ class Column:
     # A list cell whose entries carry amounts in 元 (a contract's instalments): headed with a
     # unit in 万 after its header, its amounts are read in 万 (`tracker.imports.wan`).
     amounts: bool = False
+
+    def headers_before(self, locale: str) -> list[str]:
+        """Its former headers (`aliases`) in `locale`: a `Former` only in its own language."""
+        return [text for alias in self.aliases if (text := header_in(alias, locale))]
 
     @property
     def is_code(self) -> bool:
@@ -131,6 +136,21 @@ class Kind:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+
+@dataclass(frozen=True)
+class Former:
+    """A header's former text in one language, where the header's English stayed as it was:
+    结束或暂停时所在阶段 for "Ended or held in" until HOLD became 暂缓 in every Chinese message
+    (issue 13). A template downloaded before is read as it was (`Column.aliases`); in another
+    language it reads as nothing, as a lazy string reads as each language's text."""
+
+    language: str  # as a locale's language: zh
+    text: str
+
+    def __str__(self) -> str:
+        locale = get_locale()
+        return self.text if locale is not None and locale.language == self.language else ""
 
 
 def header_in(header: object, locale: str) -> str:

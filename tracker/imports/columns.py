@@ -18,6 +18,7 @@ from tracker.imports.column_types import (
     DATE_NOTE,
     NAME_EN_NOTE,
     Column,
+    Former,
     Kind,
     Need,
     Ref,
@@ -36,7 +37,9 @@ from tracker.projects.lifecycle import GATE_PHASE, Phase
 from tracker.projects.models import ProjectType
 
 # The header of an institute's and a project's `field` before it read as the form's label
-# (a newcomer read "Field" in the file and "Field as described" on the form).
+# (a newcomer read "Field" in the file and "Field as described" on the form). A header whose
+# Chinese alone changed keeps its former Chinese as a `Former` (gate is 阶段门, HOLD 暂缓, a
+# tranche 拨付批次 in every message now): tests/imports/test_headers_ever_published.py.
 FIELD_HEADERS_BEFORE = (_l("Field"),)
 # What adopters' own registers head a city and a founding date with (issue 13, F1, F3).
 CITY_HEADERS = (_l("City located in"), _l("Located in"))
@@ -176,7 +179,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
            note=_l("Any phase; each gate passed on the way is recorded as an imported GO, "
                    "and the last decision of a project ended or held as an imported GO "
                    "(completed), KILL or HOLD.")),
-    Column("gates_passed_on", _l("Gates passed on"),
+    Column("gates_passed_on", _l("Gates passed on"), aliases=(Former("zh", "关口通过日期"),),
            note=_l("The date of each decision, e.g. 1: 2024-03-01; 2: 2025-06-30, for every "
                    "gate the project's route passes and those only (those before its phase; "
                    "for a project ended or held, up to the gate of the phase it ended or was "
@@ -193,7 +196,7 @@ PROJECTS = Kind("projects", _l("Projects"), (
                    "neither is in the future nor before the decision, and it was cleared after "
                    "it was met.")),
     Column("ended_in", _l("Ended or held in"), choices=Phase, offered=tuple(GATE_PHASE.values()),
-           decides=True,
+           decides=True, aliases=(Former("zh", "结束或暂停时所在阶段"),),
            note=_l("For a project completed, terminated, rejected or on hold: the phase whose "
                    "gate decided it (empty: contract research; proposal review for a rejected "
                    "one). Its date is that gate's in Gates passed on.")),
@@ -275,7 +278,7 @@ FUNDING = Kind("funding", _l("Allocation-investment agreements"), (
     Column("signed_on", _l("Signed on"), True, note=DATE_NOTE, is_date=True),
     Column("conversion_deadline", _l("Conversion deadline"), True, note=DATE_NOTE,
            is_date=True),
-    Column("tranches", _l("Tranches"),
+    Column("tranches", _l("Tranches"), aliases=(Former("zh", "分期拨付"),),
            note=_l("Amount | released when (gate 1 to 4, or the title of one of the "
                    "project's milestones), separated by semicolons, e.g. 1000000 | gate 1; "
                    "2000000 | Pilot line. Numbered in this order."), amounts=True),

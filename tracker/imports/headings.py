@@ -120,8 +120,9 @@ def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
         found[heading_key(column.key)] = column.key
         found[heading_key(column.shown)] = column.key
         for locale in languages:
-            for header in (column.header, *column.aliases, *column.synonyms):
-                found[heading_key(header_in(header, locale))] = column.key
+            for header in (header_in(column.header, locale), *column.headers_before(locale),
+                           *(header_in(synonym, locale) for synonym in column.synonyms)):
+                found[heading_key(header)] = column.key
     return found
 
 
@@ -163,7 +164,8 @@ def named(kind: Kind, key: str) -> str:
     heads = heading_key(written).__eq__
     if any(heads(heading_key(header_in(column.header, lang))) for lang in languages):
         return written
-    if any(heads(heading_key(header_in(alias, lang)))
-           for alias in (*column.aliases, *column.synonyms) for lang in languages):
+    if any(heads(heading_key(alias)) for lang in languages
+           for alias in (*column.headers_before(lang),
+                         *(header_in(synonym, lang) for synonym in column.synonyms))):
         return _("%(written)s (%(header)s)", written=written, header=column.header)
     return str(column.header)  # its key, spelt otherwise

@@ -57,8 +57,8 @@ def headers_of(kind: Kind, languages: tuple[str, ...]) -> dict[str, str]:
         if not (column.amounts or is_money(column)):
             continue
         for locale in languages:
-            for header in (column.header, *column.aliases):
-                key = headings.heading_key(header_in(header, locale))
+            for header in (header_in(column.header, locale), *column.headers_before(locale)):
+                key = headings.heading_key(header)
                 found[f"{headings.stem_of(key)}(万元)"] = column.key
     return found
 
