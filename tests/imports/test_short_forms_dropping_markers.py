@@ -25,7 +25,7 @@ from tracker.imports import (
     ip_deals,
     ledger_lines,
     route_cells,
-    services,
+    row_forms,
     shortened,
 )
 from tracker.imports.cells import CellError
@@ -100,8 +100,8 @@ def test_the_ambiguous_one_is_refused_naming_both_choices(app, column, text, nam
 
 def test_the_ambiguous_phase_is_refused_beside_its_cell_in_a_projects_row(app):
     with app.test_request_context("/"):
-        _given, _found, errors = services._convert(KINDS["projects"], {"phase": "设立公司"},
-                                                   cells.References())
+        _given, _found, errors = row_forms._convert(KINDS["projects"], {"phase": "设立公司"},
+                                                    cells.References())
     assert [key for key, _message in errors] == ["phase"]
 
 
