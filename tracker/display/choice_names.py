@@ -56,6 +56,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
+from babel.core import Locale, UnknownLocaleError
 from flask import current_app
 from flask_babel import force_locale
 
@@ -245,3 +246,19 @@ def of_locales() -> Names:
     a short form: 中文) and each other's (英文, Chinese)."""
     return names({code: [name, *LOCALE_NAMES_ELSEWHERE.get(code, ())]
                   for code, name in LOCALE_NAMES.items()}, tracker_words())
+
+
+def locale_of(text: str) -> str | None:
+    """The tracker's language `text` names: by its code, its name in either language or a
+    short form of one (`of_locales`: 简体中文, 中文, 英文, Chinese), or by a language tag of its
+    language, whatever region or script the tag adds (zh, zh-CN, zh-Hans, en-US, EN: what
+    people write beside zh_CN and en, one rule: the tag's language); else none."""
+    found = of_locales().read(text)
+    if len(found) == 1:
+        return found[0]
+    try:
+        language = Locale.parse(unicodedata.normalize("NFKC", text).strip().replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return None
+    return next((code for code in LOCALE_NAMES
+                 if Locale.parse(code).language == language.language), None)

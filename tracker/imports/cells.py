@@ -195,10 +195,10 @@ def choice(column: Column, text: str) -> str | list[str]:
 
 
 def locale(text: str) -> str:
-    """A language by its code, its name or a short form of it (中文); else as written, which
-    the form refuses with the languages it offers."""
-    found = choice_names.of_locales().read(text)
-    return found[0] if len(found) == 1 else text
+    """A language by its code, its name, a short form of it (中文) or a language tag (zh,
+    en-US: `choice_names.locale_of`); else as written, which the form refuses with the
+    languages it offers."""
+    return choice_names.locale_of(text) or text
 
 
 def iso_date(text: str) -> str:

@@ -95,7 +95,10 @@ USERS = Kind("users", _l("Users"), (
            note=_l("Several separated by commas; empty: no role (a user's roles are these, "
                    "and a project manager leading projects under way keeps that role); a "
                    "director is named on the institute.")),
-    Column("locale", _l("Language"), note=_l("zh_CN or en; empty: as the browser asks.")),
+    Column("locale", _l("Language"), note=_l(
+        "简体中文 (zh_CN) or English (en), by its name in either language, whole or shortened "
+        "(Simplified Chinese, Chinese), its code or a language tag (zh, en-US); empty: as the "
+        "browser asks.")),
     Column("institute_id", _l("Institute code"), ref=Ref.INSTITUTE),
     Column("enterprise_id", _l("Enterprise credit code or name"), ref=Ref.ENTERPRISE),
     Column("staff_number", _l("Staff number"),
