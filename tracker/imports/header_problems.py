@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from tracker.imports import headings, wan
 from tracker.imports.column_types import Column, Kind, header_in
 from tracker.imports.reading import Table
 
+_KEY = "key"  # a file headed by the columns' keys (`Column.shown`), as an export is
 # A title row that states the unit of the amounts: 单位：万元, 金额单位：元, Unit: 10k CNY.
 _UNIT_LINE = re.compile(r"单位\s*[:：]|\bunits?\s*[:：]|\bin\s+(10k|10,000|ten thousand)",
                         re.IGNORECASE)
@@ -36,9 +38,11 @@ def errors(kind: Kind, table: Table) -> list[list]:
         return [[1, table.title, _("The headers must be in row 1; row 1 here is a title: "
                                    "delete it, so that the headers are the first row.")]]
     names = said.listed([str(c.header) for c in kind.columns])
-    found = [[1, header, _unknown(kind, header, names)] for _position, header in table.unknown]
+    found = [[1, header, _unknown(kind, header, names, table.written)]
+             for _position, header in table.unknown]
     # A header refused and taken for a column is one problem: the column is not also missing.
-    meant = {_nearest(kind, header)[0] for _position, header in table.unknown}
+    meant = {column.key for _position, header in table.unknown
+             for column, _form, _key in [_nearest(kind, header)] if column is not None}
     meant |= {money.key for _position, header in table.unknown
               if (money := _unit_asked(kind, header)) is not None}
     found += [[1, again, _("This column is given twice: %(first)s in column %(a)s and "
@@ -59,14 +63,14 @@ def _money_example(kind: Kind) -> object:
     return money[0] if money else _l("Amount (CNY)")
 
 
-def _unknown(kind: Kind, header: str, names: str) -> str:
+def _unknown(kind: Kind, header: str, names: str, written: dict[str, str]) -> str:
     money = _unit_asked(kind, header)
     if money is not None:
         return _("%(header)s is an amount: say its unit in the header, %(yuan)s for amounts "
                  "in yuan or %(wan)s for amounts in 10,000 yuan. A unit written above the "
                  "table is not read.", header=header, yuan=money.header,
                  wan=wan.headed_in_wan(money.header))
-    near = nearest(kind, header)
+    near = nearest(kind, header, written)
     if near:
         return _("No such column in an import of %(kind)s; did you mean %(near)s? The "
                  "columns are: %(names)s.", kind=str(kind.title), near=near, names=names)
@@ -74,29 +78,53 @@ def _unknown(kind: Kind, header: str, names: str) -> str:
              kind=str(kind.title), names=names)
 
 
-def nearest(kind: Kind, header: str) -> str:
-    """The header of `kind`'s nearest to `header`, in the language it is nearest in (名城:
-    名称, Nmae: Name); empty when none is near."""
-    return _nearest(kind, header)[1]
+def _forms(column: Column) -> dict[str, str]:
+    """The ways a file heads `column`: in each language, and by its key (as an export does)."""
+    return {**{lang: header_in(column.header, lang) for lang in current_app.config["LANGUAGES"]},
+            _KEY: column.shown}
 
 
-def _nearest(kind: Kind, header: str) -> tuple[str, str]:
-    """(key, header) of `kind`'s column nearest to `header`, ("", "") when none is near: its
-    header, or a former or synonymous one (`Column.aliases`, `synonyms`), in the language it
-    is nearest in, the column then said by its header. Never one in another unit than
-    `header` writes (`headings.unit_of`, however it attaches it), nor one with a unit to a
-    header that writes none: 预算总额（千元） is not 预算总额（元） renamed, and renaming it so
-    imported every amount a thousand times too small (issue 13, as 万元 did before it was
-    read, `wan`); a header without a unit asks for it (`_unit_asked`)."""
+def nearest(kind: Kind, header: str, written: dict[str, str] | None = None) -> str:
+    """The column of `kind`'s nearest to `header` (Nmae: Name, 统一信用代码: 统一社会信用代码,
+    pm_emial: pm_email, 成立时刻: 成立日期), headed as the file heads its other columns
+    (`written`: {key: header cell}): in Chinese, in English or by their keys, whatever the
+    reader's language, so that the user writes it as the rest of the file; where `header` is
+    nearer its header in another of these, that one follows in brackets (Ful name in a file
+    headed in Chinese: 姓名（Full name）). Empty when none is near."""
+    column, form, key = _nearest(kind, header)
+    if column is None:
+        return ""
+    headed = Counter(form for known, text in (written or {}).items()
+                     for form, its in _forms(kind.column(known)).items()
+                     if headings.heading_key(its) == headings.heading_key(text))
+    forms = _forms(column)
+    usual = max(forms, key=headed.__getitem__) if headed else form  # a language first
+    if usual == form or headings.heading_key(forms[usual]) == key:
+        return forms[usual]
+    return forms[usual] + said.aside(forms[form])
+
+
+def _nearest(kind: Kind, header: str) -> tuple[Column | None, str, str]:
+    """(column, form, what it matched) of `kind`'s column nearest to `header`, (None, "", "")
+    when none is near: its header in either language, a former or synonymous one
+    (`Column.aliases`, `synonyms`: the column then said by its header in that language), or
+    its key. Never one in another unit than `header` writes (`headings.unit_of`, however it
+    attaches it), nor one with a unit to a header that writes none: 预算总额（千元） is not
+    预算总额（元） renamed, and renaming it so imported every amount a thousand times too small
+    (issue 13, as 万元 did before it was read, `wan`); a header without a unit asks for it
+    (`_unit_asked`)."""
     written = headings.heading_key(header)
-    headers = {key: (column.key, header_in(column.header, lang))
-               for column in kind.columns
-               for lang in current_app.config["LANGUAGES"]
-               for known in (column.header, *column.aliases, *column.synonyms)
-               for key in (headings.heading_key(header_in(known, lang)),)
-               if headings.unit_of(key) == headings.unit_of(written)}
-    close = difflib.get_close_matches(written, headers, n=1, cutoff=0.6)
-    return headers[close[0]] if close else ("", "")
+    found: dict[str, tuple[Column, str]] = {}
+    for column in kind.columns:
+        known = [(lang, text) for lang in current_app.config["LANGUAGES"]
+                 for text in (header_in(column.header, lang), *column.headers_before(lang),
+                              *(header_in(synonym, lang) for synonym in column.synonyms))]
+        for form, text in [*known, (_KEY, column.shown)]:  # Name before its key name
+            key = headings.heading_key(text)
+            if headings.unit_of(key) == headings.unit_of(written):
+                found.setdefault(key, (column, form))
+    close = difflib.get_close_matches(written, found, n=1, cutoff=0.6)
+    return (*found[close[0]], close[0]) if close else (None, "", "")
 
 
 def _unit_asked(kind: Kind, header: str) -> Column | None:
