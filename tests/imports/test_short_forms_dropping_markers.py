@@ -24,6 +24,7 @@ from tracker.imports import (
     company_events,
     ip_deals,
     ledger_lines,
+    references,
     route_cells,
     row_forms,
     shortened,
@@ -101,7 +102,7 @@ def test_the_ambiguous_one_is_refused_naming_both_choices(app, column, text, nam
 def test_the_ambiguous_phase_is_refused_beside_its_cell_in_a_projects_row(app):
     with app.test_request_context("/"):
         _given, _found, errors = row_forms._convert(KINDS["projects"], {"phase": "设立公司"},
-                                                    cells.References())
+                                                    references.References())
     assert [key for key, _message in errors] == ["phase"]
 
 
