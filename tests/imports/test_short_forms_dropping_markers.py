@@ -18,19 +18,12 @@ from flask_babel import force_locale
 
 from tracker.display import choice_names
 from tracker.display.labels import LABELS
-from tracker.imports import (
-    achievements,
-    cells,
-    company_events,
-    ip_deals,
-    ledger_lines,
-    references,
-    route_cells,
-    row_forms,
-    shortened,
-)
+from tracker.imports import achievements, cells, ip_deals, route_cells, row_forms, shortened
 from tracker.imports.cells import CellError
 from tracker.imports.columns import KINDS
+from tracker.imports.company_events import EXIT_KIND
+from tracker.imports.ledger_lines import HOLDER_TYPE, PAID_WITH
+from tracker.imports.references import References
 
 
 def _column(kind: str, key: str):
@@ -102,7 +95,7 @@ def test_the_ambiguous_one_is_refused_naming_both_choices(app, column, text, nam
 def test_the_ambiguous_phase_is_refused_beside_its_cell_in_a_projects_row(app):
     with app.test_request_context("/"):
         _given, _found, errors = row_forms._convert(KINDS["projects"], {"phase": "设立公司"},
-                                                    references.References())
+                                                    References())
     assert [key for key, _message in errors] == ["phase"]
 
 
@@ -110,7 +103,7 @@ def _marked() -> set:
     """The choices labelled with 已, 中 or 被, of every choice column of every kind and every
     list cell's choice."""
     columns = [c for k in KINDS.values() for c in k.columns if c.choices] + [
-        ledger_lines.HOLDER_TYPE, ledger_lines.PAID_WITH, company_events.EXIT_KIND,
+        HOLDER_TYPE, PAID_WITH, EXIT_KIND,
         achievements._KIND, achievements._PATENT, achievements._STATUS, achievements._WHERE,
         ip_deals._PAYS, route_cells._CONDITION_STATE]
     known = choice_names.tracker_words()
