@@ -16,6 +16,7 @@ from tracker import db
 from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.errors import Problems
+from tracker.names import typed_code
 
 T = TypeVar("T")
 
@@ -40,7 +41,7 @@ def save(actor: User | None, listed: CodedList, entry: T | None, made: Callable[
     problem at once, audited. `within`: what makes the list among the model's rows (a
     headquarters' regions); the whole table when none."""
     model = listed.model
-    code = (values.get("code") or "").strip()
+    code = typed_code(values.get("code")) or ""  # ＡＭ typed full width is AM
     code = code.upper() if listed.capitals else code.lower()
     name = (values.get("name") or "").strip()
     name_en = (values.get("name_en") or "").strip() or None

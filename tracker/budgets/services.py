@@ -19,6 +19,7 @@ from tracker.display.formatting import money
 from tracker.display.said import listed
 from tracker.errors import Forbidden, Problems
 from tracker.money import ZERO
+from tracker.names import typed_code
 from tracker.projects.models import Project
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ def kept_lines(template_id: int | None, budget_lines: Sequence[tuple[str, Decima
 def find_code(code: str) -> int | None:
     """The id of the template of `code` (any case): what the projects import names."""
     return db.session.scalar(select(BudgetTemplate.id).where(
-        func.lower(BudgetTemplate.code) == code.strip().lower()))
+        func.lower(BudgetTemplate.code) == (typed_code(code) or "").lower()))
 
 
 # --- HQ keeps the templates -------------------------------------------------------------------
@@ -183,7 +184,7 @@ def _checked_categories(rows: list[dict[str, Any]], problems: Problems) -> list[
     seen: set[str] = set()
     for i, row in enumerate(rows):
         field = f"categories.{i}."
-        code = (row.get("code") or "").strip()
+        code = typed_code(row.get("code")) or ""
         name = (row.get("name") or "").strip()
         kind = row.get("kind")
         if not code:
@@ -222,7 +223,7 @@ def save_template(actor: User, template: BudgetTemplate, *, code: str, funder: s
     if not BudgetTemplate.can_configure(actor):
         raise Forbidden()
     problems = Problems()
-    code, funder, edition = (code or "").strip(), (funder or "").strip(), (edition or "").strip()
+    code, funder, edition = typed_code(code) or "", (funder or "").strip(), (edition or "").strip()
     if not code:
         problems.add("code", _("Give the template a code (imports name it by it)."))
     elif db.session.scalar(select(BudgetTemplate.id).where(

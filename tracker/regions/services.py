@@ -16,6 +16,7 @@ from tracker.accounts.models import User
 from tracker.audit import services as audit
 from tracker.coded_lists import CodedList
 from tracker.errors import Forbidden, require
+from tracker.names import typed_code
 from tracker.organisations.models import Headquarters, Institute
 from tracker.regions.models import Region
 
@@ -77,7 +78,8 @@ def named(hq_id: int, text: str) -> list[Region]:
     if not key:
         return []
     return list(db.session.scalars(select(Region).where(Region.hq_id == hq_id, or_(
-        func.lower(Region.code) == key, func.lower(Region.name) == key,
+        func.lower(Region.code) == (typed_code(key) or "").casefold(),  # ｓｏｕｔｈ is south
+        func.lower(Region.name) == key,
         func.lower(Region.name_en) == key)).order_by(Region.id)))
 
 

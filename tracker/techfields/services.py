@@ -15,6 +15,7 @@ from tracker import coded_lists, db
 from tracker.coded_lists import CodedList
 from tracker.display.bilingual import reads_english
 from tracker.errors import DomainError, Forbidden
+from tracker.names import typed_code
 from tracker.techfields.models import TechnicalField
 
 if TYPE_CHECKING:
@@ -61,8 +62,9 @@ def find(text: str | None) -> TechnicalField | None:
     key = (text or "").strip().casefold()
     if not key:
         return None
-    return db.cached("technical_field_names", frozenset({TechnicalField.__tablename__}),
-                     _by_name).get(key)
+    found = db.cached("technical_field_names", frozenset({TechnicalField.__tablename__}),
+                      _by_name)
+    return found.get(key) or found.get((typed_code(text) or "").casefold())  # ＡＭ is AM
 
 
 def _by_name() -> dict[str, TechnicalField]:
