@@ -112,7 +112,7 @@ def rights(text: str) -> list[Right]:
     refused = list_cells.BadEntries()  # every entry refused said at once
     for n, part in enumerate(cells.parts(text), start=1):
         with refused.entry(n):
-            pieces = [p.strip() for p in part.split("|")]
+            pieces = cells.pieces(part)
             if not 4 <= len(pieces) <= 9:
                 raise CellError(_("Write each right as kind | title | number | status | filed on | "
                                   "granted on | patent type | jurisdiction | attorney costs (the "
@@ -149,7 +149,7 @@ def annuities(text: str) -> list[AnnuityLine]:
     refused = list_cells.BadEntries()  # every entry refused said at once
     for n, part in enumerate(cells.parts(text), start=1):
         with refused.entry(n):
-            pieces = [p.strip() for p in part.split("|")]
+            pieces = cells.pieces(part)
             if len(pieces) not in (4, 6, 7):
                 raise CellError(_("Write each annuity as the patent's number | patent year | due "
                                   "on | fee, then paid on | amount paid once paid, then the "

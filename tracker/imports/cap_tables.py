@@ -99,7 +99,7 @@ def _table(rows: list[str], on: str, total: str) -> tuple[list[Holding], Decimal
 
 def _holder(i: int, part: str) -> dict[str, str]:
     """A holder's entry as the incorporation form's row `i`."""
-    pieces = [p.strip() for p in part.split("|")]
+    pieces = cells.pieces(part)
     if len(pieces) < 3 or len(pieces) > 6:
         raise CellError(_("Write each holder as name | type | shares | paid with | "
                           "technology | locked up until (the last three if any), e.g. "

@@ -48,8 +48,8 @@ def tranches(text: str) -> list[Tranche]:
 
 
 def _tranche(part: str) -> Tranche:
-    amount, sep, condition = (p.strip() for p in part.partition("|"))
-    if not sep or not condition:
+    amount, condition = (*cells.pieces(part, 1), "")[:2]
+    if not condition:
         raise CellError(_("Write each tranche as its amount and when it is released (a "
                           "gate or a milestone's title), e.g. 1000000 | gate 1; 2000000 | "
                           "Pilot line."), "tranches")

@@ -76,7 +76,7 @@ def _leaving_entry(part: str, found: list) -> Leaving | Reversal | Elsewhere | P
         return _reversal(part, found)
     if (moved := pool_reversals.passed(part)) is not None:
         return moved
-    pieces = [p.strip() for p in part.split("|")]
+    pieces = cells.pieces(part)
     if len(pieces) != 2 or _standing(found) or any(isinstance(e, Elsewhere | Passed)
                                                      for e in found):
         raise CellError(_("Write the leaving once, as date left | reason, e.g. 2026-01-31 "
@@ -95,7 +95,7 @@ def _standing(cell: list) -> bool:
 
 
 def _reversal(text: str, found: list) -> Reversal | Elsewhere:
-    pieces = [p.strip() for p in text.replace("｜", "|").split("|", 3)]
+    pieces = cells.pieces(text, 3)
     if len(pieces) == 4 and pieces[1].isdigit():  # the leaving's, by its number
         said = reversal_lines.read(text, "leaving", len(found) + 1, found)
         if not isinstance(found[said.of - 1], tuple):

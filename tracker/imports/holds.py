@@ -57,7 +57,7 @@ def read(text: str) -> list[Hold]:
 
 def _hold(part: str) -> Hold:
     match = _HOLD.match(part)
-    pieces = [p.strip() for p in match.group(2).split("|", 3)] if match else []
+    pieces = cells.pieces(match.group(2), 3) if match else []
     if len(pieces) != 4:
         raise CellError(_("Write each hold as its gate: the day held | its revisit date | the "
                           "day resumed | why it resumed, e.g. 2: 2020-05-01 | 2020-11-30 | "

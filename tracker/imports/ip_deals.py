@@ -98,7 +98,7 @@ def receipts(text: str) -> list[Receipt]:
 
 
 def _receipt(part: str) -> Receipt:
-    pieces = [p.strip() for p in part.split("|")]
+    pieces = cells.pieces(part)
     if not 3 <= len(pieces) <= 7:
         raise CellError(_("Write each receipt as date received | amount | what it pays | "
                           "report number | costs | note | the contributors' shares that day "

@@ -67,15 +67,15 @@ def form_errors(form) -> str:
 
 
 def entries(text: str) -> list[list[str]]:
-    return [[p.strip() for p in part.split("|")] for part in cells.parts(text)]
+    return [cells.pieces(part) for part in cells.parts(text)]
 
 
 def cell(text: str, column: str, entry: Callable[[list[str]], Any],
          elsewhere: re.Pattern | None = None) -> list:
     """A ledger cell's entries in order, each read by `entry` from its pieces (split at |),
     a reversal as one (`reversal | N | date | reason`, `reversal_lines.read`)."""
-    return reversal_lines.entries(text, column, lambda part: entry(
-        [p.strip() for p in part.split("|")]), elsewhere)
+    return reversal_lines.entries(text, column, lambda part: entry(cells.pieces(part)),
+                                 elsewhere)
 
 
 def issues(text: str) -> list[LaterIssue | Reversal]:

@@ -27,7 +27,7 @@ from tracker.companies.reversal_models import RoundReversal
 from tracker.display import said
 from tracker.display.formatting import day
 from tracker.errors import Forbidden, Problems, Refused
-from tracker.imports import cap_tables, columns, companies, headings, ledger_lines
+from tracker.imports import cap_tables, cells, columns, companies, headings, ledger_lines
 from tracker.imports.cells import CellError
 from tracker.imports.reversal_lines import Elsewhere
 from tracker.incentives.models import IncentiveGrant
@@ -59,7 +59,7 @@ def passed(text: str) -> Passed | None:
         return None
     try:
         return Passed(ledger_lines.transfer_entry(
-            [p.strip() for p in text.replace("｜", "|").split("|")][1:]))
+            cells.pieces(text)[1:]))
     except CellError as error:
         raise CellError(str(error), "leaving") from None
 

@@ -85,7 +85,7 @@ def is_void(text: str) -> bool:
 
 def read_void(text: str, column: str) -> Void:
     """`void | the table's date | reason`: the table written before it voided whole."""
-    pieces = [p.strip() for p in text.replace("｜", "|").split("|", 2)]
+    pieces = cells.pieces(text, 2)
     if len(pieces) != 3:
         raise CellError(_("Write a void as void | the date of the table it voids | the "
                           "reason, e.g. void | 2020-03-01 | the split was agreed otherwise."),
@@ -98,7 +98,7 @@ def read(text: str, column: str, position: int, entries: Sequence[Any],
     """The reversal written at `position` (from 1) of a cell whose earlier entries are
     `entries`: refused unless it names one of them that is neither a reversal nor reversed
     already by an earlier one, or (`elsewhere`) an entry of another file, in words."""
-    pieces = [p.strip() for p in text.replace("｜", "|").split("|", 3)]
+    pieces = cells.pieces(text, 3)
     if (elsewhere is not None and len(pieces) == 4 and elsewhere.match(pieces[1])
             and not pieces[1].isdigit()):
         return Elsewhere(" ".join(pieces[1].split()), _reversal_date(pieces[2], column),

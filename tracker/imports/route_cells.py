@@ -122,7 +122,7 @@ def conditions(text: str) -> dict[int, list[dict]]:
 
 def _condition(part: str) -> tuple[int, dict]:
     match = _GATE_DATE.match(part)
-    pieces = [p.strip() for p in match.group(2).split("|")] if match else []
+    pieces = cells.pieces(match.group(2)) if match else []
     if not 3 <= len(pieces) <= 6:
         raise CellError(_("Write each condition as its gate, text, owner's e-mail, due date "
                           "and state, and the days it was met and cleared if known, e.g. 1: "
