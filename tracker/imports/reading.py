@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from tracker.export.columns import as_written
-from tracker.imports import wan
+from tracker.imports import merged, wan
 from tracker.imports.column_types import Kind, header_in
 from tracker.imports.headings import headers_of, heading_key, is_bookkeeping
 
@@ -233,7 +233,7 @@ def read(kind: Kind, filename: str, stream: IO[bytes], languages: tuple[str, ...
         header = list(next(rows, ()) or ())
         total = max(sheet.max_row - 1, 0) if sheet.max_row else None
         table = _table(kind, languages, header,
-                       ((n, r) for n, r in enumerate(rows, start=2)), total)
+                       merged.filled(enumerate(rows, start=2), merged.down(sheet)), total)
         table.sheet, table.sheets, table.named = sheet.title, book.sheetnames, named
         return table
     if name.endswith(".csv"):
