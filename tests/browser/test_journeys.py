@@ -520,7 +520,8 @@ def test_the_committee_funds_converts_at_a_round_and_hq_sees_the_stake(journey, 
     import_rows(journey.server, "milestones", tmp_path, [{
         "project_id": code, "title": milestone, "phase": "investment_decision",
         "deliverable": "客户验证报告", "due_date": (today + timedelta(days=20)).isoformat(),
-        "state": "submitted", "percent_complete": "100", "reviewer_id": CHAIR}])
+        "state": "submitted", "submitted_on": (today - timedelta(days=2)).isoformat(),
+        "percent_complete": "100", "reviewer_id": CHAIR}])
 
     committee = journey.as_(COMMITTEE, "zh_CN")
     journey.go(committee, "/projects/?q=" + code)
