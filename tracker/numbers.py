@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext
 
+from tracker.display.formatting import MINUS
+
 # What a number may be grouped with (thousands separators: commas of either width, spaces), and
 # a number grouped as both languages group digits: threes before the point, one separator.
 SEPARATOR = re.compile(r"[,，\s\u00a0\u202f]")
@@ -30,11 +32,17 @@ def ungrouped(text: str) -> str:
         "100000); decimals follow a point (62.5).", value=text))
 
 
+def number_text(text: str) -> str:
+    """A number as every number field reads it, for `Decimal`: a typographic minus sign as a
+    hyphen, without its thousands separators (`ungrouped`)."""
+    return ungrouped(text.replace(MINUS, "-"))
+
+
 def amount_text(text: str) -> str:
-    """An amount as the amount field reads it, for `Decimal`: without its yuan sign (¥ or
-    ￥) and its thousands separators (`ungrouped`), a typographic minus sign as a hyphen.
-    Read so by every amount field and by an import's cell in 万 (`imports.wan.in_yuan`)."""
-    return ungrouped(text.replace("¥", "").replace("￥", "").strip().replace("\u2212", "-"))
+    """An amount as the amount field reads it: a number (`number_text`) without its yuan sign
+    (¥ or ￥). Read so by every amount field and by an import's cell in 万
+    (`imports.wan.in_yuan`)."""
+    return number_text(text.replace("¥", "").replace("￥", "").strip())
 
 
 # An amount written in 万 (ten thousands): 50万, 100万元, 1.5 万人民币.

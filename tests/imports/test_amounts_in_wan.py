@@ -46,14 +46,20 @@ def _headed(changes: dict[str, str]) -> list[str]:
     return [changes.get(h, h) for h in HEADER]
 
 
-def test_a_budget_headed_in_wan_is_stored_in_yuan_and_exported_in_yuan():
+def _imported_in_wan(lines_header: str, budget: str, lines: str):
+    """A projects workbook whose budget total is headed in 万, imported: (admin, rows, the
+    run, its project)."""
     admin, _pm = _setting()
-    rows = [_headed({"Budget total (CNY)": "预算总额（万元）",
-                     "Budget lines": "预算科目（万 元）"}),
-            _row(budget="320.5", lines="设备费: 100; 劳务费: 50.25")]
+    rows = [_headed({"Budget total (CNY)": "预算总额（万元）", "Budget lines": lines_header}),
+            _row(budget=budget, lines=lines)]
     result = services.run_import(admin, "projects", "projects.xlsx", io.BytesIO(_xlsx(rows)))
     assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
-    project = db.session.scalar(select(Project))
+    return admin, rows, result, db.session.scalar(select(Project))
+
+
+def test_a_budget_headed_in_wan_is_stored_in_yuan_and_exported_in_yuan():
+    admin, rows, result, project = _imported_in_wan("预算科目（万 元）", "320.5",
+                                                    "设备费: 100; 劳务费: 50.25")
     assert project.budget_total == Decimal("3205000.00")
     with force_locale("zh_CN"):  # the run says which columns it read in 万
         assert ("按表头以万元读取的金额（每个数值乘以 10000，以元保存）："
@@ -161,13 +167,8 @@ def test_headings_are_scaled_only_within_the_file_that_heads_them():
 def test_a_full_width_or_yuan_signed_amount_in_wan_is_read_in_wan_alone_and_in_a_list():
     """A Chinese input method's full-width digits and point, and a yuan sign, were left as
     written by the 万 reading and then read by the field in 元: 320.5 元 for 320.5 万."""
-    admin, _pm = _setting()
-    rows = [_headed({"Budget total (CNY)": "预算总额（万元）",
-                     "Budget lines": "预算科目（万元）"}),
-            _row(budget="３２０．５", lines="设备费: １００．５; 劳务费: ¥50")]
-    result = services.run_import(admin, "projects", "projects.xlsx", io.BytesIO(_xlsx(rows)))
-    assert (result.state, result.created) == (ImportState.DONE, 1), result.errors
-    project = db.session.scalar(select(Project))
+    _admin, _rows, _result, project = _imported_in_wan("预算科目（万元）", "３２０．５",
+                                                       "设备费: １００．５; 劳务费: ¥50")
     assert project.budget_total == Decimal("3205000.00")
     assert [(b.category, b.amount) for b in project.budget_lines if b.amount] == [
         ("设备费", Decimal("1005000.00")), ("劳务费", Decimal("500000.00"))]

@@ -19,8 +19,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from tracker import dates
-from tracker.display.formatting import MINUS, money, not_a_date, number, year
-from tracker.numbers import amount_text, ungrouped
+from tracker.display.formatting import money, not_a_date, number, year
+from tracker.numbers import amount_text, number_text
 from tracker.organisations import uscc
 
 # A day as `strptime("%Y-%m-%d")` reads it and `date.fromisoformat` too (DateField).
@@ -85,7 +85,7 @@ class NumberField(DecimalField):
     def _typed(self, text: str) -> str:
         """The number as Decimal reads it: a typographic minus sign as a hyphen, without its
         thousands separators (`ungrouped`)."""
-        return ungrouped(text.replace(MINUS, "-"))
+        return number_text(text)
 
     def _too_precise(self) -> str:
         if self.places == 0:
